@@ -1,0 +1,22 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class PbxUrlTokenApi implements ICredentialType {
+	name = 'pbxUrlTokenApi';
+
+	displayName = 'PBX Webhook URL Token API';
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-pbx#authentication-for-pbxs-that-sign-nothing';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A long random value of your choice. Add it to the URL you paste in the PBX dashboard as ?token=YOUR_TOKEN; requests without it are refused.',
+		},
+	];
+}

@@ -1,0 +1,89 @@
+/**
+ * Proof-of-origin checks. Pure functions of (secrets, headers, raw bytes):
+ * nothing here logs, and no secret ever reaches a returned reason.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
+
+/** Constant-time equality of two byte strings, also when their lengths differ. */
+export function safeEqual(a: Buffer, b: Buffer): boolean {
+	if (a.length !== b.length) {
+		// still spend the time of a comparison so the length is all that leaks
+		timingSafeEqual(a, a);
+		return false;
+	}
+	return timingSafeEqual(a, b);
+}
+
+function sha256(value: Buffer | string): Buffer {
+	return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Compares a presented token with each configured token, without an early
+ * exit and without leaking lengths: both sides are hashed to 32 bytes first.
+ */
+export function matchesAnyToken(presented: string, tokens: readonly string[]): boolean {
+	const digest = sha256(Buffer.from(presented, 'utf8'));
+	let match = false;
+	for (const token of tokens) {
+		if (safeEqual(digest, sha256(Buffer.from(token, 'utf8')))) match = true;
+	}
+	return match;
+}
+
+const HEX_64 = /^[0-9a-f]{64}$/i;
+const BASE64_32 = /^[A-Za-z0-9+/_-]{43}={0,1}$/;
+
+/** Decodes a signature written as hex or base64 (standard or URL-safe), with or without `sha256=`. */
+export function decodeSignature(value: string): Buffer | null {
+	let text = value.trim();
+	const eq = text.indexOf('=');
+	if (eq > 0 && eq < 10 && /^sha-?256$/i.test(text.slice(0, eq))) text = text.slice(eq + 1).trim();
+	if (HEX_64.test(text)) return Buffer.from(text, 'hex');
+	if (BASE64_32.test(text)) {
+		const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+		return bytes.length === 32 ? bytes : null;
+	}
+	return null;
+}
+
+/**
+ * True when one of the signatures in the header (a list separated by commas
+ * or spaces is accepted) is the HMAC-SHA256 of the exact raw body under one
+ * of the secrets (current and previous, for rotation).
+ */
+export function verifyHmacSha256(
+	rawBody: Buffer,
+	signatureHeader: string,
+	secrets: readonly string[],
+): boolean {
+	const presented = signatureHeader
+		.split(/[,\s]+/)
+		.filter((part) => part !== '')
+		.map(decodeSignature)
+		.filter((sig): sig is Buffer => sig !== null);
+	if (presented.length === 0) return false;
+	let match = false;
+	for (const secret of secrets) {
+		const expected = createHmac('sha256', secret).update(rawBody).digest();
+		for (const sig of presented) if (safeEqual(sig, expected)) match = true;
+	}
+	return match;
+}
+
+/** Checks an `Authorization: Basic ...` header against a user name and password. */
+export function verifyBasicAuth(header: string, user: string, password: string): boolean {
+	const match = /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+	if (!match) return false;
+	const presented = Buffer.from(match[1], 'base64');
+	return safeEqual(sha256(presented), sha256(Buffer.from(`${user}:${password}`, 'utf8')));
+}
+
+/** Splits a list of tokens typed one per line or separated by commas. */
+export function splitTokens(value: unknown): string[] {
+	if (typeof value !== 'string') return [];
+	return value
+		.split(/[\r\n,]+/)
+		.map((token) => token.trim())
+		.filter((token) => token !== '');
+}

@@ -1,0 +1,97 @@
+/**
+ * Body parsing: JSON or urlencoded, decided by the content type and, where
+ * that is missing or wrong, by the first byte (PBXs mislabel bodies).
+ */
+import type { Payload } from './values';
+import { isPlainObject } from './values';
+
+export type ParseResult =
+	| { ok: true; payloads: Payload[]; batch: boolean }
+	| { ok: false; reason: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function fail(reason: string): ParseResult {
+	return { ok: false, reason };
+}
+
+function firstSignificantByte(raw: Buffer): number {
+	for (let i = 0; i < raw.length; i++) {
+		const byte = raw[i];
+		// skip white space and a UTF-8 byte order mark
+		if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) {
+			return byte;
+		}
+	}
+	return -1;
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+
+/** Form fields as an object; a repeated key becomes an array, `%2B` stays a `+`. */
+export function parseUrlencoded(text: string): Payload {
+	const result: Payload = {};
+	for (const [key, value] of new URLSearchParams(text)) {
+		if (Object.prototype.hasOwnProperty.call(result, key)) {
+			const previous = result[key];
+			result[key] = Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];
+		} else {
+			// defineProperty keeps a `__proto__` field an ordinary field
+			Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+		}
+	}
+	return result;
+}
+
+function fromJsonValue(value: unknown): ParseResult {
+	if (isPlainObject(value)) return { ok: true, payloads: [value], batch: false };
+	if (Array.isArray(value)) {
+		if (!value.every(isPlainObject)) return fail('the JSON array holds something other than event objects');
+		return { ok: true, payloads: value, batch: true };
+	}
+	return fail('the JSON body is not an event object or an array of them');
+}
+
+function decode(raw: Buffer): string | null {
+	try {
+		return utf8.decode(raw);
+	} catch {
+		return null;
+	}
+}
+
+function parseJson(raw: Buffer): ParseResult {
+	const text = decode(raw);
+	if (text === null) return fail('the body is not UTF-8 text');
+	try {
+		return fromJsonValue(JSON.parse(text));
+	} catch {
+		return fail('the body is not valid JSON');
+	}
+}
+
+function parseForm(raw: Buffer): ParseResult {
+	const text = decode(raw);
+	if (text === null) return fail('the body is not UTF-8 text');
+	if (!text.includes('=')) return fail('the body is neither JSON nor form fields');
+	return { ok: true, payloads: [parseUrlencoded(text.trim())], batch: false };
+}
+
+/**
+ * Parses a raw body once. `preParsed` is what the web server already made of
+ * an `application/json` body; it is reused instead of parsing the bytes again.
+ */
+export function parseBody(raw: Buffer, contentType: string | undefined, preParsed?: unknown): ParseResult {
+	const first = firstSignificantByte(raw);
+	if (first === -1) return fail('the body is empty');
+	const type = (contentType ?? '').toLowerCase();
+	const looksJson = first === OPEN_BRACE || first === OPEN_BRACKET;
+	if (type.includes('json') || looksJson) {
+		if (preParsed !== undefined && type.split(';', 1)[0].trim() === 'application/json') {
+			return fromJsonValue(preParsed);
+		}
+		return parseJson(raw);
+	}
+	return parseForm(raw);
+}

@@ -1,0 +1,196 @@
+/**
+ * The one path every delivery takes, whatever the vendor:
+ * raw body -> authenticate -> parse -> normalize -> select -> dedupe -> items.
+ * Pure apart from the duplicate memory it is handed; no n8n types here.
+ */
+import { createHash } from 'crypto';
+
+import type { VendorAdapter } from './adapter';
+import { normalizePayload } from './adapter';
+import { matchesAnyToken, verifyBasicAuth, verifyHmacSha256 } from './auth';
+import type { RecentIds } from './dedupe';
+import type { PbxEvent } from './event';
+import { parseBody } from './parse';
+import type { Payload } from './values';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface Delivery {
+	rawBody: Buffer;
+	/** header names in lower case, as Node gives them */
+	headers: Headers;
+	query?: Record<string, unknown>;
+	/** what the web server already parsed, reused for `application/json` */
+	parsedBody?: unknown;
+}
+
+/** The proof a request must carry, with the configured secrets. */
+export type Proof =
+	| { kind: 'none' }
+	| { kind: 'hmacSha256'; header: string; secrets: string[] }
+	| { kind: 'headerToken'; header: string; tokens: string[] }
+	| { kind: 'urlToken'; token: string }
+	| { kind: 'basicAuth'; user: string; password: string };
+
+export interface PipelineSettings {
+	proof: Proof;
+	/** normalized events to emit; null or empty: all */
+	events: ReadonlySet<string> | null;
+	includeRaw: boolean;
+	recentIds: RecentIds | null;
+	receivedAt: Date;
+}
+
+export type Outcome =
+	| { status: 200; items: PbxEvent[]; ignored: number; duplicates: number }
+	| { status: 400 | 401 | 403; reason: string; misconfigured?: boolean };
+
+type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; misconfigured?: boolean };
+
+function header(headers: Headers, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function authenticate(proof: Proof, delivery: Delivery): Verdict {
+	switch (proof.kind) {
+		case 'none':
+			return { ok: true, verified: false };
+		case 'hmacSha256': {
+			if (proof.secrets.length === 0) {
+				return { ok: false, reason: 'no signing secret is configured', misconfigured: true };
+			}
+			const signature = header(delivery.headers, proof.header);
+			if (!signature) return { ok: false, reason: `the ${proof.header} header is missing` };
+			return verifyHmacSha256(delivery.rawBody, signature, proof.secrets)
+				? { ok: true, verified: true }
+				: { ok: false, reason: 'the signature does not match' };
+		}
+		case 'headerToken': {
+			if (proof.tokens.length === 0) {
+				return { ok: false, reason: 'no secret token is configured', misconfigured: true };
+			}
+			const token = header(delivery.headers, proof.header);
+			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
+			return matchesAnyToken(token, proof.tokens)
+				? { ok: true, verified: true }
+				: { ok: false, reason: 'the token does not match' };
+		}
+		case 'urlToken': {
+			if (proof.token === '') {
+				return { ok: false, reason: 'no URL token is configured', misconfigured: true };
+			}
+			const token = delivery.query?.token;
+			if (typeof token !== 'string') return { ok: false, reason: 'the token query parameter is missing' };
+			return matchesAnyToken(token, [proof.token])
+				? { ok: true, verified: true }
+				: { ok: false, reason: 'the token does not match' };
+		}
+		case 'basicAuth': {
+			if (proof.user === '' && proof.password === '') {
+				return { ok: false, reason: 'no Basic auth user is configured', misconfigured: true };
+			}
+			const authorization = header(delivery.headers, 'authorization');
+			if (!authorization) return { ok: false, reason: 'the Authorization header is missing' };
+			return verifyBasicAuth(authorization, proof.user, proof.password)
+				? { ok: true, verified: true }
+				: { ok: false, reason: 'the user name or password does not match' };
+		}
+	}
+}
+
+function sha256Hex(raw: Buffer): string {
+	return createHash('sha256').update(raw).digest('hex');
+}
+
+/** One normalized item, every key present, in the documented order. */
+export function buildEvent(
+	adapter: VendorAdapter,
+	payload: Payload,
+	context: { eventId: string; receivedAt: string; verified: boolean; includeRaw: boolean },
+): PbxEvent {
+	const n = normalizePayload(adapter, payload);
+	const f = n.fields;
+	return {
+		event: n.event,
+		eventId: n.vendorEventId ?? context.eventId,
+		vendor: adapter.id,
+		vendorEvent: n.vendorEvent,
+		target: f.target,
+		callId: f.callId,
+		direction: f.direction,
+		fromNumber: f.fromNumber,
+		fromName: f.fromName,
+		toNumber: f.toNumber,
+		toName: f.toName,
+		didNumber: f.didNumber,
+		didName: f.didName,
+		extensionNumber: f.extensionNumber,
+		extensionName: f.extensionName,
+		queueNumber: f.queueNumber,
+		queueName: f.queueName,
+		ringGroupNumber: f.ringGroupNumber,
+		ringGroupName: f.ringGroupName,
+		status: f.status,
+		occurredAt: n.occurredAt ?? context.receivedAt,
+		startedAt: f.startedAt,
+		answeredAt: f.answeredAt,
+		durationSec: f.durationSec,
+		talkSec: f.talkSec,
+		recordingId: f.recordingId,
+		recordingUrl: f.recordingUrl,
+		transcription: f.transcription,
+		summary: f.summary,
+		sentiment: f.sentiment,
+		messageText: f.messageText,
+		conversationId: f.conversationId,
+		transferredFrom: f.transferredFrom,
+		tenantId: f.tenantId,
+		receivedAt: context.receivedAt,
+		verified: context.verified,
+		raw: context.includeRaw ? payload : {},
+	};
+}
+
+/** Turns parsed payloads into items, numbering batch elements for their ids. */
+export function normalizeAll(
+	adapter: VendorAdapter,
+	payloads: readonly Payload[],
+	batch: boolean,
+	rawBody: Buffer,
+	context: { receivedAt: string; verified: boolean; includeRaw: boolean },
+): PbxEvent[] {
+	let bodyHash: string | undefined;
+	return payloads.map((payload, index) => {
+		bodyHash ??= sha256Hex(rawBody);
+		const eventId = batch ? `${bodyHash}:${index}` : bodyHash;
+		return buildEvent(adapter, payload, { ...context, eventId });
+	});
+}
+
+export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
+	const verdict = authenticate(settings.proof, delivery);
+	if (!verdict.ok) return { status: 401, reason: verdict.reason, misconfigured: verdict.misconfigured };
+
+	const contentType = header(delivery.headers, 'content-type');
+	const parsed = parseBody(delivery.rawBody, contentType, delivery.parsedBody);
+	if (!parsed.ok) return { status: 400, reason: parsed.reason };
+
+	const receivedAt = settings.receivedAt.toISOString();
+	const all = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+		receivedAt,
+		verified: verdict.verified,
+		includeRaw: settings.includeRaw,
+	});
+	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
+	const now = settings.receivedAt.getTime();
+	const items: PbxEvent[] = [];
+	let ignored = 0;
+	let duplicates = 0;
+	for (const item of all) {
+		if (wanted && !wanted.has(item.event)) ignored++;
+		else if (settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
+		else items.push(item);
+	}
+	return { status: 200, items, ignored, duplicates };
+}

@@ -1,0 +1,282 @@
+/**
+ * The thin edge between the engine and n8n: one description builder and one
+ * webhook handler serve every vendor's trigger node.
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHookFunctions,
+	INodeCredentialDescription,
+	INodeProperties,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	Icon,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import type { VendorAdapter } from './adapter';
+import { eventsOf } from './adapter';
+import { splitTokens } from './auth';
+import { recentIdsFor } from './dedupe';
+import { EVENT_LABELS } from './event';
+import type { Outcome, Proof } from './pipeline';
+import { runPipeline } from './pipeline';
+
+const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
+const DUPLICATE_MEMORY_MAX = 10000;
+
+export interface TriggerIdentity {
+	name: string;
+	displayName: string;
+	icon: Icon;
+	/** the vendor's own credential type, for vendors that sign or send a token */
+	credential?: string;
+}
+
+function eventsParameter(adapter: VendorAdapter): INodeProperties {
+	return {
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		default: [],
+		description: 'Which events start the workflow. Pick none to receive every event.',
+		options: eventsOf(adapter).map((event) => ({
+			name: EVENT_LABELS[event].name,
+			value: event,
+			description: EVENT_LABELS[event].description,
+		})),
+	};
+}
+
+const authenticationParameter: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	default: 'none',
+	description: 'How requests prove they come from your PBX, which signs nothing itself',
+	options: [
+		{
+			name: 'None (the Unguessable URL Is the Secret)',
+			value: 'none',
+			description: 'Anyone who knows the URL can send events: keep it private',
+		},
+		{
+			name: 'URL Token',
+			value: 'urlToken',
+			description: 'The URL must end with ?token=YOUR_TOKEN',
+		},
+		{
+			name: 'Basic Auth',
+			value: 'basicAuth',
+			description: 'For PBXs that let you put a user name and password in the URL or settings',
+		},
+	],
+};
+
+const optionsParameter: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Duplicate Window (Seconds)',
+			name: 'duplicateWindowSec',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DUPLICATE_WINDOW_DEFAULT_SEC,
+			description: 'How long a delivered event is remembered to recognize a repeat of it',
+		},
+		{
+			displayName: 'Ignore Duplicates',
+			name: 'ignoreDuplicates',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether an identical delivery repeated by the PBX within the duplicate window starts no second execution',
+		},
+		{
+			displayName: 'Include Raw Payload',
+			name: 'includeRaw',
+			type: 'boolean',
+			default: true,
+			description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
+		},
+	],
+};
+
+function credentialsOf(adapter: VendorAdapter, identity: TriggerIdentity): INodeCredentialDescription[] {
+	if (identity.credential) return [{ name: identity.credential, required: true }];
+	if (adapter.proof.kind !== 'userChosen') return [];
+	return [
+		{
+			name: 'pbxUrlTokenApi',
+			required: true,
+			displayOptions: { show: { authentication: ['urlToken'] } },
+		},
+		{
+			name: 'httpBasicAuth',
+			required: true,
+			displayOptions: { show: { authentication: ['basicAuth'] } },
+		},
+	];
+}
+
+export function describeTrigger(adapter: VendorAdapter, identity: TriggerIdentity): INodeTypeDescription {
+	const properties: INodeProperties[] = [
+		{
+			displayName: adapter.setupNotice,
+			name: 'setupNotice',
+			type: 'notice',
+			default: '',
+		},
+	];
+	if (adapter.proof.kind === 'userChosen') properties.push(authenticationParameter);
+	properties.push(eventsParameter(adapter), optionsParameter);
+	return {
+		displayName: identity.displayName,
+		name: identity.name,
+		icon: identity.icon,
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		description: `Starts the workflow when ${adapter.displayName} sends a call, message, voicemail, queue or device event`,
+		defaults: { name: identity.displayName },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialsOf(adapter, identity),
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'webhook',
+			},
+		],
+		properties,
+	};
+}
+
+/** The URL is pasted into the vendor's dashboard by hand: nothing to register. */
+export const manualWebhookMethods = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};
+
+async function credentialsOrNull(
+	ctx: IWebhookFunctions,
+	type: string,
+): Promise<ICredentialDataDecryptedObject | null> {
+	try {
+		return ((await ctx.getCredentials(type)) as ICredentialDataDecryptedObject) ?? null;
+	} catch {
+		return null;
+	}
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+/** The proof to demand, with its secrets read from the node's credential. */
+async function proofFor(ctx: IWebhookFunctions, adapter: VendorAdapter, identity: TriggerIdentity): Promise<Proof> {
+	const proof = adapter.proof;
+	if (proof.kind === 'hmacSha256') {
+		const creds = await credentialsOrNull(ctx, identity.credential ?? '');
+		const secrets = [text(creds?.signingSecret), text(creds?.previousSigningSecret)].filter((s) => s !== '');
+		return { kind: 'hmacSha256', header: proof.header, secrets };
+	}
+	if (proof.kind === 'headerToken') {
+		const creds = await credentialsOrNull(ctx, identity.credential ?? '');
+		return { kind: 'headerToken', header: proof.header, tokens: splitTokens(creds?.secretTokens) };
+	}
+	const authentication = ctx.getNodeParameter('authentication', 'none') as string;
+	if (authentication === 'urlToken') {
+		const creds = await credentialsOrNull(ctx, 'pbxUrlTokenApi');
+		return { kind: 'urlToken', token: text(creds?.token).trim() };
+	}
+	if (authentication === 'basicAuth') {
+		const creds = await credentialsOrNull(ctx, 'httpBasicAuth');
+		return { kind: 'basicAuth', user: text(creds?.user), password: text(creds?.password) };
+	}
+	return { kind: 'none' };
+}
+
+function reject(ctx: IWebhookFunctions, outcome: Exclude<Outcome, { status: 200 }>): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	if (outcome.status === 401 && outcome.reason.includes('Authorization')) {
+		res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
+	}
+	res.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
+	return { noWebhookResponse: true };
+}
+
+/** The webhook() of every PBX trigger. */
+export async function handleDelivery(
+	ctx: IWebhookFunctions,
+	adapter: VendorAdapter,
+	identity: TriggerIdentity,
+): Promise<IWebhookResponseData> {
+	const req = ctx.getRequestObject();
+	if (!req.rawBody) {
+		try {
+			await req.readRawBody();
+		} catch {
+			return reject(ctx, { status: 400, reason: 'the body could not be read' });
+		}
+	}
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const events = ctx.getNodeParameter('events', []) as string[];
+	const dedupe = options.ignoreDuplicates !== false && ctx.getMode() !== 'manual';
+	const windowSec = Number(options.duplicateWindowSec ?? DUPLICATE_WINDOW_DEFAULT_SEC);
+	const node = ctx.getNode();
+
+	const outcome = runPipeline(
+		adapter,
+		{
+			rawBody: req.rawBody ?? Buffer.alloc(0),
+			headers: req.headers,
+			query: req.query as Record<string, unknown>,
+			parsedBody: req.body,
+		},
+		{
+			proof: await proofFor(ctx, adapter, identity),
+			events: events.length > 0 ? new Set(events) : null,
+			includeRaw: options.includeRaw !== false,
+			recentIds: dedupe
+				? recentIdsFor(`${ctx.getWorkflow().id}:${node.id}`, windowSec * 1000, DUPLICATE_MEMORY_MAX)
+				: null,
+			receivedAt: new Date(),
+		},
+	);
+
+	if (outcome.status !== 200) {
+		if (outcome.misconfigured) {
+			ctx.logger.warn(
+				`${identity.displayName} "${node.name}" refused a request: ${outcome.reason}. Add it to the node's credential.`,
+			);
+		}
+		return reject(ctx, outcome);
+	}
+	if (outcome.items.length === 0) {
+		return {
+			webhookResponse: {
+				status: 'ignored',
+				reason: outcome.duplicates > 0 ? 'duplicate delivery' : 'event not selected in the trigger',
+			},
+		};
+	}
+	return { workflowData: [ctx.helpers.returnJsonArray(outcome.items as unknown as IDataObject[])] };
+}

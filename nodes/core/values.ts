@@ -1,0 +1,122 @@
+/**
+ * Reading and converting payload values. Vendors send the same thing as a
+ * string, a number or (form bodies with repeated keys) an array; these
+ * helpers turn each into the one type the normalized event promises.
+ */
+import type { PbxDirection, PbxStatus } from './event';
+
+export type Payload = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A table lookup that never finds `constructor`, `__proto__` and friends. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+	return hasOwn.call(table, key) ? table[key] : undefined;
+}
+
+export function isPlainObject(value: unknown): value is Payload {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads `a.b.c` through own properties only, so `__proto__` in a payload is just data. */
+export function readPath(payload: Payload, path: string): unknown {
+	let current: unknown = payload;
+	for (const key of path.split('.')) {
+		if (!isPlainObject(current) || !hasOwn.call(current, key)) return undefined;
+		current = current[key];
+	}
+	return current;
+}
+
+/** The first path whose value is not empty. */
+export function readFirst(payload: Payload, paths: string | readonly string[]): unknown {
+	if (typeof paths === 'string') return readPath(payload, paths);
+	for (const path of paths) {
+		const value = readPath(payload, path);
+		if (value !== undefined && value !== null && value !== '') return value;
+	}
+	return undefined;
+}
+
+export function toText(value: unknown): string | null {
+	if (Array.isArray(value)) return value.length > 0 ? toText(value[0]) : null;
+	if (typeof value === 'string') {
+		const text = value.trim();
+		return text === '' ? null : text;
+	}
+	if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+	if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	return null;
+}
+
+export function toNumber(value: unknown): number | null {
+	if (Array.isArray(value)) return value.length > 0 ? toNumber(value[0]) : null;
+	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+	if (typeof value === 'string' && value.trim() !== '') {
+		const number = Number(value.trim());
+		return Number.isFinite(number) ? number : null;
+	}
+	return null;
+}
+
+// Seconds below this are epoch seconds, above it epoch milliseconds.
+const EPOCH_MS_THRESHOLD = 1e11;
+const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/** Any timestamp a vendor sends, as ISO 8601 UTC; a time without a zone is taken as UTC. */
+export function toIsoTime(value: unknown): string | null {
+	if (Array.isArray(value)) return value.length > 0 ? toIsoTime(value[0]) : null;
+	let date: Date | null = null;
+	if (typeof value === 'number' && Number.isFinite(value)) {
+		date = new Date(value < EPOCH_MS_THRESHOLD ? value * 1000 : value);
+	} else if (typeof value === 'string') {
+		const text = value.trim();
+		if (text === '') return null;
+		if (/^\d+(\.\d+)?$/.test(text)) return toIsoTime(Number(text));
+		date = new Date(NAIVE_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+	}
+	if (date === null || Number.isNaN(date.getTime())) return null;
+	return date.toISOString();
+}
+
+const DIRECTIONS: Record<string, PbxDirection> = {
+	inbound: 'inbound',
+	incoming: 'inbound',
+	in: 'inbound',
+	outbound: 'outbound',
+	outgoing: 'outbound',
+	out: 'outbound',
+	internal: 'internal',
+	local: 'internal',
+	extension: 'internal',
+};
+
+export function toDirection(value: unknown): PbxDirection | null {
+	const text = toText(value);
+	return text === null ? null : (lookup(DIRECTIONS, text.toLowerCase()) ?? null);
+}
+
+const STATUSES: Record<string, PbxStatus> = {
+	answered: 'answered',
+	completed: 'answered',
+	connected: 'answered',
+	missed: 'missed',
+	noanswer: 'missed',
+	no_answer: 'missed',
+	'no-answer': 'missed',
+	unanswered: 'missed',
+	abandoned: 'abandoned',
+	timeout: 'timeout',
+	timedout: 'timeout',
+	timed_out: 'timeout',
+	busy: 'busy',
+	failed: 'failed',
+	failure: 'failed',
+	error: 'failed',
+	rejected: 'failed',
+};
+
+export function toStatus(value: unknown): PbxStatus | null {
+	const text = toText(value);
+	return text === null ? null : (lookup(STATUSES, text.toLowerCase()) ?? null);
+}

@@ -1,0 +1,87 @@
+import type { VendorAdapter } from '../core/adapter';
+import type { PbxTarget } from '../core/event';
+import { lookup, toText } from '../core/values';
+
+const TARGETS: Record<string, PbxTarget> = {
+	phonenumber: 'number',
+	extension: 'extension',
+	ringgroup: 'ringGroup',
+	queue: 'queue',
+};
+
+/**
+ * PrimeVOX: call events form-encoded, SMS events JSON, unsigned. Event names
+ * mix cases, and the extension is `extNumber` in some events and
+ * `extensionNumber` in others.
+ */
+export const primeVox: VendorAdapter = {
+	id: 'primevox',
+	displayName: 'PrimeVOX',
+	proof: { kind: 'userChosen' },
+	eventField: 'eventType',
+	fields: {
+		callId: 'callUuid',
+		fromNumber: ['callerIdNum', 'fromNumber'],
+		fromName: 'callerIdName',
+		toNumber: 'toNumber',
+		didNumber: 'didNumber',
+		didName: 'didDescription',
+		extensionNumber: ['extNumber', 'extensionNumber'],
+		extensionName: ['extName', 'extensionName'],
+		queueNumber: 'queueNumber',
+		ringGroupNumber: 'rgNumber',
+		tenantId: ['tenantId', 'tenantID'],
+		conversationId: ['conversationID', 'conversationId'],
+		messageText: 'messageText',
+	},
+	rules: {
+		inboundmessage: {
+			event: 'message.received',
+			target: 'number',
+			direction: 'inbound',
+			fields: { didNumber: 'toNumber' },
+		},
+		outboundmessage: {
+			event: 'message.sent',
+			target: 'number',
+			direction: 'outbound',
+			fields: { didNumber: 'fromNumber' },
+		},
+		inboundcall: {
+			event: 'call.started',
+			target: 'number',
+			direction: 'inbound',
+			fields: { toNumber: 'didNumber' },
+		},
+		ringattempt: { event: 'call.ringing' },
+		extensionanswered: {
+			event: 'call.answered',
+			target: 'extension',
+			fields: { extensionNumber: 'extensionNumber', extensionName: 'extensionName' },
+		},
+		hangupcall: { event: 'call.completed', target: 'number', direction: 'inbound' },
+		inboundcallcompleted: { event: 'call.completed', target: 'extension', direction: 'inbound' },
+		voicemailhangup: { event: 'voicemail.received', target: 'mailbox', direction: 'inbound' },
+		outboundcall: {
+			event: 'call.started',
+			target: 'extension',
+			direction: 'outbound',
+			fields: { toNumber: 'numberDialed' },
+		},
+		queueentered: { event: 'queue.joined', target: 'queue', direction: 'inbound' },
+	},
+	refine(payload, fields, vendorEvent) {
+		if (vendorEvent === 'hangupcall' || vendorEvent === 'inboundcallcompleted') {
+			// PrimeVOX fills the extension only when a person answered
+			return { status: fields.extensionNumber !== null ? 'answered' : 'missed' };
+		}
+		if (vendorEvent === 'ringattempt') {
+			const target = toText(payload.eventTarget)?.toLowerCase() ?? '';
+			return { target: lookup(TARGETS, target) ?? 'extension' };
+		}
+		return {};
+	},
+	setupNotice:
+		'In PrimeVOX paste the URL above on the <b>API/Webhooks</b> tab of each object whose events you want: <b>Call Routing → Inbound → Edit Phone Number</b> (calls and SMS), <b>Extensions → Manage → Edit Extension</b> (extension and outbound calls), <b>Call Control → Ring Groups</b> or <b>Call Control → Queues</b>. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event. PrimeVOX signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.',
+	signatureKeys: ['eventType'],
+};

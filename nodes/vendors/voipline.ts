@@ -1,0 +1,102 @@
+import type { Refinement, VendorAdapter } from '../core/adapter';
+import type { PbxEventName } from '../core/event';
+import { lookup } from '../core/values';
+
+const QUEUE_OUTCOME: Record<string, PbxEventName> = {
+	answered: 'queue.completed',
+	abandoned: 'queue.abandoned',
+	timeout: 'queue.timeout',
+};
+
+const ENDED = new Set([
+	'user_inbound_completed',
+	'user_outbound_completed',
+	'queue_call',
+	'ring_group_call',
+]);
+const OUTBOUND = { direction: 'outbound', fields: { didNumber: null } } as const;
+
+/** VoIPLine Telecom (and the same hosted platform under other names): JSON, `X-Pbx-Token` header. */
+export const voipLine: VendorAdapter = {
+	id: 'voipline',
+	displayName: 'VoIPLine',
+	proof: { kind: 'headerToken', header: 'x-pbx-token' },
+	eventField: 'type',
+	occurredAt: 'call_start_at',
+	fields: {
+		callId: 'unique_call_id',
+		fromNumber: 'caller_id',
+		fromName: 'caller_name',
+		toNumber: 'dest_number',
+		didNumber: 'dest_number',
+		extensionNumber: 'user_number',
+		extensionName: 'user_name',
+		queueName: 'queue_name',
+		ringGroupName: 'ring_group_name',
+		status: 'status',
+		startedAt: 'call_start_at',
+		answeredAt: 'connected_at',
+		durationSec: 'call_duration',
+		talkSec: 'conversation_duration',
+		recordingUrl: 'call_recording_link',
+	},
+	rules: {
+		user_inbound: { event: 'call.ringing', target: 'extension', direction: 'inbound' },
+		user_inbound_answered: {
+			event: 'call.answered',
+			target: 'extension',
+			direction: 'inbound',
+			occurredAt: 'connected_at',
+		},
+		user_inbound_completed: { event: 'call.completed', target: 'extension', direction: 'inbound' },
+		user_outbound: { event: 'call.started', target: 'extension', ...OUTBOUND },
+		user_outbound_answered: {
+			event: 'call.answered',
+			target: 'extension',
+			occurredAt: 'connected_at',
+			...OUTBOUND,
+		},
+		user_outbound_completed: { event: 'call.completed', target: 'extension', ...OUTBOUND },
+		queue_call: { event: 'queue.completed', target: 'queue', direction: 'inbound' },
+		ring_group_call: { event: 'call.completed', target: 'ringGroup', direction: 'inbound' },
+		voicemail: {
+			event: 'voicemail.received',
+			target: 'mailbox',
+			direction: 'inbound',
+			occurredAt: 'recorded_at',
+		},
+		recording_inbound: { event: 'recording.ready', direction: 'inbound', occurredAt: 'recorded_at' },
+		recording_outbound: {
+			event: 'recording.ready',
+			target: 'extension',
+			occurredAt: 'recorded_at',
+			...OUTBOUND,
+		},
+		webhook_component_event: {
+			event: 'callflow.reached',
+			target: 'callFlow',
+			direction: 'inbound',
+			fields: {
+				fromName: 'user_name',
+				fromNumber: 'user_number',
+				extensionName: null,
+				extensionNumber: null,
+			},
+		},
+	},
+	extraEvents: ['queue.abandoned', 'queue.timeout'],
+	refine(_payload, fields, vendorEvent) {
+		const refined: Refinement = {};
+		if (vendorEvent === 'queue_call') {
+			refined.event = lookup(QUEUE_OUTCOME, fields.status ?? '') ?? 'queue.completed';
+		}
+		if (ENDED.has(vendorEvent)) {
+			// completion events carry no status: a call with a connect time was answered
+			if (fields.status === null) refined.status = fields.answeredAt !== null ? 'answered' : 'missed';
+		}
+		return refined;
+	},
+	setupNotice:
+		'In the PBX portal open <b>Integration/API → Webhooks</b> (or <b>Settings → Integrations</b>), paste the URL above, type a Secret Token and put the same token in this node\'s credential, tick the events to send, then press <b>Apply configuration</b> on the PBX tab. A <b>Webhook</b> object placed in a call flow has its own Secret Token: add it to the credential too. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event.',
+	signatureKeys: ['unique_call_id', 'type'],
+};
