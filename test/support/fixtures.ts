@@ -1,0 +1,64 @@
+/**
+ * The vendor documents' payloads, byte for byte as a vendor sends them
+ * (`.json` or `.form` bodies), each with the normalized item it must become.
+ */
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+import { EVENT_KEYS } from '../../nodes/core/event';
+
+export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
+export const VENDORS = ['dodev', 'pbxme', 'primevox', 'voipline'] as const;
+export type VendorId = (typeof VENDORS)[number];
+
+/** Marks an expected `occurredAt` that must equal the time of receipt (the vendor sends none). */
+export const RECEIVED_AT = '$receivedAt';
+
+export interface Fixture {
+	vendor: VendorId;
+	name: string;
+	body: Buffer;
+	contentType: string;
+	/** the non-null fields of the expected item; every other field must be null */
+	expected: Record<string, unknown>;
+}
+
+export function loadFixtures(vendor?: VendorId): Fixture[] {
+	const fixtures: Fixture[] = [];
+	for (const v of vendor ? [vendor] : VENDORS) {
+		const dir = join(FIXTURES_DIR, v);
+		for (const file of readdirSync(dir).sort()) {
+			const match = /^(.*)\.(json|form)$/.exec(file);
+			if (!match || file.endsWith('.expected.json')) continue;
+			fixtures.push({
+				vendor: v,
+				name: match[1],
+				body: readFileSync(join(dir, file)),
+				contentType: match[2] === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+				expected: JSON.parse(readFileSync(join(dir, `${match[1]}.expected.json`), 'utf8')),
+			});
+		}
+	}
+	return fixtures;
+}
+
+/**
+ * The whole item a fixture must produce: every key of the contract, null
+ * unless the fixture names it, with the per-delivery values filled in.
+ */
+export function expectedItem(
+	fixture: Fixture,
+	delivery: { eventId: string; receivedAt: string; verified: boolean; raw: unknown },
+): Record<string, unknown> {
+	const item: Record<string, unknown> = {};
+	for (const key of EVENT_KEYS) item[key] = null;
+	Object.assign(item, fixture.expected, {
+		vendor: fixture.vendor,
+		eventId: delivery.eventId,
+		receivedAt: delivery.receivedAt,
+		verified: delivery.verified,
+		raw: delivery.raw,
+	});
+	if (item.occurredAt === RECEIVED_AT) item.occurredAt = delivery.receivedAt;
+	return item;
+}

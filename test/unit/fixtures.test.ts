@@ -1,0 +1,64 @@
+import { createHash } from 'crypto';
+
+import { EVENT_KEYS } from '../../nodes/core/event';
+import { runPipeline } from '../../nodes/core/pipeline';
+import { ADAPTERS } from '../support/adapters';
+import type { Fixture } from '../support/fixtures';
+import { expectedItem, loadFixtures, VENDORS } from '../support/fixtures';
+
+const RECEIVED = new Date('2026-11-25T10:00:00.000Z');
+
+function rawOf(fixture: Fixture): unknown {
+	const text = fixture.body.toString('utf8');
+	return fixture.contentType === 'application/json'
+		? JSON.parse(text)
+		: Object.fromEntries(new URLSearchParams(text));
+}
+
+function deliver(fixture: Fixture) {
+	return runPipeline(
+		ADAPTERS[fixture.vendor],
+		{ rawBody: fixture.body, headers: { 'content-type': fixture.contentType } },
+		{ proof: { kind: 'none' }, events: null, includeRaw: true, recentIds: null, receivedAt: RECEIVED },
+	);
+}
+
+const fixtures = loadFixtures();
+
+test('every vendor has fixtures', () => {
+	for (const vendor of VENDORS) expect(fixtures.some((f) => f.vendor === vendor)).toBe(true);
+});
+
+describe.each(fixtures.map((f) => [`${f.vendor}/${f.name}`, f] as const))('%s', (_name, fixture) => {
+	const outcome = deliver(fixture);
+
+	test('is accepted and gives exactly one item', () => {
+		expect(outcome.status).toBe(200);
+		if (outcome.status === 200) expect(outcome.items).toHaveLength(1);
+	});
+
+	test('normalizes to the expected item, field by field', () => {
+		if (outcome.status !== 200) throw new Error(`rejected: ${outcome.reason}`);
+		const item = outcome.items[0] as unknown as Record<string, unknown>;
+		const expected = expectedItem(fixture, {
+			eventId: createHash('sha256').update(fixture.body).digest('hex'),
+			receivedAt: RECEIVED.toISOString(),
+			verified: false,
+			raw: rawOf(fixture),
+		});
+		expect(Object.keys(item)).toEqual([...EVENT_KEYS]);
+		for (const key of EVENT_KEYS) expect({ [key]: item[key] }).toEqual({ [key]: expected[key] });
+	});
+
+	test('keeps types: times ISO 8601 UTC, numbers as numbers, never undefined', () => {
+		if (outcome.status !== 200) return;
+		const item = outcome.items[0] as unknown as Record<string, unknown>;
+		for (const key of ['occurredAt', 'receivedAt', 'startedAt', 'answeredAt']) {
+			if (item[key] !== null) expect(item[key]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+		}
+		for (const key of ['durationSec', 'talkSec']) {
+			if (item[key] !== null) expect(typeof item[key]).toBe('number');
+		}
+		for (const key of EVENT_KEYS) expect(item[key]).not.toBeUndefined();
+	});
+});
