@@ -1,0 +1,160 @@
+import { createHash, createHmac } from 'crypto';
+
+import { RecentIds } from '../../nodes/core/dedupe';
+import type { PipelineSettings } from '../../nodes/core/pipeline';
+import { runPipeline } from '../../nodes/core/pipeline';
+import { doDev } from '../../nodes/vendors/dodev';
+import { pbxme } from '../../nodes/vendors/pbxme';
+import { primeVox } from '../../nodes/vendors/primevox';
+import { voipLine } from '../../nodes/vendors/voipline';
+
+const NOW = new Date('2026-11-25T12:00:00.000Z');
+const settings = (over: Partial<PipelineSettings> = {}): PipelineSettings => ({
+	proof: { kind: 'none' },
+	events: null,
+	includeRaw: true,
+	recentIds: null,
+	receivedAt: NOW,
+	...over,
+});
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('the pipeline', () => {
+	test('an unknown vendor event is emitted as unknown, never dropped', () => {
+		const body = json({ type: 'user_parked', unique_call_id: 'c1', caller_id: '+44' });
+		const out = runPipeline(voipLine, { rawBody: body, headers: JSON_HEADERS }, settings());
+		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: 'user_parked', callId: 'c1' }] });
+	});
+
+	test('a payload without an event name is unknown with an empty vendorEvent', () => {
+		const out = runPipeline(pbxme, { rawBody: json({ hello: 1 }), headers: JSON_HEADERS }, settings());
+		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: '', raw: { hello: 1 } }] });
+	});
+
+	test('vendor event names match case-insensitively', () => {
+		for (const name of ['InboundCall', 'inboundcall', 'INBOUNDCALL']) {
+			const out = runPipeline(primeVox, { rawBody: Buffer.from(`eventType=${name}&callUuid=u`), headers: {} }, settings());
+			expect(out).toMatchObject({ items: [{ event: 'call.started', vendorEvent: name }] });
+		}
+	});
+
+	test('event names that are Object.prototype members are unknown', () => {
+		for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+			const out = runPipeline(primeVox, { rawBody: Buffer.from(`eventType=${name}`), headers: {} }, settings());
+			expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: name }] });
+		}
+	});
+
+	test('a JSON array yields one item per element, ids numbered from the body hash', () => {
+		const body = json([
+			{ event: 'pbx.call.started', timestamp: '2026-03-26T14:30:55Z', data: { callId: 'a' } },
+			{ event: 'pbx.call.answered', timestamp: '2026-03-26T14:31:00Z', data: { callId: 'a' } },
+			{ event: 'pbx.something.new', data: {} },
+		]);
+		const out = runPipeline(doDev, { rawBody: body, headers: JSON_HEADERS }, settings());
+		if (out.status !== 200) throw new Error(out.reason);
+		expect(out.items.map((i) => [i.event, i.eventId])).toEqual([
+			['call.started', `${sha(body)}:0`],
+			['call.answered', `${sha(body)}:1`],
+			['unknown', `${sha(body)}:2`],
+		]);
+	});
+
+	test('a vendor event id, where sent, is the eventId', () => {
+		const out = runPipeline(doDev, { rawBody: json({ id: 'evt_1', event: 'pbx.call.started', data: {} }), headers: JSON_HEADERS }, settings());
+		expect(out).toMatchObject({ items: [{ eventId: 'evt_1' }] });
+	});
+
+	test('events not selected are ignored: 200 and no item', () => {
+		const body = Buffer.from('eventType=InboundCall&callUuid=u');
+		const out = runPipeline(primeVox, { rawBody: body, headers: {} }, settings({ events: new Set(['call.completed']) }));
+		expect(out).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		const all = runPipeline(primeVox, { rawBody: body, headers: {} }, settings({ events: new Set() }));
+		expect(all).toMatchObject({ items: [{ event: 'call.started' }] });
+	});
+
+	test('a batch keeps only the selected elements', () => {
+		const body = json([{ type: 'user_inbound' }, { type: 'voicemail' }, { type: 'user_inbound_completed' }]);
+		const out = runPipeline(voipLine, { rawBody: body, headers: JSON_HEADERS }, settings({ events: new Set(['voicemail.received', 'call.completed']) }));
+		expect(out).toMatchObject({ status: 200, ignored: 1, items: [{ event: 'voicemail.received' }, { event: 'call.completed' }] });
+	});
+
+	test('authentication comes first: a bad proof is 401 even for an unreadable body', () => {
+		const out = runPipeline(
+			doDev,
+			{ rawBody: Buffer.from('{broken'), headers: { ...JSON_HEADERS, 'x-webhook-signature': 'sha256=00' } },
+			settings({ proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['s'] } }),
+		);
+		expect(out).toMatchObject({ status: 401 });
+	});
+
+	test('a signed but unreadable body is 400', () => {
+		const body = Buffer.from('{broken');
+		const sig = createHmac('sha256', 's').update(body).digest('hex');
+		const out = runPipeline(
+			doDev,
+			{ rawBody: body, headers: { ...JSON_HEADERS, 'x-webhook-signature': sig } },
+			settings({ proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['s'] } }),
+		);
+		expect(out).toEqual({ status: 400, reason: 'the body is not valid JSON' });
+	});
+
+	test('verified is true behind a proof', () => {
+		const body = json({ type: 'voicemail' });
+		const out = runPipeline(
+			voipLine,
+			{ rawBody: body, headers: { ...JSON_HEADERS, 'x-pbx-token': 'b' } },
+			settings({ proof: { kind: 'headerToken', header: 'x-pbx-token', tokens: ['a', 'b'] } }),
+		);
+		expect(out).toMatchObject({ status: 200, items: [{ verified: true }] });
+	});
+
+	test('includeRaw false leaves raw empty but present', () => {
+		const out = runPipeline(voipLine, { rawBody: json({ type: 'voicemail' }), headers: JSON_HEADERS }, settings({ includeRaw: false }));
+		expect(out).toMatchObject({ items: [{ raw: {} }] });
+	});
+
+	test('a repeated delivery within the window is a duplicate; later it is new again', () => {
+		const recentIds = new RecentIds(300_000, 100);
+		const delivery = { rawBody: json({ type: 'voicemail', unique_call_id: 'x' }), headers: JSON_HEADERS };
+		expect(runPipeline(voipLine, delivery, settings({ recentIds }))).toMatchObject({ items: [{}] });
+		expect(runPipeline(voipLine, delivery, settings({ recentIds }))).toMatchObject({ items: [], duplicates: 1 });
+		const later = new Date(NOW.getTime() + 300_001);
+		expect(runPipeline(voipLine, delivery, settings({ recentIds, receivedAt: later }))).toMatchObject({ items: [{}] });
+	});
+
+	test('numbers sent as strings become numbers; junk becomes null', () => {
+		const out = runPipeline(
+			voipLine,
+			{ rawBody: json({ type: 'user_inbound_completed', call_duration: '61', conversation_duration: 'n/a', call_start_at: 'yesterday' }), headers: JSON_HEADERS },
+			settings(),
+		);
+		expect(out).toMatchObject({ items: [{ durationSec: 61, talkSec: null, startedAt: null, occurredAt: NOW.toISOString() }] });
+	});
+
+	test('times without a zone are UTC; epoch seconds and milliseconds are read', () => {
+		const cases: Array<[unknown, string]> = [
+			['2026-03-26 14:35:00', '2026-03-26T14:35:00.000Z'],
+			['2026-03-26T16:35:00+02:00', '2026-03-26T14:35:00.000Z'],
+			[1774535700, '2026-03-26T14:35:00.000Z'],
+			[1774535700000, '2026-03-26T14:35:00.000Z'],
+			['1774535700', '2026-03-26T14:35:00.000Z'],
+		];
+		for (const [timestamp, iso] of cases) {
+			const out = runPipeline(doDev, { rawBody: json({ event: 'pbx.call.started', timestamp, data: {} }), headers: JSON_HEADERS }, settings());
+			expect(out).toMatchObject({ items: [{ occurredAt: iso }] });
+		}
+	});
+});
+
+describe('RecentIds', () => {
+	test('stays within its bound, dropping the oldest', () => {
+		const ids = new RecentIds(60_000, 3);
+		for (const id of ['a', 'b', 'c', 'd']) expect(ids.seenBefore(id, 0)).toBe(false);
+		expect(ids.size).toBe(3);
+		expect(ids.seenBefore('d', 1)).toBe(true);
+		expect(ids.seenBefore('a', 1)).toBe(false);
+	});
+});
