@@ -79,19 +79,14 @@ function parseForm(raw: Buffer): ParseResult {
 }
 
 /**
- * Parses a raw body once. `preParsed` is what the web server already made of
- * an `application/json` body; it is reused instead of parsing the bytes again.
+ * Parses the raw body: the bytes that were authenticated are the bytes that
+ * are read (what the web server made of them may be a fallback `{}`).
  */
-export function parseBody(raw: Buffer, contentType: string | undefined, preParsed?: unknown): ParseResult {
+export function parseBody(raw: Buffer, contentType: string | undefined): ParseResult {
 	const first = firstSignificantByte(raw);
 	if (first === -1) return fail('the body is empty');
 	const type = (contentType ?? '').toLowerCase();
 	const looksJson = first === OPEN_BRACE || first === OPEN_BRACKET;
-	if (type.includes('json') || looksJson) {
-		if (preParsed !== undefined && type.split(';', 1)[0].trim() === 'application/json') {
-			return fromJsonValue(preParsed);
-		}
-		return parseJson(raw);
-	}
+	if (type.includes('json') || looksJson) return parseJson(raw);
 	return parseForm(raw);
 }

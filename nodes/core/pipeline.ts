@@ -20,8 +20,6 @@ export interface Delivery {
 	/** header names in lower case, as Node gives them */
 	headers: Headers;
 	query?: Record<string, unknown>;
-	/** what the web server already parsed, reused for `application/json` */
-	parsedBody?: unknown;
 }
 
 /** The proof a request must carry, with the configured secrets. */
@@ -173,7 +171,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, misconfigured: verdict.misconfigured };
 
 	const contentType = header(delivery.headers, 'content-type');
-	const parsed = parseBody(delivery.rawBody, contentType, delivery.parsedBody);
+	const parsed = parseBody(delivery.rawBody, contentType);
 	if (!parsed.ok) return { status: 400, reason: parsed.reason };
 
 	const receivedAt = settings.receivedAt.toISOString();

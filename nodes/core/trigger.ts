@@ -249,7 +249,6 @@ export async function handleDelivery(
 			rawBody: req.rawBody ?? Buffer.alloc(0),
 			headers: req.headers,
 			query: req.query as Record<string, unknown>,
-			parsedBody: req.body,
 		},
 		{
 			proof: await proofFor(ctx, adapter, identity),

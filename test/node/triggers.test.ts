@@ -1,0 +1,232 @@
+import { createHmac } from 'crypto';
+
+import type { INodeType } from 'n8n-workflow';
+
+import { DoDevPbxTrigger } from '../../nodes/DoDevPbxTrigger/DoDevPbxTrigger.node';
+import { PbxmeTrigger } from '../../nodes/PbxmeTrigger/PbxmeTrigger.node';
+import { PrimeVoxTrigger } from '../../nodes/PrimeVoxTrigger/PrimeVoxTrigger.node';
+import { VoipLineTrigger } from '../../nodes/VoipLineTrigger/VoipLineTrigger.node';
+import { EVENT_KEYS } from '../../nodes/core/event';
+import type { Fixture, VendorId } from '../support/fixtures';
+import { loadFixtures } from '../support/fixtures';
+import { deliver } from '../support/webhook-harness';
+
+const SIGNING_SECRET = 'whsec_node_test_Q2xhc3NpZmllZA';
+const OLD_SIGNING_SECRET = 'whsec_node_test_old_UHJldmlvdXM';
+const PBX_TOKENS = ['pbx-token-global-7f3a', 'pbx-token-callflow-91bc'];
+const URL_TOKEN = 'url-token-5d8e0c';
+const BASIC = { user: 'pbx-user', password: 'pbx-pass-3e1f' };
+
+const NODES: Record<VendorId, INodeType> = {
+	dodev: new DoDevPbxTrigger(),
+	pbxme: new PbxmeTrigger(),
+	primevox: new PrimeVoxTrigger(),
+	voipline: new VoipLineTrigger(),
+};
+
+const sign = (body: Buffer | string, secret = SIGNING_SECRET) =>
+	createHmac('sha256', secret).update(body).digest('hex');
+
+/** Headers and credentials a genuine delivery of the vendor carries. */
+function genuine(fixture: Fixture) {
+	const headers: Record<string, string> = { 'content-type': fixture.contentType };
+	if (fixture.vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${sign(fixture.body)}`;
+	if (fixture.vendor === 'voipline') headers['x-pbx-token'] = PBX_TOKENS[1];
+	return {
+		nodeType: NODES[fixture.vendor],
+		body: fixture.body,
+		headers,
+		credentials: {
+			doDevPbxApi: { signingSecret: SIGNING_SECRET, previousSigningSecret: '' },
+			voipLineApi: { secretTokens: PBX_TOKENS.join('\n') },
+		},
+	};
+}
+
+describe('node descriptions', () => {
+	test.each(Object.entries(NODES))('%s is a webhook trigger with the documented surface', (_vendor, node) => {
+		const d = node.description;
+		expect(d.group).toEqual(['trigger']);
+		expect(d.inputs).toEqual([]);
+		expect(d.webhooks).toEqual([expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived' })]);
+		expect(node.webhookMethods?.default).toEqual(
+			expect.objectContaining({ checkExists: expect.any(Function), create: expect.any(Function), delete: expect.any(Function) }),
+		);
+		const names = d.properties.map((p) => p.name);
+		expect(names).toEqual(expect.arrayContaining(['events', 'options']));
+		const notice = d.properties.find((p) => p.type === 'notice');
+		expect(notice?.displayName).toMatch(/Test URL/);
+		const options = d.properties.find((p) => p.name === 'options')?.options?.map((o) => o.name);
+		expect(options).toEqual(expect.arrayContaining(['includeRaw', 'ignoreDuplicates']));
+	});
+
+	test('types and credentials follow NODES.md', () => {
+		expect(NODES.dodev.description.name).toBe('doDevPbxTrigger');
+		expect(NODES.pbxme.description.name).toBe('pbxmeTrigger');
+		expect(NODES.primevox.description.name).toBe('primeVoxTrigger');
+		expect(NODES.voipline.description.name).toBe('voipLineTrigger');
+		expect(NODES.dodev.description.credentials?.map((c) => c.name)).toEqual(['doDevPbxApi']);
+		expect(NODES.voipline.description.credentials?.map((c) => c.name)).toEqual(['voipLineApi']);
+		for (const node of [NODES.pbxme, NODES.primevox]) {
+			expect(node.description.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'httpBasicAuth']);
+			const auth = node.description.properties.find((p) => p.name === 'authentication');
+			expect(auth?.default).toBe('none');
+			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['none', 'urlToken', 'basicAuth']);
+		}
+	});
+
+	test('every event a vendor document names can be picked, with a friendly name', () => {
+		const values = (vendor: VendorId) =>
+			(NODES[vendor].description.properties.find((p) => p.name === 'events')?.options ?? []).map((o) =>
+				'value' in o ? o.value : null,
+			);
+		expect(values('dodev')).toEqual(expect.arrayContaining(['call.started', 'call.transferred', 'queue.timeout', 'device.unregistered', 'recording.ready', 'voicemail.received', 'unknown']));
+		expect(values('voipline')).toEqual(expect.arrayContaining(['call.ringing', 'queue.completed', 'queue.abandoned', 'queue.timeout', 'callflow.reached', 'recording.ready']));
+		expect(values('primevox')).toEqual(expect.arrayContaining(['message.received', 'message.sent', 'call.ringing', 'queue.joined']));
+		expect(values('pbxme')).toEqual(['call.started', 'call.answered', 'call.completed', 'message.received', 'unknown']);
+	});
+});
+
+describe.each(loadFixtures().map((f) => [`${f.vendor}/${f.name}`, f] as const))('webhook() with %s', (_name, fixture) => {
+	test('a genuine delivery starts the workflow with one normalized item', async () => {
+		const out = await deliver(genuine(fixture));
+		expect(out.status).toBe(200);
+		expect(out.items).toHaveLength(1);
+		expect(Object.keys(out.items[0])).toEqual([...EVENT_KEYS]);
+		expect(out.items[0]).toMatchObject({ ...fixture.expected, occurredAt: expect.any(String), vendor: fixture.vendor });
+		expect(out.items[0].verified).toBe(fixture.vendor === 'dodev' || fixture.vendor === 'voipline');
+	});
+});
+
+describe('rejections answer with a status and start nothing', () => {
+	const [completed] = loadFixtures('dodev').filter((f) => f.name === 'call.completed');
+	const [voicemail] = loadFixtures('voipline').filter((f) => f.name === 'voicemail');
+	const [inbound] = loadFixtures('primevox').filter((f) => f.name === 'InboundCall');
+
+	test('do.dev: a wrong signature is 401', async () => {
+		const d = genuine(completed);
+		const out = await deliver({ ...d, headers: { ...d.headers, 'x-webhook-signature': sign(completed.body, 'nope') } });
+		expect(out.status).toBe(401);
+		expect(out.result).toEqual({ noWebhookResponse: true });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the signature does not match' });
+	});
+
+	test('do.dev: the previous secret is accepted while rotating', async () => {
+		const d = genuine(completed);
+		const out = await deliver({
+			...d,
+			headers: { ...d.headers, 'x-webhook-signature': sign(completed.body, OLD_SIGNING_SECRET) },
+			credentials: { doDevPbxApi: { signingSecret: SIGNING_SECRET, previousSigningSecret: OLD_SIGNING_SECRET } },
+		});
+		expect(out.status).toBe(200);
+		expect(out.items).toHaveLength(1);
+	});
+
+	test('do.dev: no signing secret configured rejects and warns in the log, without secrets', async () => {
+		const d = genuine(completed);
+		const out = await deliver({ ...d, credentials: { doDevPbxApi: { signingSecret: '' } } });
+		expect(out.status).toBe(401);
+		expect(out.warnings.join('\n')).toMatch(/no signing secret is configured/);
+		const none = await deliver({ ...d, credentials: {} });
+		expect(none.status).toBe(401);
+	});
+
+	test('do.dev: a body changed after signing is 401', async () => {
+		const d = genuine(completed);
+		const tampered = Buffer.from(completed.body.toString().replace('245', '246'));
+		expect((await deliver({ ...d, body: tampered })).status).toBe(401);
+	});
+
+	test('VoIPLine: a wrong or missing X-Pbx-Token is 401; each configured token works', async () => {
+		const d = genuine(voicemail);
+		expect((await deliver({ ...d, headers: { ...d.headers, 'x-pbx-token': 'wrong' } })).status).toBe(401);
+		expect((await deliver({ ...d, headers: { 'content-type': 'application/json' } })).status).toBe(401);
+		for (const token of PBX_TOKENS) {
+			expect((await deliver({ ...d, headers: { ...d.headers, 'x-pbx-token': token } })).status).toBe(200);
+		}
+	});
+
+	test('an unreadable body that passed the proof is 400', async () => {
+		const d = genuine(voicemail);
+		const out = await deliver({ ...d, body: '{"type": "voicemail",' });
+		expect(out.status).toBe(400);
+		expect(out.items).toHaveLength(0);
+	});
+
+	test('an event not selected answers 200 and starts nothing', async () => {
+		const d = genuine(voicemail);
+		const out = await deliver({ ...d, parameters: { events: ['call.completed'] } });
+		expect(out.status).toBe(200);
+		expect(out.result.workflowData).toBeUndefined();
+		expect(JSON.parse(out.body)).toMatchObject({ status: 'ignored' });
+	});
+
+	test('PrimeVOX URL token: right token 200, wrong or missing 401', async () => {
+		const base = {
+			nodeType: NODES.primevox,
+			body: inbound.body,
+			headers: { 'content-type': inbound.contentType },
+			parameters: { authentication: 'urlToken' },
+			credentials: { pbxUrlTokenApi: { token: URL_TOKEN } },
+		};
+		expect((await deliver({ ...base, search: `?token=${URL_TOKEN}` })).status).toBe(200);
+		expect((await deliver({ ...base, search: '?token=nope' })).status).toBe(401);
+		expect((await deliver(base)).status).toBe(401);
+		const unset = await deliver({ ...base, credentials: { pbxUrlTokenApi: { token: '' } }, search: '?token=' });
+		expect(unset.status).toBe(401);
+		expect(unset.warnings.join('\n')).toMatch(/no URL token is configured/);
+	});
+
+	test('PBXme Basic auth: right pair 200 and verified, wrong pair 401 with a challenge', async () => {
+		const [sms] = loadFixtures('pbxme').filter((f) => f.name === 'sms_received-form');
+		const auth = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+		const base = {
+			nodeType: NODES.pbxme,
+			body: sms.body,
+			parameters: { authentication: 'basicAuth' },
+			credentials: { httpBasicAuth: BASIC },
+		};
+		const ok = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(BASIC.user, BASIC.password) } });
+		expect(ok.status).toBe(200);
+		expect(ok.items[0]).toMatchObject({ verified: true, fromNumber: '+19175550100' });
+		const bad = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(BASIC.user, 'x') } });
+		expect(bad.status).toBe(401);
+		expect(bad.body).not.toContain(BASIC.password);
+	});
+});
+
+describe('what n8n hands the node', () => {
+	const [completed] = loadFixtures('dodev').filter((f) => f.name === 'call.completed');
+
+	test('without req.rawBody the node reads the body itself', async () => {
+		const out = await deliver({ ...genuine(completed), withoutRawBody: true });
+		expect(out.status).toBe(200);
+		expect(out.items).toHaveLength(1);
+	});
+
+	test('a JSON array starts one execution with one item per element', async () => {
+		const body = Buffer.from(JSON.stringify([JSON.parse(completed.body.toString()), { event: 'pbx.call.parked', data: {} }]));
+		const d = genuine({ ...completed, body });
+		const out = await deliver(d);
+		expect(out.items.map((i) => i.event)).toEqual(['call.completed', 'unknown']);
+	});
+
+	test('a repeated delivery starts nothing the second time, except in the editor test mode', async () => {
+		const [call] = loadFixtures('primevox').filter((f) => f.name === 'outboundCall');
+		const unique = Buffer.from(`${call.body.toString()}&nonce=${Date.now()}`);
+		const d = { nodeType: NODES.primevox, body: unique, headers: { 'content-type': call.contentType }, workflowId: 'wf-dedupe' };
+		expect((await deliver(d)).items).toHaveLength(1);
+		const again = await deliver(d);
+		expect(again.items).toHaveLength(0);
+		expect(JSON.parse(again.body)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
+		expect((await deliver({ ...d, mode: 'manual' })).items).toHaveLength(1);
+		expect((await deliver({ ...d, workflowId: 'wf-other' })).items).toHaveLength(1);
+		expect((await deliver({ ...d, parameters: { options: { ignoreDuplicates: false } } })).items).toHaveLength(1);
+	});
+
+	test('no secret appears in items', async () => {
+		const out = await deliver(genuine(completed));
+		expect(JSON.stringify(out.items)).not.toContain(SIGNING_SECRET);
+		expect(JSON.stringify(out.items)).not.toContain(sign(completed.body));
+	});
+});
