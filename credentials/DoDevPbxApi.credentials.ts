@@ -1,9 +1,11 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class DoDevPbxApi implements ICredentialType {
 	name = 'doDevPbxApi';
 
 	displayName = 'do.dev PBX Webhook Signing Secret API';
+
+	icon: Icon = { light: 'file:icons/dodev.svg', dark: 'file:icons/dodev.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-pbx#dodev-pbx';
 

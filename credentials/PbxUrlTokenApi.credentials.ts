@@ -1,9 +1,11 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class PbxUrlTokenApi implements ICredentialType {
 	name = 'pbxUrlTokenApi';
 
 	displayName = 'PBX Webhook URL Token API';
+
+	icon: Icon = { light: 'file:icons/pbx.svg', dark: 'file:icons/pbx.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-pbx#authentication-for-pbxs-that-sign-nothing';
 

@@ -1,9 +1,11 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class VoipLineApi implements ICredentialType {
 	name = 'voipLineApi';
 
 	displayName = 'VoIPLine Webhook Secret Token API';
+
+	icon: Icon = { light: 'file:icons/voipline.svg', dark: 'file:icons/voipline.dark.svg' };
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-pbx#voipline';
 

@@ -5,22 +5,41 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { TriggerIdentity } from '../core/trigger';
-import { describeTrigger, handleDelivery, manualWebhookMethods } from '../core/trigger';
+import { describeTrigger, handleDelivery, manualWebhookMethods, pbxSecretTest } from '../core/trigger';
 import { pbxme } from '../vendors/pbxme';
 
-const identity: TriggerIdentity = {
-	name: 'pbxmeTrigger',
-	displayName: 'PBXme Trigger',
-	icon: { light: 'file:pbxme.svg', dark: 'file:pbxme.dark.svg' },
-};
-
 export class PbxmeTrigger implements INodeType {
-	description: INodeTypeDescription = describeTrigger(pbxme, identity);
+	description: INodeTypeDescription = {
+		...describeTrigger(pbxme),
+		displayName: 'PBXme Trigger',
+		name: 'pbxmeTrigger',
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		icon: { light: 'file:pbxme.svg', dark: 'file:pbxme.dark.svg' },
+		defaults: { name: 'PBXme Trigger' },
+		credentials: [
+			{
+				name: 'pbxUrlTokenApi',
+				required: true,
+				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { authentication: ['urlToken'] } },
+			},
+			{
+				// NODES.md names n8n's own Basic auth credential: users have one already,
+				// and saved workflows refer to it by this name
+				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
+				name: 'httpBasicAuth',
+				required: true,
+				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { pbxSecretTest } };
 
 	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery(this, pbxme, identity);
+		return await handleDelivery(this, pbxme);
 	}
 }

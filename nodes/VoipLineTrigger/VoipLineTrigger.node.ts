@@ -5,23 +5,25 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import type { TriggerIdentity } from '../core/trigger';
-import { describeTrigger, handleDelivery, manualWebhookMethods } from '../core/trigger';
+import { describeTrigger, handleDelivery, manualWebhookMethods, pbxSecretTest } from '../core/trigger';
 import { voipLine } from '../vendors/voipline';
 
-const identity: TriggerIdentity = {
-	name: 'voipLineTrigger',
-	displayName: 'VoIPLine Trigger',
-	icon: { light: 'file:voipline.svg', dark: 'file:voipline.dark.svg' },
-	credential: 'voipLineApi',
-};
-
 export class VoipLineTrigger implements INodeType {
-	description: INodeTypeDescription = describeTrigger(voipLine, identity);
+	description: INodeTypeDescription = {
+		...describeTrigger(voipLine),
+		displayName: 'VoIPLine Trigger',
+		name: 'voipLineTrigger',
+		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
+		icon: { light: 'file:voipline.svg', dark: 'file:voipline.dark.svg' },
+		defaults: { name: 'VoIPLine Trigger' },
+		credentials: [{ name: 'voipLineApi', required: true, testedBy: 'pbxSecretTest' }],
+	};
+
+	methods = { credentialTest: { pbxSecretTest } };
 
 	webhookMethods = manualWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return await handleDelivery(this, voipLine, identity);
+		return await handleDelivery(this, voipLine);
 	}
 }

@@ -21,8 +21,8 @@ export type FieldMap = Partial<Record<PbxFieldName, FieldSource | null>>;
 
 /** How a vendor proves a request came from it. */
 export type VendorProof =
-	| { kind: 'hmacSha256'; header: string }
-	| { kind: 'headerToken'; header: string }
+	| { kind: 'hmacSha256'; header: string; credential: string }
+	| { kind: 'headerToken'; header: string; credential: string }
 	/** the vendor signs nothing: the user picks URL token, Basic auth or none */
 	| { kind: 'userChosen' };
 

@@ -6,12 +6,13 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHookFunctions,
-	INodeCredentialDescription,
 	INodeProperties,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
-	Icon,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -26,13 +27,8 @@ import { runPipeline } from './pipeline';
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
 const DUPLICATE_MEMORY_MAX = 10000;
 
-export interface TriggerIdentity {
-	name: string;
-	displayName: string;
-	icon: Icon;
-	/** the vendor's own credential type, for vendors that sign or send a token */
-	credential?: string;
-}
+/** What a node file adds to the description: its names, icon and credentials. */
+type NodeOwnFields = 'displayName' | 'name' | 'icon' | 'defaults' | 'credentials' | 'subtitle';
 
 function eventsParameter(adapter: VendorAdapter): INodeProperties {
 	return {
@@ -107,24 +103,7 @@ const optionsParameter: INodeProperties = {
 	],
 };
 
-function credentialsOf(adapter: VendorAdapter, identity: TriggerIdentity): INodeCredentialDescription[] {
-	if (identity.credential) return [{ name: identity.credential, required: true }];
-	if (adapter.proof.kind !== 'userChosen') return [];
-	return [
-		{
-			name: 'pbxUrlTokenApi',
-			required: true,
-			displayOptions: { show: { authentication: ['urlToken'] } },
-		},
-		{
-			name: 'httpBasicAuth',
-			required: true,
-			displayOptions: { show: { authentication: ['basicAuth'] } },
-		},
-	];
-}
-
-export function describeTrigger(adapter: VendorAdapter, identity: TriggerIdentity): INodeTypeDescription {
+export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescription, NodeOwnFields> {
 	const properties: INodeProperties[] = [
 		{
 			displayName: adapter.setupNotice,
@@ -136,17 +115,11 @@ export function describeTrigger(adapter: VendorAdapter, identity: TriggerIdentit
 	if (adapter.proof.kind === 'userChosen') properties.push(authenticationParameter);
 	properties.push(eventsParameter(adapter), optionsParameter);
 	return {
-		displayName: identity.displayName,
-		name: identity.name,
-		icon: identity.icon,
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		description: `Starts the workflow when ${adapter.displayName} sends a call, message, voicemail, queue or device event`,
-		defaults: { name: identity.displayName },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: credentialsOf(adapter, identity),
 		webhooks: [
 			{
 				name: 'default',
@@ -191,15 +164,15 @@ function text(value: unknown): string {
 }
 
 /** The proof to demand, with its secrets read from the node's credential. */
-async function proofFor(ctx: IWebhookFunctions, adapter: VendorAdapter, identity: TriggerIdentity): Promise<Proof> {
+async function proofFor(ctx: IWebhookFunctions, adapter: VendorAdapter): Promise<Proof> {
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		const creds = await credentialsOrNull(ctx, identity.credential ?? '');
+		const creds = await credentialsOrNull(ctx, proof.credential);
 		const secrets = [text(creds?.signingSecret), text(creds?.previousSigningSecret)].filter((s) => s !== '');
 		return { kind: 'hmacSha256', header: proof.header, secrets };
 	}
 	if (proof.kind === 'headerToken') {
-		const creds = await credentialsOrNull(ctx, identity.credential ?? '');
+		const creds = await credentialsOrNull(ctx, proof.credential);
 		return { kind: 'headerToken', header: proof.header, tokens: splitTokens(creds?.secretTokens) };
 	}
 	const authentication = ctx.getNodeParameter('authentication', 'none') as string;
@@ -224,11 +197,7 @@ function reject(ctx: IWebhookFunctions, outcome: Exclude<Outcome, { status: 200 
 }
 
 /** The webhook() of every PBX trigger. */
-export async function handleDelivery(
-	ctx: IWebhookFunctions,
-	adapter: VendorAdapter,
-	identity: TriggerIdentity,
-): Promise<IWebhookResponseData> {
+export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdapter): Promise<IWebhookResponseData> {
 	const req = ctx.getRequestObject();
 	if (!req.rawBody) {
 		try {
@@ -251,7 +220,7 @@ export async function handleDelivery(
 			query: req.query as Record<string, unknown>,
 		},
 		{
-			proof: await proofFor(ctx, adapter, identity),
+			proof: await proofFor(ctx, adapter),
 			events: events.length > 0 ? new Set(events) : null,
 			includeRaw: options.includeRaw !== false,
 			recentIds: dedupe
@@ -264,7 +233,7 @@ export async function handleDelivery(
 	if (outcome.status !== 200) {
 		if (outcome.misconfigured) {
 			ctx.logger.warn(
-				`${identity.displayName} "${node.name}" refused a request: ${outcome.reason}. Add it to the node's credential.`,
+				`${adapter.displayName} trigger "${node.name}" refused a request: ${outcome.reason}. Add it to the node's credential.`,
 			);
 		}
 		return reject(ctx, outcome);
@@ -278,4 +247,39 @@ export async function handleDelivery(
 		};
 	}
 	return { workflowData: [ctx.helpers.returnJsonArray(outcome.items as unknown as IDataObject[])] };
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * The credential's Test button: webhook secrets have no vendor API to ask,
+ * so this checks what can be checked here, that each secret is set and long
+ * enough to be unguessable.
+ */
+export async function pbxSecretTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	const secrets: Array<[string, string]> = [];
+	if ('signingSecret' in data) secrets.push(['Signing Secret', text(data.signingSecret)]);
+	if ('secretTokens' in data) {
+		const tokens = splitTokens(data.secretTokens);
+		if (tokens.length === 0) return { status: 'Error', message: 'Enter at least one Secret Token' };
+		tokens.forEach((token, i) => secrets.push([`Secret Token ${i + 1}`, token]));
+	}
+	if ('token' in data) secrets.push(['Token', text(data.token).trim()]);
+	if ('user' in data || 'password' in data) {
+		if (text(data.user) === '' || text(data.password) === '') {
+			return { status: 'Error', message: 'Enter both a user name and a password' };
+		}
+		return { status: 'OK', message: 'User name and password are set' };
+	}
+	for (const [label, value] of secrets) {
+		if (value === '') return { status: 'Error', message: `${label} is empty: requests will be refused until it is set` };
+		if (label === 'Token' && value.length < MIN_TOKEN_LENGTH) {
+			return { status: 'Error', message: `${label} is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random value` };
+		}
+	}
+	return { status: 'OK', message: 'The secret is set. Send a test event to check it matches the PBX.' };
 }

@@ -4,7 +4,7 @@ import type { VendorAdapter } from '../core/adapter';
 export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
-	proof: { kind: 'hmacSha256', header: 'x-webhook-signature' },
+	proof: { kind: 'hmacSha256', header: 'x-webhook-signature', credential: 'doDevPbxApi' },
 	eventField: 'event',
 	eventIdField: ['id', 'eventId', 'event_id'],
 	occurredAt: 'timestamp',

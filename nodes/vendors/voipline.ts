@@ -20,7 +20,7 @@ const OUTBOUND = { direction: 'outbound', fields: { didNumber: null } } as const
 export const voipLine: VendorAdapter = {
 	id: 'voipline',
 	displayName: 'VoIPLine',
-	proof: { kind: 'headerToken', header: 'x-pbx-token' },
+	proof: { kind: 'headerToken', header: 'x-pbx-token', credential: 'voipLineApi' },
 	eventField: 'type',
 	occurredAt: 'call_start_at',
 	fields: {
