@@ -6,7 +6,7 @@
  */
 import express from 'express';
 import type { AddressInfo } from 'net';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -24,7 +24,12 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'pbx-node-test-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// n8n-core keeps its instance settings in a user folder: a throwaway one
+	const folder = mkdtempSync(join(tmpdir(), 'pbx-node-test-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { WebhookContext } = require('n8n-core') as typeof import('n8n-core');
 

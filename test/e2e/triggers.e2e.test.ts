@@ -1,0 +1,260 @@
+/**
+ * Every documented payload of every vendor, delivered over HTTP to a real n8n
+ * running the packed package, and read back from the executions n8n stored.
+ */
+import { createHash, createHmac } from 'crypto';
+
+import type { Fixture, VendorId } from '../support/fixtures';
+import { expectedItem, loadFixtures } from '../support/fixtures';
+import type { CredentialSeed, WorkflowSeed } from './n8n';
+import { N8n } from './n8n';
+
+const SIGNING_SECRET = 'whsec_e2e_c2lnbmluZy1zZWNyZXQ';
+const OLD_SIGNING_SECRET = 'whsec_e2e_old_b2xkLXNlY3JldA';
+const PBX_TOKENS = ['e2e-pbx-token-global-4b1d9', 'e2e-pbx-token-flow-77ac0'];
+const URL_TOKEN = 'e2e-url-token-0f9e8d7c6b5a';
+const BASIC = { user: 'e2e-pbx', password: 'e2e-basic-pass-6a2c' };
+const TRIGGER = 'PBX Trigger';
+
+const TYPES: Record<VendorId, string> = {
+	dodev: 'n8n-nodes-pbx.doDevPbxTrigger',
+	pbxme: 'n8n-nodes-pbx.pbxmeTrigger',
+	primevox: 'n8n-nodes-pbx.primeVoxTrigger',
+	voipline: 'n8n-nodes-pbx.voipLineTrigger',
+};
+
+const credentials: CredentialSeed[] = [
+	{ id: 'credDoDev000001', name: 'do.dev', type: 'doDevPbxApi', data: { signingSecret: SIGNING_SECRET, previousSigningSecret: OLD_SIGNING_SECRET } },
+	{ id: 'credDoDevEmpty1', name: 'do.dev unset', type: 'doDevPbxApi', data: { signingSecret: '', previousSigningSecret: '' } },
+	{ id: 'credVoipLine001', name: 'VoIPLine', type: 'voipLineApi', data: { secretTokens: PBX_TOKENS.join('\n') } },
+	{ id: 'credUrlToken001', name: 'URL token', type: 'pbxUrlTokenApi', data: { token: URL_TOKEN } },
+	{ id: 'credBasicAuth01', name: 'Basic', type: 'httpBasicAuth', data: BASIC },
+];
+
+function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}): WorkflowSeed {
+	const credentialRefs = Object.fromEntries(
+		Object.entries(creds).map(([type, credId]) => [type, { id: credId, name: credentials.find((c) => c.id === credId)!.name }]),
+	);
+	return {
+		id,
+		name: `${vendor} ${id}`,
+		nodes: [
+			{
+				id: `${id}-node`,
+				name: TRIGGER,
+				type: TYPES[vendor],
+				typeVersion: 1,
+				position: [0, 0],
+				webhookId: `${id.toLowerCase()}-hook`,
+				parameters,
+				credentials: credentialRefs,
+			},
+		],
+		connections: {},
+	};
+}
+
+const WF = {
+	dodev: trigger('wfDoDevAll00001', 'dodev', {}, { doDevPbxApi: 'credDoDev000001' }),
+	pbxme: trigger('wfPbxmeAll00001', 'pbxme', {}),
+	primevox: trigger('wfPrimeVoxAll01', 'primevox', {}),
+	voipline: trigger('wfVoipLineAll01', 'voipline', {}, { voipLineApi: 'credVoipLine001' }),
+	dodevSelected: trigger('wfDoDevSelect01', 'dodev', { events: ['call.completed'] }, { doDevPbxApi: 'credDoDev000001' }),
+	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, { doDevPbxApi: 'credDoDevEmpty1' }),
+	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }),
+	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credBasicAuth01' }),
+};
+
+let n8n: N8n;
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error('condition not met in time');
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+const accepted = new Map<string, number>();
+const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+const sign = (body: Buffer, secret = SIGNING_SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+
+async function post(workflow: WorkflowSeed, body: Buffer | string, headers: Record<string, string>, search = '') {
+	const response = await fetch(`${n8n.webhookUrl(workflow.id)}${search}`, { method: 'POST', headers, body });
+	return { status: response.status, text: await response.text() };
+}
+
+/** Posts and books what the delivery must leave behind: an execution or none. */
+async function expectDelivery(
+	workflow: WorkflowSeed,
+	body: Buffer | string,
+	headers: Record<string, string>,
+	status: number,
+	startsExecution: boolean,
+	search = '',
+) {
+	const out = await post(workflow, body, headers, search);
+	expect({ status: out.status, body: out.text }).toEqual({ status, body: expect.any(String) });
+	if (startsExecution) accepted.set(workflow.id, (accepted.get(workflow.id) ?? 0) + 1);
+	return out;
+}
+
+function genuineHeaders(fixture: Fixture): Record<string, string> {
+	const headers: Record<string, string> = { 'content-type': fixture.contentType };
+	if (fixture.vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${sign(fixture.body)}`;
+	if (fixture.vendor === 'voipline') headers['x-pbx-token'] = PBX_TOKENS[0];
+	return headers;
+}
+
+beforeAll(async () => {
+	n8n = await N8n.start({ credentials, workflows: Object.values(WF) });
+}, 300_000);
+
+describe('every documented payload, delivered to a real n8n', () => {
+	const fixtures = loadFixtures();
+
+	test('each genuine delivery answers 200 and its execution holds the expected item', async () => {
+		const started = new Map<string, Fixture>();
+		for (const fixture of fixtures) {
+			await expectDelivery(WF[fixture.vendor], fixture.body, genuineHeaders(fixture), 200, true);
+			started.set(sha(fixture.body), fixture);
+		}
+		for (const vendor of ['dodev', 'pbxme', 'primevox', 'voipline'] as const) {
+			await n8n.waitForExecutions(WF[vendor].id, accepted.get(WF[vendor].id)!);
+		}
+		const seen = new Set<string>();
+		for (const vendor of ['dodev', 'pbxme', 'primevox', 'voipline'] as const) {
+			for (const execution of n8n.executions(WF[vendor].id)) {
+				expect(execution.status).toBe('success');
+				const items = execution.nodes[TRIGGER][0];
+				expect(items).toHaveLength(1);
+				const item = items[0];
+				const fixture = started.get(String(item.eventId));
+				expect(fixture).toBeDefined();
+				seen.add(String(item.eventId));
+				expect(item.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+				const text = fixture!.body.toString();
+				const raw = fixture!.contentType === 'application/json' ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
+				expect(item).toEqual(
+					expectedItem(fixture!, {
+						eventId: sha(fixture!.body),
+						receivedAt: String(item.receivedAt),
+						verified: vendor === 'dodev' || vendor === 'voipline',
+						raw,
+					}),
+				);
+			}
+		}
+		expect(seen.size).toBe(fixtures.length);
+	}, 180_000);
+});
+
+describe('what must start one execution, and what must start none', () => {
+	const [completed] = loadFixtures('dodev').filter((f) => f.name === 'call.completed');
+	const [voicemail] = loadFixtures('dodev').filter((f) => f.name === 'voicemail.received');
+	const [vlVoicemail] = loadFixtures('voipline').filter((f) => f.name === 'voicemail');
+	const [smsForm] = loadFixtures('pbxme').filter((f) => f.name === 'sms_received-form');
+	const [inbound] = loadFixtures('primevox').filter((f) => f.name === 'InboundCall');
+	const JSON_TYPE = { 'content-type': 'application/json' };
+	const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' };
+	const fresh = (fixture: Fixture, n: number) =>
+		fixture.contentType === 'application/json'
+			? Buffer.from(JSON.stringify({ ...JSON.parse(fixture.body.toString()), nonce: n }, null, 2))
+			: Buffer.from(`${fixture.body.toString()}&nonce=${n}`);
+
+	test('do.dev: bad, missing or stale-secret signatures are 401; the previous secret is accepted', async () => {
+		const body = fresh(completed, 1);
+		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, 'wrong') }, 401, false);
+		await expectDelivery(WF.dodev, body, JSON_TYPE, 401, false);
+		await expectDelivery(WF.dodev, Buffer.from(JSON.stringify(JSON.parse(body.toString()))), { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 401, false);
+		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': Buffer.from(sign(body, OLD_SIGNING_SECRET), 'hex').toString('base64') }, 200, true);
+	});
+
+	test('do.dev: a signed body that is not JSON is 400 (422 from n8n itself when labeled application/json)', async () => {
+		const body = Buffer.from('{"event": "pbx.call.completed", ');
+		const out = await expectDelivery(WF.dodev, body, { 'content-type': 'text/plain', 'x-webhook-signature': sign(body) }, 400, false);
+		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the body is not valid JSON' });
+		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 422, false);
+	});
+
+	test('do.dev: no signing secret configured rejects every request', async () => {
+		const body = fresh(completed, 2);
+		await expectDelivery(WF.dodevUnset, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, '') }, 401, false);
+		await waitFor(() => /no signing secret is configured/.test(n8n.logs()));
+	});
+
+	test('an event not selected answers 200 and starts nothing; a selected one starts one', async () => {
+		const vm = fresh(voicemail, 3);
+		const out = await expectDelivery(WF.dodevSelected, vm, { ...JSON_TYPE, 'x-webhook-signature': sign(vm) }, 200, false);
+		expect(JSON.parse(out.text)).toMatchObject({ status: 'ignored' });
+		const call = fresh(completed, 3);
+		await expectDelivery(WF.dodevSelected, call, { ...JSON_TYPE, 'x-webhook-signature': sign(call) }, 200, true);
+	});
+
+	test('a batch starts one execution with one item per element', async () => {
+		const batch = Buffer.from(JSON.stringify([JSON.parse(completed.body.toString()), JSON.parse(voicemail.body.toString()), { event: 'pbx.call.parked', data: { callId: 'p1' } }]));
+		await expectDelivery(WF.dodev, batch, { ...JSON_TYPE, 'x-webhook-signature': sign(batch) }, 200, true);
+		await n8n.waitForExecutions(WF.dodev.id, accepted.get(WF.dodev.id)!);
+		const execution = n8n.executions(WF.dodev.id).find((e) => e.nodes[TRIGGER][0][0].eventId === `${sha(batch)}:0`);
+		expect(execution?.nodes[TRIGGER][0].map((i) => [i.event, i.eventId])).toEqual([
+			['call.completed', `${sha(batch)}:0`],
+			['voicemail.received', `${sha(batch)}:1`],
+			['unknown', `${sha(batch)}:2`],
+		]);
+	});
+
+	test('a repeated delivery starts no second execution', async () => {
+		const body = fresh(vlVoicemail, 4);
+		const headers = { ...JSON_TYPE, 'x-pbx-token': PBX_TOKENS[1] };
+		await expectDelivery(WF.voipline, body, headers, 200, true);
+		const again = await expectDelivery(WF.voipline, body, headers, 200, false);
+		expect(JSON.parse(again.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
+	});
+
+	test('VoIPLine: a wrong or missing X-Pbx-Token is 401', async () => {
+		const body = fresh(vlVoicemail, 5);
+		await expectDelivery(WF.voipline, body, { ...JSON_TYPE, 'x-pbx-token': 'nope' }, 401, false);
+		await expectDelivery(WF.voipline, body, JSON_TYPE, 401, false);
+	});
+
+	test('PBXme URL token: wrong or missing is 401, right is 200', async () => {
+		const body = fresh(smsForm, 6);
+		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 401, false, '?token=nope');
+		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 401, false);
+		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 200, true, `?token=${URL_TOKEN}`);
+	});
+
+	test('PrimeVOX Basic auth: wrong is 401, right is 200', async () => {
+		const body = fresh(inbound, 7);
+		const auth = (p: string) => ({ ...FORM_TYPE, authorization: `Basic ${Buffer.from(`${BASIC.user}:${p}`).toString('base64')}` });
+		await expectDelivery(WF.primevoxBasic, body, auth('wrong'), 401, false);
+		await expectDelivery(WF.primevoxBasic, body, FORM_TYPE, 401, false);
+		await expectDelivery(WF.primevoxBasic, body, auth(BASIC.password), 200, true);
+	});
+
+	test('unreadable bodies are 400 and start nothing', async () => {
+		await expectDelivery(WF.pbxme, '', JSON_TYPE, 400, false);
+		await expectDelivery(WF.pbxme, '"just a string"', JSON_TYPE, 400, false);
+		await expectDelivery(WF.primevox, 'no form here', { 'content-type': 'text/plain' }, 400, false);
+	});
+});
+
+afterAll(async () => {
+	if (!n8n) return;
+	try {
+		await everyWorkflowRanExactlyAsAccepted();
+	} finally {
+		await n8n.stop();
+	}
+});
+
+// every workflow ran exactly as often as deliveries were accepted: nothing lost, nothing extra
+async function everyWorkflowRanExactlyAsAccepted() {
+	for (const workflow of Object.values(WF)) {
+		const want = accepted.get(workflow.id) ?? 0;
+		if (want > 0) await n8n.waitForExecutions(workflow.id, want);
+		expect({ workflow: workflow.id, executions: n8n.executionCount(workflow.id) }).toEqual({ workflow: workflow.id, executions: want });
+		for (const execution of n8n.executions(workflow.id)) expect({ id: execution.id, status: execution.status }).toEqual({ id: execution.id, status: 'success' });
+	}
+	const logs = n8n.logs();
+	for (const secret of [SIGNING_SECRET, OLD_SIGNING_SECRET, ...PBX_TOKENS, URL_TOKEN, BASIC.password]) expect(logs).not.toContain(secret);
+}
