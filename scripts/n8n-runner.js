@@ -1,0 +1,185 @@
+'use strict';
+/**
+ * Runs the n8n of devDependencies for `npm start` and the end-to-end suite:
+ * Node 24 from devDependencies, a user folder of the caller's choice, SQLite,
+ * loopback only. One place for the environment n8n needs here.
+ */
+const { execFileSync, spawn } = require('child_process');
+const { mkdirSync, writeFileSync } = require('fs');
+const { createServer } = require('net');
+const { join, resolve } = require('path');
+
+const ROOT = resolve(__dirname, '..');
+const N8N_BIN = join(ROOT, 'node_modules', 'n8n', 'bin', 'n8n');
+const NODE_BIN = join(ROOT, 'node_modules', `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(preferred) {
+	const tryPort = (port) =>
+		new Promise((resolvePort) => {
+			const server = createServer();
+			server.once('error', () => resolvePort(null));
+			server.listen(port, '127.0.0.1', () => {
+				const { port: got } = server.address();
+				server.close(() => resolvePort(got));
+			});
+		});
+	return (preferred && (await tryPort(preferred))) || (await tryPort(0));
+}
+
+/** The environment n8n runs with; the owner account is set up from it. */
+function n8nEnv({ userFolder, port, brokerPort, owner, logLevel = 'warn' }) {
+	// jest sets NODE_ENV=test, which n8n reads as its own test mode
+	const { NODE_ENV: _n, JEST_WORKER_ID: _j, ...inherited } = process.env;
+	const env = {
+		...inherited,
+		NODE_ENV: 'production',
+		PATH: `${join(NODE_BIN, '..')}:${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		DB_TYPE: 'sqlite',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		// these modules only try to reach n8n's servers
+		N8N_DISABLED_MODULES: 'mcp-registry,insights',
+		EXECUTIONS_DATA_PRUNE: 'false',
+		N8N_LOG_LEVEL: logLevel,
+		N8N_SECURE_COOKIE: 'false',
+	};
+	if (owner) {
+		const bcrypt = require(join(ROOT, 'node_modules', 'bcryptjs'));
+		Object.assign(env, {
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: owner.email,
+			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName ?? 'Local',
+			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName ?? 'Owner',
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+		});
+	}
+	return env;
+}
+
+function openDb(userFolder, readOnly = true) {
+	const { DatabaseSync } = require('node:sqlite');
+	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), { readOnly });
+	db.exec('PRAGMA busy_timeout = 5000');
+	return db;
+}
+
+function cli(env, args) {
+	execFileSync(NODE_BIN, [N8N_BIN, ...args], { env, stdio: 'pipe', timeout: 180_000 });
+}
+
+/**
+ * Imports credentials and workflows and publishes the workflows, before n8n
+ * starts (a running n8n does not notice publications made behind its back).
+ */
+function seed(env, { credentials = [], workflows = [], publish = true }) {
+	const dir = join(env.N8N_USER_FOLDER, 'seed');
+	mkdirSync(dir, { recursive: true });
+	if (credentials.length > 0) {
+		writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials));
+		cli(env, ['import:credentials', `--input=${join(dir, 'credentials.json')}`]);
+	}
+	if (workflows.length === 0) return;
+	writeFileSync(join(dir, 'workflows.json'), JSON.stringify(workflows.map((w) => ({ settings: {}, ...w, active: false }))));
+	cli(env, ['import:workflow', `--input=${join(dir, 'workflows.json')}`]);
+	if (!publish) return;
+	// what `n8n publish:workflow` does, for all of them in one go
+	const db = openDb(env.N8N_USER_FOLDER, false);
+	try {
+		const update = db.prepare('UPDATE workflow_entity SET active = 1, activeVersionId = versionId WHERE id = ?');
+		for (const { id } of workflows) {
+			if (update.run(id).changes !== 1) throw new Error(`workflow ${id} was not imported`);
+		}
+	} finally {
+		db.close();
+	}
+}
+
+function registeredWorkflows(userFolder) {
+	let db;
+	try {
+		db = openDb(userFolder);
+		return db.prepare('SELECT COUNT(DISTINCT workflowId) AS n FROM webhook_entity').get().n;
+	} catch {
+		return 0;
+	} finally {
+		db?.close();
+	}
+}
+
+/**
+ * Starts `n8n start` in its own process group and resolves once it is ready
+ * and `expectedWorkflows` workflows have registered their webhooks.
+ */
+async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritOutput = false } = {}) {
+	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], {
+		env,
+		detached: true,
+		stdio: inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+	});
+	let log = '';
+	if (!inheritOutput) {
+		child.stdout.on('data', (d) => (log += d.toString()));
+		child.stderr.on('data', (d) => (log += d.toString()));
+	}
+	const handle = {
+		child,
+		logs: () => log,
+		async stop() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise((r) => child.once('exit', r));
+			try {
+				process.kill(-child.pid, 'SIGTERM');
+			} catch {
+				return;
+			}
+			await Promise.race([exited, sleep(20_000)]);
+			if (child.exitCode === null && child.signalCode === null) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// gone
+				}
+			}
+		},
+		kill() {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
+		},
+	};
+	const baseUrl = `http://127.0.0.1:${env.N8N_PORT}`;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n exited during start-up:\n${log.slice(-3000)}`);
+		if (Date.now() > deadline) {
+			handle.kill();
+			throw new Error(`n8n was not ready within ${timeoutMs / 1000} s:\n${log.slice(-3000)}`);
+		}
+		try {
+			const ready = await fetch(`${baseUrl}/healthz/readiness`);
+			if (ready.ok && registeredWorkflows(env.N8N_USER_FOLDER) >= expectedWorkflows) return handle;
+		} catch {
+			// not listening yet
+		}
+		await sleep(250);
+	}
+}
+
+module.exports = { ROOT, NODE_BIN, N8N_BIN, freePort, n8nEnv, openDb, seed, start };
