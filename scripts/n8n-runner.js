@@ -42,7 +42,7 @@ function n8nEnv({ userFolder, port, brokerPort, owner, logLevel = 'warn' }) {
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: 'localhost',
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_WEBHOOK_URL: `http://localhost:${port}/`,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_DIAGNOSTICS_ENABLED: 'false',

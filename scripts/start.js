@@ -1,0 +1,68 @@
+'use strict';
+/**
+ * `npm start`: a local n8n at http://localhost:5678 with this package loaded
+ * from the working tree and the example workflows imported and active.
+ */
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('fs');
+const { join } = require('path');
+
+const runner = require('./n8n-runner');
+
+const ROOT = runner.ROOT;
+const USER_FOLDER = process.env.PBX_N8N_FOLDER || join(ROOT, '.n8n-local');
+const OWNER = { email: 'owner@example.com', password: 'PbxLocal-2026!' };
+
+function linkPackage() {
+	const link = join(USER_FOLDER, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-pbx');
+	mkdirSync(join(link, '..'), { recursive: true });
+	rmSync(link, { recursive: true, force: true });
+	symlinkSync(ROOT, link, 'dir');
+}
+
+function examples() {
+	const dir = join(ROOT, 'examples');
+	const workflows = readdirSync(dir)
+		.filter((f) => f.endsWith('.json') && f !== 'credentials.json')
+		.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+	const credentials = JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8'));
+	return { workflows, credentials };
+}
+
+async function main() {
+	const port = await runner.freePort(Number(process.env.PORT || 5678));
+	const env = runner.n8nEnv({ userFolder: USER_FOLDER, port, brokerPort: await runner.freePort(), owner: OWNER, logLevel: 'info' });
+	linkPackage();
+	const seeded = join(USER_FOLDER, '.examples-imported');
+	const seed = examples();
+	if (!existsSync(seeded)) {
+		console.log('Importing the example workflows (first start only)...');
+		runner.seed(env, seed);
+		writeFileSync(seeded, new Date().toISOString());
+	}
+	console.log(`Starting n8n on port ${port} (data in ${USER_FOLDER})...`);
+	const n8n = await runner.start(env, { inheritOutput: true });
+	const stop = async () => {
+		console.log('\nStopping n8n...');
+		await n8n.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	n8n.child.on('exit', (code) => process.exit(code ?? 1));
+	const base = `http://localhost:${port}`;
+	console.log(`
+  n8n is running with n8n-nodes-pbx: open ${base}
+  Log in as ${OWNER.email} / ${OWNER.password}   (a local instance only)
+
+  The example workflows are active; their production URLs:
+${seed.workflows.map((w) => `    ${w.name.padEnd(42)} ${base}/webhook/${w.nodes[0].webhookId}/webhook`).join('\n')}
+  Send a documented sample:  npm run send-event -- dodev call.completed ${base}/webhook/dodev-example/webhook --secret local-demo-signing-secret
+
+  Ctrl-C stops n8n.
+`);
+}
+
+main().catch((error) => {
+	console.error(error.message);
+	process.exit(1);
+});
