@@ -40,7 +40,8 @@ export interface EventRule {
 export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName; occurredAt?: string | null };
 
 export interface VendorAdapter {
-	id: 'dodev' | 'pbxme' | 'primevox' | 'voipline';
+	/** the `vendor` of every item: dodev, pbxme, primevox, voipline */
+	id: string;
 	displayName: string;
 	proof: VendorProof;
 	/** where the vendor names its event */

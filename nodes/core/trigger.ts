@@ -21,7 +21,8 @@ import { eventsOf } from './adapter';
 import { splitTokens } from './auth';
 import { recentIdsFor } from './dedupe';
 import { EVENT_LABELS } from './event';
-import type { Outcome, Proof } from './pipeline';
+import type { Outcome } from './pipeline';
+import { proofFor, text } from './proof';
 import { runPipeline } from './pipeline';
 
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -155,36 +156,9 @@ async function credentialsOrNull(
 	try {
 		return ((await ctx.getCredentials(type)) as ICredentialDataDecryptedObject) ?? null;
 	} catch {
+		// no credential attached: the proof then has no secret and every request is refused
 		return null;
 	}
-}
-
-function text(value: unknown): string {
-	return typeof value === 'string' ? value : '';
-}
-
-/** The proof to demand, with its secrets read from the node's credential. */
-async function proofFor(ctx: IWebhookFunctions, adapter: VendorAdapter): Promise<Proof> {
-	const proof = adapter.proof;
-	if (proof.kind === 'hmacSha256') {
-		const creds = await credentialsOrNull(ctx, proof.credential);
-		const secrets = [text(creds?.signingSecret), text(creds?.previousSigningSecret)].filter((s) => s !== '');
-		return { kind: 'hmacSha256', header: proof.header, secrets };
-	}
-	if (proof.kind === 'headerToken') {
-		const creds = await credentialsOrNull(ctx, proof.credential);
-		return { kind: 'headerToken', header: proof.header, tokens: splitTokens(creds?.secretTokens) };
-	}
-	const authentication = ctx.getNodeParameter('authentication', 'none') as string;
-	if (authentication === 'urlToken') {
-		const creds = await credentialsOrNull(ctx, 'pbxUrlTokenApi');
-		return { kind: 'urlToken', token: text(creds?.token).trim() };
-	}
-	if (authentication === 'basicAuth') {
-		const creds = await credentialsOrNull(ctx, 'httpBasicAuth');
-		return { kind: 'basicAuth', user: text(creds?.user), password: text(creds?.password) };
-	}
-	return { kind: 'none' };
 }
 
 function reject(ctx: IWebhookFunctions, outcome: Exclude<Outcome, { status: 200 }>): IWebhookResponseData {
@@ -220,7 +194,11 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			query: req.query as Record<string, unknown>,
 		},
 		{
-			proof: await proofFor(ctx, adapter),
+			proof: await proofFor(
+				adapter,
+				adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : 'vendor',
+				async (type) => await credentialsOrNull(ctx, type),
+			),
 			events: events.length > 0 ? new Set(events) : null,
 			includeRaw: options.includeRaw !== false,
 			recentIds: dedupe

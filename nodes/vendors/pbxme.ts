@@ -23,5 +23,5 @@ export const pbxme: VendorAdapter = {
 	},
 	setupNotice:
 		'In the PBXme dashboard open the number\'s <b>forwarding settings</b>, choose forwarding type <b>webhook</b> and paste the URL above as the destination. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event. PBXme signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.',
-	signatureKeys: ['did_number', 'caller_id', 'duration_sec'],
+	signatureKeys: ['event', 'did_number', 'caller_id'],
 };

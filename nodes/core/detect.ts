@@ -1,0 +1,29 @@
+/**
+ * Which vendor sent a payload that reached n8n some other way: by its proof
+ * header, then by an event name only that vendor uses, then by fields only
+ * that vendor sends. Driven by the adapters' own tables.
+ */
+import type { VendorAdapter } from './adapter';
+import { vendorEventName } from './adapter';
+import type { Headers } from './pipeline';
+import type { Payload } from './values';
+import { lookup } from './values';
+
+export function detectVendor(
+	adapters: readonly VendorAdapter[],
+	payload: Payload,
+	headers: Headers = {},
+): VendorAdapter | null {
+	for (const adapter of adapters) {
+		const proof = adapter.proof;
+		if (proof.kind !== 'userChosen' && headers[proof.header] !== undefined) return adapter;
+	}
+	for (const adapter of adapters) {
+		const name = vendorEventName(adapter, payload);
+		if (name !== null && lookup(adapter.rules, name.toLowerCase())) return adapter;
+	}
+	for (const adapter of adapters) {
+		if (adapter.signatureKeys.every((key) => Object.prototype.hasOwnProperty.call(payload, key))) return adapter;
+	}
+	return null;
+}

@@ -1,0 +1,60 @@
+/**
+ * Option lists the helper nodes share: events, groups, directions, statuses, vendors.
+ */
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+import { EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES } from './event';
+import { GROUP_PREFIX } from './select';
+
+const GROUP_LABELS: Record<(typeof EVENT_GROUPS)[number], string> = {
+	call: 'Call',
+	queue: 'Queue',
+	voicemail: 'Voicemail',
+	recording: 'Recording',
+	message: 'Message (SMS/MMS)',
+	device: 'Device',
+	callflow: 'Call Flow',
+	unknown: 'Unknown',
+};
+
+export function groupName(group: (typeof EVENT_GROUPS)[number]): string {
+	return GROUP_LABELS[group];
+}
+
+export const eventOptions: INodePropertyOptions[] = EVENT_NAMES.map((event) => ({
+	name: EVENT_LABELS[event].name,
+	value: event,
+	description: EVENT_LABELS[event].description,
+}));
+
+/** Whole groups first ("All Call Events"), then single events. */
+export const eventAndGroupOptions: INodePropertyOptions[] = [
+	...EVENT_GROUPS.filter((g) => g !== 'unknown').map((group) => ({
+		name: `All ${GROUP_LABELS[group]} Events`,
+		value: `${GROUP_PREFIX}${group}`,
+		description: `Every ${group}.* event`,
+	})),
+	...eventOptions,
+];
+
+export const directionOptions: INodePropertyOptions[] = [
+	{ name: 'Inbound', value: 'inbound' },
+	{ name: 'Internal', value: 'internal' },
+	{ name: 'Outbound', value: 'outbound' },
+];
+
+export const statusOptions: INodePropertyOptions[] = [
+	{ name: 'Abandoned', value: 'abandoned' },
+	{ name: 'Answered', value: 'answered' },
+	{ name: 'Busy', value: 'busy' },
+	{ name: 'Failed', value: 'failed' },
+	{ name: 'Missed', value: 'missed' },
+	{ name: 'Timeout', value: 'timeout' },
+];
+
+export const vendorOptions: INodePropertyOptions[] = [
+	{ name: 'do.dev PBX', value: 'dodev' },
+	{ name: 'PBXme', value: 'pbxme' },
+	{ name: 'PrimeVOX', value: 'primevox' },
+	{ name: 'VoIPLine', value: 'voipline' },
+];

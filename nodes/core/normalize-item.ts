@@ -1,0 +1,114 @@
+/**
+ * PBX Event Normalize's work for one n8n item, pure apart from the secrets it
+ * is handed: find the payload (the generic Webhook node's output, or any
+ * item), the vendor, verify when asked, and produce the same items the
+ * vendor's trigger would.
+ */
+
+import type { VendorAdapter } from './adapter';
+import { detectVendor } from './detect';
+import type { PbxEvent } from './event';
+import type { Headers, Proof } from './pipeline';
+import { authenticate, normalizeAll, runPipeline } from './pipeline';
+import type { Payload } from './values';
+import { isPlainObject, readPath } from './values';
+
+export interface NormalizeRequest {
+	json: Payload;
+	/** the raw request body (the Webhook node's Raw Body option), when there is one */
+	rawBody: Buffer | null;
+	/** a path in the item holding the payload, or '' to find it */
+	field: string;
+	adapters: readonly VendorAdapter[];
+	/** the vendor chosen, or null to detect it */
+	vendor: VendorAdapter | null;
+	/** null: do not verify */
+	proof: Proof | null;
+	includeRaw: boolean;
+	/** a payload no vendor matches becomes an `unknown` item instead of an error */
+	passUnknown: boolean;
+	receivedAt: Date;
+}
+
+/** Stands in for the vendor of a payload nobody recognizes: no rules, so every event is unknown. */
+const UNRECOGNIZED: VendorAdapter = {
+	id: 'unknown',
+	displayName: 'Unknown',
+	proof: { kind: 'userChosen' },
+	eventField: ['event', 'eventType', 'type'],
+	fields: {},
+	rules: {},
+	setupNotice: '',
+	signatureKeys: [],
+};
+
+export type NormalizeResult =
+	| { kind: 'events'; items: PbxEvent[] }
+	| { kind: 'rejected'; status: number; reason: string; vendor: string | null }
+	| { kind: 'unmatched'; reason: string };
+
+/** The generic Webhook node's item: the request's headers, query and parsed body. */
+function isWebhookOutput(json: Payload): boolean {
+	return isPlainObject(json.headers) && 'body' in json;
+}
+
+function lowerCaseKeys(headers: unknown): Headers {
+	const result: Headers = {};
+	if (!isPlainObject(headers)) return result;
+	for (const [key, value] of Object.entries(headers)) {
+		if (typeof value === 'string' || Array.isArray(value)) result[key.toLowerCase()] = value as string | string[];
+	}
+	return result;
+}
+
+export function normalizeItem(request: NormalizeRequest): NormalizeResult {
+	const { json } = request;
+	const fromWebhook = request.field === '' && isWebhookOutput(json);
+	const payload: unknown = request.field !== '' ? readPath(json, request.field) : fromWebhook ? json.body : json;
+	const headers = fromWebhook ? lowerCaseKeys(json.headers) : {};
+	const query = fromWebhook && isPlainObject(json.query) ? json.query : {};
+
+	const elements = Array.isArray(payload) ? payload : [payload];
+	if (elements.length === 0 || !elements.every(isPlainObject)) {
+		return { kind: 'unmatched', reason: request.field ? `the field "${request.field}" holds no vendor payload` : 'the item holds no vendor payload' };
+	}
+	const detected = request.vendor ?? detectVendor(request.adapters, elements[0] as Payload, headers);
+	if (!detected && !request.passUnknown) {
+		return { kind: 'unmatched', reason: 'the payload matches no known PBX vendor' };
+	}
+	const adapter = detected ?? UNRECOGNIZED;
+
+	const proof = request.proof ?? ({ kind: 'none' } as const);
+	if (request.rawBody) {
+		// the exact bytes the PBX sent: the very path the trigger takes
+		const outcome = runPipeline(adapter, { rawBody: request.rawBody, headers, query }, {
+			proof,
+			events: null,
+			includeRaw: request.includeRaw,
+			recentIds: null,
+			receivedAt: request.receivedAt,
+		});
+		return outcome.status === 200
+			? { kind: 'events', items: outcome.items }
+			: { kind: 'rejected', status: outcome.status, reason: outcome.reason, vendor: adapter.id };
+	}
+	if (proof.kind === 'hmacSha256') {
+		return {
+			kind: 'rejected',
+			status: 401,
+			reason: 'a signature can only be checked on the raw body: turn on Raw Body in the Webhook node\'s options',
+			vendor: adapter.id,
+		};
+	}
+	const verdict = authenticate(proof, { rawBody: Buffer.alloc(0), headers, query });
+	if (!verdict.ok) return { kind: 'rejected', status: 401, reason: verdict.reason, vendor: adapter.id };
+	// without the bytes as sent, the id is the hash of the payload as n8n holds it
+	const bytes = Buffer.from(JSON.stringify(payload));
+	const items = normalizeAll(adapter, elements as Payload[], Array.isArray(payload), bytes, {
+		receivedAt: request.receivedAt.toISOString(),
+		verified: verdict.verified,
+		includeRaw: request.includeRaw,
+	});
+	return { kind: 'events', items };
+}
+
