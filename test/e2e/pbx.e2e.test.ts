@@ -54,6 +54,47 @@ function trigger(id: string, vendor: VendorId, parameters: Record<string, unknow
 	};
 }
 
+function node(name: string, type: string, parameters: Record<string, unknown>, x: number, extra: Record<string, unknown> = {}) {
+	return { id: `${name.replace(/\W/g, '')}-${x}`, name, type, typeVersion: 1, position: [x, 0], parameters, ...extra };
+}
+const GROUPS = ['call', 'queue', 'voicemail', 'recording', 'message', 'device', 'callflow', 'unknown'];
+
+/** PrimeVOX trigger -> Filter (inbound only) -> Switch by group -> one branch node per group. */
+const ROUTE: WorkflowSeed = {
+	id: 'wfRouteFiltSw01',
+	name: 'route by filter and switch',
+	nodes: [
+		{ ...trigger('wfRouteFiltSw01', 'primevox', {}).nodes[0] },
+		node('Filter', 'n8n-nodes-pbx.pbxEventFilter', { directions: ['inbound'] }, 200),
+		node('Discarded', 'n8n-nodes-base.noOp', {}, 400),
+		node('Switch', 'n8n-nodes-pbx.pbxEventSwitch', { mode: 'group' }, 400),
+		...GROUPS.map((g, i) => node(`Branch ${g}`, 'n8n-nodes-base.noOp', {}, 600 + i)),
+	],
+	connections: {
+		[TRIGGER]: { main: [[{ node: 'Filter', type: 'main', index: 0 }]] },
+		Filter: { main: [[{ node: 'Switch', type: 'main', index: 0 }], [{ node: 'Discarded', type: 'main', index: 0 }]] },
+		Switch: { main: GROUPS.map((g) => [{ node: `Branch ${g}`, type: 'main', index: 0 }]) },
+	},
+};
+
+/** n8n's own Webhook node (raw body kept) -> PBX Event Normalize verifying the vendor's proof. */
+function webhookNormalize(id: string, vendor: VendorId, credential: Record<string, { id: string; name: string }>): WorkflowSeed {
+	return {
+		id,
+		name: `webhook + normalize ${vendor}`,
+		nodes: [
+			node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: `${id.toLowerCase()}-path`, responseMode: 'onReceived', options: { rawBody: true } }, 0, { typeVersion: 2, webhookId: `${id.toLowerCase()}-wh` }),
+			node('Normalize', 'n8n-nodes-pbx.pbxEventNormalize', { vendor, verify: true }, 200, { credentials: credential }),
+			node('Events', 'n8n-nodes-base.noOp', {}, 400),
+			node('Rejected', 'n8n-nodes-base.noOp', {}, 401),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Normalize', type: 'main', index: 0 }]] },
+			Normalize: { main: [[{ node: 'Events', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 const WF = {
 	dodev: trigger('wfDoDevAll00001', 'dodev', {}, { doDevPbxApi: 'credDoDev000001' }),
 	pbxme: trigger('wfPbxmeAll00001', 'pbxme', {}),
@@ -63,7 +104,11 @@ const WF = {
 	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, { doDevPbxApi: 'credDoDevEmpty1' }),
 	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }),
 	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credBasicAuth01' }),
+	route: ROUTE,
+	normalizeVoipLine: webhookNormalize('wfWebhookNormVL', 'voipline', { voipLineApi: { id: 'credVoipLine001', name: 'VoIPLine' } }),
+	normalizeDoDev: webhookNormalize('wfWebhookNormDD', 'dodev', { doDevPbxApi: { id: 'credDoDev000001', name: 'do.dev' } }),
 };
+const triggerItems = new Map<string, Record<string, unknown>>();
 
 let n8n: N8n;
 
@@ -131,6 +176,7 @@ describe('every documented payload, delivered to a real n8n', () => {
 				const fixture = started.get(String(item.eventId));
 				expect(fixture).toBeDefined();
 				seen.add(String(item.eventId));
+				triggerItems.set(String(item.eventId), item);
 				expect(item.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 				const text = fixture!.body.toString();
 				const raw = fixture!.contentType === 'application/json' ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
@@ -235,6 +281,57 @@ describe('what must start one execution, and what must start none', () => {
 		await expectDelivery(WF.pbxme, '', JSON_TYPE, 400, false);
 		await expectDelivery(WF.pbxme, '"just a string"', JSON_TYPE, 400, false);
 		await expectDelivery(WF.primevox, 'no form here', { 'content-type': 'text/plain' }, 400, false);
+	});
+});
+
+describe('helper nodes in real workflows', () => {
+	test('trigger -> Filter -> Switch: each delivery reaches exactly its branch', async () => {
+		const expected: Record<string, string> = {
+			InboundCall: 'Branch call',
+			'HangupCall-missed': 'Branch call',
+			voicemailHangup: 'Branch voicemail',
+			queueEntered: 'Branch queue',
+			inboundMessage: 'Branch message',
+			outboundCall: 'Discarded',
+			outboundMessage: 'Discarded',
+			'ringAttempt-extension': 'Discarded',
+		};
+		const fixtures = loadFixtures('primevox').filter((f) => f.name in expected);
+		for (const fixture of fixtures) await expectDelivery(WF.route, fixture.body, { 'content-type': fixture.contentType }, 200, true);
+		await n8n.waitForExecutions(WF.route.id, fixtures.length);
+		const reached = n8n.executions(WF.route.id).map((execution) => {
+			const ends = Object.keys(execution.nodes).filter((name) => name.startsWith('Branch ') || name === 'Discarded');
+			const ran = ends.filter((name) => (execution.nodes[name][0] ?? []).length > 0);
+			const delivered = fixtures.find((f) => sha(f.body) === execution.nodes[TRIGGER][0][0].eventId)!;
+			return [delivered.name, ran];
+		});
+		expect(Object.fromEntries(reached)).toEqual(Object.fromEntries(fixtures.map((f) => [f.name, [expected[f.name]]])));
+	});
+
+	test('Webhook node -> Normalize gives the trigger\'s items, and rejects what the trigger rejects', async () => {
+		const cases = [
+			...loadFixtures('voipline').map((f) => ({ f, wf: WF.normalizeVoipLine })),
+			...loadFixtures('dodev').map((f) => ({ f, wf: WF.normalizeDoDev })),
+		];
+		for (const { f, wf } of cases) await expectDelivery(wf, f.body, genuineHeaders(f), 200, true);
+		const [vm] = loadFixtures('voipline').filter((f) => f.name === 'voicemail');
+		const [call] = loadFixtures('dodev').filter((f) => f.name === 'call.completed');
+		await expectDelivery(WF.normalizeVoipLine, vm.body, { 'content-type': 'application/json', 'x-pbx-token': 'wrong-token' }, 200, true);
+		await expectDelivery(WF.normalizeDoDev, call.body, { 'content-type': 'application/json', 'x-webhook-signature': sign(call.body, 'wrong') }, 200, true);
+		for (const wf of [WF.normalizeVoipLine, WF.normalizeDoDev]) {
+			await n8n.waitForExecutions(wf.id, accepted.get(wf.id)!);
+			const executions = n8n.executions(wf.id);
+			const events = executions.flatMap((e) => e.nodes.Events?.[0] ?? []);
+			const rejected = executions.flatMap((e) => e.nodes.Rejected?.[0] ?? []);
+			expect(rejected).toEqual([{ rejected: true, statusCode: 401, reason: wf === WF.normalizeDoDev ? 'the signature does not match' : 'the token does not match', vendor: wf === WF.normalizeDoDev ? 'dodev' : 'voipline' }]);
+			expect(events.length).toBe(executions.length - 1);
+			for (const item of events) {
+				const fromTrigger = triggerItems.get(String(item.eventId));
+				expect(fromTrigger).toBeDefined();
+				const sameTime = fromTrigger!.occurredAt === fromTrigger!.receivedAt ? { occurredAt: item.occurredAt } : {};
+				expect(item).toEqual({ ...fromTrigger, receivedAt: item.receivedAt, ...sameTime });
+			}
+		}
 	});
 });
 
