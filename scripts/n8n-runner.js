@@ -10,7 +10,9 @@ const { createServer } = require('net');
 const { join, resolve } = require('path');
 
 const ROOT = resolve(__dirname, '..');
-const N8N_BIN = join(ROOT, 'node_modules', 'n8n', 'bin', 'n8n');
+// another n8n (the compatibility pass) can be chosen by the folder it is installed in
+const N8N_DIR = resolve(ROOT, process.env.PBX_N8N_DIR || '.');
+const N8N_BIN = join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 const NODE_BIN = join(ROOT, 'node_modules', `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -52,8 +54,8 @@ function n8nEnv({ userFolder, port, brokerPort, owner, logLevel = 'warn' }) {
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		// these modules only try to reach n8n's servers
-		N8N_DISABLED_MODULES: 'mcp-registry,insights',
+		// these modules only try to reach n8n's servers (1.x has no mcp-registry)
+		N8N_DISABLED_MODULES: n8nVersion().startsWith('1.') ? 'insights' : 'mcp-registry,insights',
 		EXECUTIONS_DATA_PRUNE: 'false',
 		N8N_LOG_LEVEL: logLevel,
 		N8N_SECURE_COOKIE: 'false',
@@ -100,7 +102,13 @@ function seed(env, { credentials = [], workflows = [], publish = true }) {
 	// what `n8n publish:workflow` does, for all of them in one go
 	const db = openDb(env.N8N_USER_FOLDER, false);
 	try {
-		const update = db.prepare('UPDATE workflow_entity SET active = 1, activeVersionId = versionId WHERE id = ?');
+		const columns = db.prepare('PRAGMA table_info(workflow_entity)').all().map((c) => c.name);
+		// n8n 2.x runs the published version; 1.x has no versions and runs what is active
+		const update = db.prepare(
+			columns.includes('activeVersionId')
+				? 'UPDATE workflow_entity SET active = 1, activeVersionId = versionId WHERE id = ?'
+				: 'UPDATE workflow_entity SET active = 1 WHERE id = ?',
+		);
 		for (const { id } of workflows) {
 			if (update.run(id).changes !== 1) throw new Error(`workflow ${id} was not imported`);
 		}
@@ -182,4 +190,8 @@ async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritO
 	}
 }
 
-module.exports = { ROOT, NODE_BIN, N8N_BIN, freePort, n8nEnv, openDb, seed, start };
+function n8nVersion() {
+	return require(join(N8N_DIR, 'node_modules', 'n8n', 'package.json')).version;
+}
+
+module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start };

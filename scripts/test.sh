@@ -9,4 +9,7 @@ step "lint (@n8n/eslint-plugin-community-nodes)"; npx eslint nodes credentials p
 step "types (TypeScript strict)"; npx tsc --noEmit -p tsconfig.json; npx tsc -p test/tsconfig.json
 step "build"; npm run --silent build >/dev/null
 step "unit and node tests"; npx jest
-step "end-to-end tests in a real n8n"; bash scripts/test-e2e.sh
+step "end-to-end tests in a real n8n (the version of devDependencies)"; bash scripts/test-e2e.sh
+step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
+bash scripts/n8n-setup.sh test/compat/n8n-1
+PBX_N8N_DIR=test/compat/n8n-1 bash scripts/test-e2e.sh

@@ -20,6 +20,7 @@ interface N8nHandle {
 	kill(): void;
 }
 interface Runner {
+	n8nVersion(): string;
 	freePort(preferred?: number): Promise<number>;
 	n8nEnv(o: { userFolder: string; port: number; brokerPort: number }): NodeJS.ProcessEnv;
 	openDb(userFolder: string, readOnly?: boolean): DatabaseSync;
@@ -91,6 +92,9 @@ function installPackage(userFolder: string): void {
 		rmSync(packDir, { recursive: true, force: true });
 	}
 }
+
+/** The version of the n8n the suite runs (`PBX_N8N_DIR` chooses another install). */
+export const N8N_VERSION = runner.n8nVersion();
 
 export class N8n {
 	readonly baseUrl: string;

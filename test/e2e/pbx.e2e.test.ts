@@ -7,7 +7,7 @@ import { createHash, createHmac } from 'crypto';
 import type { Fixture, VendorId } from '../support/fixtures';
 import { expectedItem, loadFixtures } from '../support/fixtures';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
-import { N8n } from './n8n';
+import { N8n, N8N_VERSION } from './n8n';
 
 const SIGNING_SECRET = 'whsec_e2e_c2lnbmluZy1zZWNyZXQ';
 const OLD_SIGNING_SECRET = 'whsec_e2e_old_b2xkLXNlY3JldA';
@@ -154,7 +154,7 @@ beforeAll(async () => {
 	n8n = await N8n.start({ credentials, workflows: Object.values(WF) });
 }, 300_000);
 
-describe('every documented payload, delivered to a real n8n', () => {
+describe(`every documented payload, delivered to a real n8n ${N8N_VERSION}`, () => {
 	const fixtures = loadFixtures();
 
 	test('each genuine delivery answers 200 and its execution holds the expected item', async () => {
