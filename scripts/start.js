@@ -28,6 +28,11 @@ function examples() {
 	return { workflows, credentials };
 }
 
+/** n8n's own Webhook node listens on its path; a community trigger on <webhookId>/<path>. */
+function webhookPath(node) {
+	return node.type === 'n8n-nodes-base.webhook' ? node.parameters.path : `${node.webhookId}/webhook`;
+}
+
 async function main() {
 	const port = await runner.freePort(Number(process.env.PORT || 5678));
 	const env = runner.n8nEnv({ userFolder: USER_FOLDER, port, brokerPort: await runner.freePort(), owner: OWNER, logLevel: 'info' });
@@ -55,7 +60,7 @@ async function main() {
   Log in as ${OWNER.email} / ${OWNER.password}   (a local instance only)
 
   The example workflows are active; their production URLs:
-${seed.workflows.map((w) => `    ${w.name.padEnd(42)} ${base}/webhook/${w.nodes[0].webhookId}/webhook`).join('\n')}
+${seed.workflows.map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
   Send a documented sample:  npm run send-event -- dodev call.completed ${base}/webhook/dodev-example/webhook --secret local-demo-signing-secret
 
   Ctrl-C stops n8n.
