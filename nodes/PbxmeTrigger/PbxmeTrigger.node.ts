@@ -5,7 +5,13 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { describeTrigger, handleDelivery, manualWebhookMethods, pbxSecretTest } from '../core/trigger';
+import {
+	describeTrigger,
+	handleDelivery,
+	manualWebhookMethods,
+	pbxSecretTest,
+	userChosenCredentials,
+} from '../core/trigger';
 import { pbxme } from '../vendors/pbxme';
 
 export class PbxmeTrigger implements INodeType {
@@ -16,23 +22,7 @@ export class PbxmeTrigger implements INodeType {
 		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
 		icon: { light: 'file:pbxme.svg', dark: 'file:pbxme.dark.svg' },
 		defaults: { name: 'PBXme Trigger' },
-		credentials: [
-			{
-				name: 'pbxUrlTokenApi',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { authentication: ['urlToken'] } },
-			},
-			{
-				// NODES.md names n8n's own Basic auth credential: users have one already,
-				// and saved workflows refer to it by this name
-				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
-				name: 'httpBasicAuth',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { authentication: ['basicAuth'] } },
-			},
-		],
+		credentials: userChosenCredentials,
 	};
 
 	methods = { credentialTest: { pbxSecretTest } };

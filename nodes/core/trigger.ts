@@ -12,6 +12,7 @@ import type {
 	IWebhookResponseData,
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
+	INodeCredentialDescription,
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
@@ -133,6 +134,24 @@ export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescripti
 		properties,
 	};
 }
+
+/** For vendors that sign nothing: the credential of the authentication the user picks. */
+export const userChosenCredentials: INodeCredentialDescription[] = [
+	{
+		name: 'pbxUrlTokenApi',
+		required: true,
+		testedBy: 'pbxSecretTest',
+		displayOptions: { show: { authentication: ['urlToken'] } },
+	},
+	{
+		// NODES.md names n8n's own Basic auth credential: users have one already,
+		// and saved workflows refer to it by this name
+		name: 'httpBasicAuth',
+		required: true,
+		testedBy: 'pbxSecretTest',
+		displayOptions: { show: { authentication: ['basicAuth'] } },
+	},
+];
 
 /** The URL is pasted into the vendor's dashboard by hand: nothing to register. */
 export const manualWebhookMethods = {
