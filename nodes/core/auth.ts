@@ -87,3 +87,4 @@ export function splitTokens(value: unknown): string[] {
 		.map((token) => token.trim())
 		.filter((token) => token !== '');
 }
+

@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import type { VendorAdapter } from './adapter';
 import { normalizePayload } from './adapter';
 import { matchesAnyToken, verifyBasicAuth, verifyHmacSha256 } from './auth';
+import { ipAllowed, parseAllowlist } from './ip';
 import type { RecentIds } from './dedupe';
 import type { PbxEvent } from './event';
 import { parseBody } from './parse';
@@ -20,6 +21,8 @@ export interface Delivery {
 	/** header names in lower case, as Node gives them */
 	headers: Headers;
 	query?: Record<string, unknown>;
+	/** the client address as n8n resolves it (its proxy settings decide) */
+	clientIp?: string;
 }
 
 /** The proof a request must carry, with the configured secrets. */
@@ -37,6 +40,10 @@ export interface PipelineSettings {
 	includeRaw: boolean;
 	recentIds: RecentIds | null;
 	receivedAt: Date;
+	/** IPs and CIDR ranges allowed to call; empty: any */
+	allowedIps?: string;
+	/** refuse events whose own (signed) time is older than this many seconds; 0: off */
+	maxEventAgeSec?: number;
 }
 
 export type Outcome =
@@ -166,7 +173,29 @@ export function normalizeAll(
 	});
 }
 
+function checkAllowlist(text: string, clientIp: string | undefined): Exclude<Outcome, { status: 200 }> | null {
+	if (text.trim() === '') return null;
+	const allowlist = parseAllowlist(text);
+	if (!allowlist.ok) {
+		return { status: 403, reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`, misconfigured: true };
+	}
+	return ipAllowed(clientIp, allowlist.ranges) ? null : { status: 403, reason: 'the client address is not on the IP allowlist' };
+}
+
+/** The first item whose own time is missing or older than the limit, as a refusal. */
+function checkEventAge(items: readonly PbxEvent[], maxAgeSec: number, now: number): Exclude<Outcome, { status: 200 }> | null {
+	for (const item of items) {
+		// occurredAt falls back to receipt time: an event without a time of its own is refused
+		const time = item.occurredAt === item.receivedAt ? Number.NaN : Date.parse(item.occurredAt);
+		if (Number.isNaN(time)) return { status: 401, reason: 'the event carries no timestamp to check its age against' };
+		if (now - time > maxAgeSec * 1000) return { status: 401, reason: `the event is older than ${maxAgeSec} seconds` };
+	}
+	return null;
+}
+
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
+	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
+	if (blocked) return blocked;
 	const verdict = authenticate(settings.proof, delivery);
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, misconfigured: verdict.misconfigured };
 
@@ -180,8 +209,12 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
 	});
-	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
 	const now = settings.receivedAt.getTime();
+	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0) {
+		const stale = checkEventAge(all, settings.maxEventAgeSec, now);
+		if (stale) return stale;
+	}
+	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
 	const items: PbxEvent[] = [];
 	let ignored = 0;
 	let duplicates = 0;

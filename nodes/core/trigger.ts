@@ -72,38 +72,63 @@ const authenticationParameter: INodeProperties = {
 	],
 };
 
-const optionsParameter: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{
-			displayName: 'Duplicate Window (Seconds)',
-			name: 'duplicateWindowSec',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: DUPLICATE_WINDOW_DEFAULT_SEC,
-			description: 'How long a delivered event is remembered to recognize a repeat of it',
-		},
-		{
-			displayName: 'Ignore Duplicates',
-			name: 'ignoreDuplicates',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether an identical delivery repeated by the PBX within the duplicate window starts no second execution',
-		},
-		{
-			displayName: 'Include Raw Payload',
-			name: 'includeRaw',
-			type: 'boolean',
-			default: true,
-			description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
-		},
-	],
+const allowedIpsOption: INodeProperties = {
+	displayName: 'IP Allowlist',
+	name: 'allowedIps',
+	type: 'string',
+	default: '',
+	placeholder: '203.0.113.10, 198.51.100.0/24, 2001:db8::/32',
+	description:
+		'Only these addresses (IPv4 or IPv6, single or CIDR ranges, separated by commas) may call the URL; others get 403. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real address.',
 };
+
+const maxEventAgeOption: INodeProperties = {
+	displayName: 'Max Event Age (Seconds)',
+	name: 'maxEventAgeSec',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: 0,
+	description:
+		'Refuse (401) events whose signed timestamp is older than this, against replayed deliveries. 0 turns it off; PBXs retry late, so leave room (e.g. 3600).',
+};
+
+function optionsParameter(adapter: VendorAdapter): INodeProperties {
+	const vendorOptions = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption] : [];
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Duplicate Window (Seconds)',
+				name: 'duplicateWindowSec',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DUPLICATE_WINDOW_DEFAULT_SEC,
+				description: 'How long a delivered event is remembered to recognize a repeat of it',
+			},
+			{
+				displayName: 'Ignore Duplicates',
+				name: 'ignoreDuplicates',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether an identical delivery repeated by the PBX within the duplicate window starts no second execution',
+			},
+			{
+				displayName: 'Include Raw Payload',
+				name: 'includeRaw',
+				type: 'boolean',
+				default: true,
+				description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
+			},
+			allowedIpsOption,
+			...vendorOptions,
+		],
+	};
+}
 
 export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescription, NodeOwnFields> {
 	const properties: INodeProperties[] = [
@@ -115,7 +140,7 @@ export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescripti
 		},
 	];
 	if (adapter.proof.kind === 'userChosen') properties.push(authenticationParameter);
-	properties.push(eventsParameter(adapter), optionsParameter);
+	properties.push(eventsParameter(adapter), optionsParameter(adapter));
 	return {
 		group: ['trigger'],
 		version: 1,
@@ -211,6 +236,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			rawBody: req.rawBody ?? Buffer.alloc(0),
 			headers: req.headers,
 			query: req.query as Record<string, unknown>,
+			clientIp: req.ip,
 		},
 		{
 			proof: await proofFor(
@@ -224,6 +250,8 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 				? recentIdsFor(`${ctx.getWorkflow().id}:${node.id}`, windowSec * 1000, DUPLICATE_MEMORY_MAX)
 				: null,
 			receivedAt: new Date(),
+			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
+			maxEventAgeSec: Number(options.maxEventAgeSec ?? 0),
 		},
 	);
 

@@ -224,6 +224,17 @@ describe('what n8n hands the node', () => {
 		expect((await deliver({ ...d, parameters: { options: { ignoreDuplicates: false } } })).items).toHaveLength(1);
 	});
 
+	test('the IP allowlist uses the address n8n resolved for the request', async () => {
+		const d = genuine(completed);
+		const off = await deliver({ ...d, parameters: { options: { allowedIps: '203.0.113.0/24' } } });
+		expect(off.status).toBe(403);
+		expect(off.result).toEqual({ noWebhookResponse: true });
+		const on = await deliver({ ...d, parameters: { options: { allowedIps: '127.0.0.1, ::1' } } });
+		expect(on.status).toBe(200);
+		const spoofed = await deliver({ ...d, headers: { ...d.headers, 'x-forwarded-for': '203.0.113.5' }, parameters: { options: { allowedIps: '203.0.113.0/24' } } });
+		expect(spoofed.status).toBe(403);
+	});
+
 	test('no secret appears in items', async () => {
 		const out = await deliver(genuine(completed));
 		expect(JSON.stringify(out.items)).not.toContain(SIGNING_SECRET);

@@ -149,6 +149,34 @@ describe('the pipeline', () => {
 	});
 });
 
+describe('IP allowlist and event age', () => {
+	const body = json({ event: 'pbx.call.started', timestamp: '2026-11-25T11:59:00Z', data: {} });
+	const delivery = (clientIp?: string) => ({ rawBody: body, headers: JSON_HEADERS, clientIp });
+
+	test('an address off the list is 403 before anything else; on the list passes', () => {
+		expect(runPipeline(doDev, delivery('198.51.100.7'), settings({ allowedIps: '203.0.113.0/24' }))).toEqual({ status: 403, reason: 'the client address is not on the IP allowlist' });
+		expect(runPipeline(doDev, delivery(undefined), settings({ allowedIps: '203.0.113.0/24' }))).toMatchObject({ status: 403 });
+		expect(runPipeline(doDev, delivery('::ffff:203.0.113.9'), settings({ allowedIps: '203.0.113.0/24' }))).toMatchObject({ status: 200 });
+		expect(runPipeline(doDev, delivery('198.51.100.7'), settings({ allowedIps: '  ' }))).toMatchObject({ status: 200 });
+	});
+
+	test('a list with a typo refuses everyone and says which entry is wrong', () => {
+		expect(runPipeline(doDev, delivery('203.0.113.9'), settings({ allowedIps: '203.0.113.0/24, 10.0.0.300' }))).toEqual({
+			status: 403,
+			reason: 'the IP allowlist has entries that are not IPs or CIDR ranges: 10.0.0.300',
+			misconfigured: true,
+		});
+	});
+
+	test('replay protection: events older than the limit are 401; off by default', () => {
+		expect(runPipeline(doDev, delivery(), settings({ maxEventAgeSec: 30 }))).toEqual({ status: 401, reason: 'the event is older than 30 seconds' });
+		expect(runPipeline(doDev, delivery(), settings({ maxEventAgeSec: 120 }))).toMatchObject({ status: 200 });
+		expect(runPipeline(doDev, delivery(), settings())).toMatchObject({ status: 200 });
+		const untimed = json({ event: 'pbx.call.started', data: {} });
+		expect(runPipeline(doDev, { rawBody: untimed, headers: JSON_HEADERS }, settings({ maxEventAgeSec: 120 }))).toMatchObject({ status: 401, reason: 'the event carries no timestamp to check its age against' });
+	});
+});
+
 describe('RecentIds', () => {
 	test('stays within its bound, dropping the oldest', () => {
 		const ids = new RecentIds(60_000, 3);
