@@ -1,0 +1,188 @@
+/**
+ * Malformed and hostile deliveries, generated from a seed so any failure can
+ * be replayed (FUZZ_SEED=<seed>). Each case knows the status the documents
+ * promise for it, independently of the code under test.
+ */
+import { createHmac } from 'crypto';
+
+import type { Fixture, VendorId } from './fixtures';
+import { loadFixtures } from './fixtures';
+
+export const FUZZ_SECRET = 'fuzz-signing-secret-9c1d';
+export const FUZZ_TOKEN = 'fuzz-pbx-token-77e2a';
+export const FUZZ_URL_TOKEN = 'fuzz-url-token-41b8f0aa';
+
+export interface FuzzCase {
+	kind: string;
+	body: Buffer;
+	headers: Record<string, string>;
+	query: Record<string, unknown>;
+	/** the status the contract promises: 200 accepted or ignored, 400 unreadable, 401 unproven */
+	expected: 200 | 400 | 401;
+	/** what a real n8n answers itself, before the node runs, when it differs */
+	n8nExpected?: number;
+}
+
+/** mulberry32: small, fast, good enough to pick cases reproducibly */
+export function prng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+type Rand = () => number;
+const pick = <T>(rand: Rand, list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+const int = (rand: Rand, max: number) => Math.floor(rand() * max);
+
+const JUNK_VALUES: unknown[] = [null, true, false, 0, -1, 1e308, '', ' ', '💥', '\u0000', 'null', '12abc', [], {}, [1, [2, [3]]], { a: { b: { c: {} } } }];
+const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** The proof each vendor demands in the fuzz runs. */
+function prove(vendor: VendorId, body: Buffer, headers: Record<string, string>, query: Record<string, unknown>) {
+	if (vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${createHmac('sha256', FUZZ_SECRET).update(body).digest('hex')}`;
+	if (vendor === 'voipline') headers['x-pbx-token'] = FUZZ_TOKEN;
+	if (vendor === 'primevox') query.token = FUZZ_URL_TOKEN;
+}
+
+function mutatePayload(rand: Rand, payload: Record<string, unknown>): Record<string, unknown> {
+	const out: Record<string, unknown> = JSON.parse(JSON.stringify(payload));
+	const keys = Object.keys(out);
+	switch (int(rand, 6)) {
+		case 0: // missing fields
+			for (const key of keys) if (rand() < 0.5) delete out[key];
+			break;
+		case 1: // extra fields
+			for (let i = 0; i < 1 + int(rand, 5); i++) out[`extra_${int(rand, 1000)}`] = pick(rand, JUNK_VALUES);
+			break;
+		case 2: // numbers as strings and strings as numbers
+			for (const key of keys) {
+				const v = out[key];
+				out[key] = typeof v === 'number' ? String(v) : typeof v === 'string' && rand() < 0.3 ? int(rand, 99999) : v;
+			}
+			break;
+		case 3: // junk in every field
+			for (const key of keys) out[key] = pick(rand, JUNK_VALUES);
+			break;
+		case 4: // hostile keys, nested
+			out.data = out.data ?? {};
+			for (const key of HOSTILE_KEYS) if (rand() < 0.6) (out as Record<string, unknown>)[key] = { polluted: 'yes', [pick(rand, HOSTILE_KEYS)]: { polluted: 'yes' } };
+			break;
+		default: // event names in other cases, or unknown
+			for (const key of ['event', 'eventType', 'type']) {
+				if (typeof out[key] === 'string') out[key] = pick(rand, [String(out[key]).toUpperCase(), `${out[key]}_v2`, '', 'constructor', '__proto__']);
+			}
+	}
+	return out;
+}
+
+/** JSON text with `__proto__` as an own key (JSON.stringify drops nothing, but object literals would). */
+function withHostileJson(payload: Record<string, unknown>): string {
+	const rest = JSON.stringify(payload).slice(1);
+	const hostile = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}';
+	return rest === '}' ? `${hostile}}` : `${hostile},${rest}`;
+}
+
+export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCase[] {
+	const rand = prng(seed);
+	const fixtures: Fixture[] = loadFixtures(vendor);
+	const cases: FuzzCase[] = [];
+	for (let n = 0; n < count; n++) {
+		const fixture = pick(rand, fixtures);
+		const isJson = fixture.contentType === 'application/json';
+		const payload: Record<string, unknown> = isJson
+			? JSON.parse(fixture.body.toString())
+			: Object.fromEntries(new URLSearchParams(fixture.body.toString()));
+		const headers: Record<string, string> = {};
+		const query: Record<string, unknown> = {};
+		let body: Buffer;
+		let expected: FuzzCase['expected'] = 200;
+		let n8nExpected: number | undefined;
+		let kind: string;
+		const shape = int(rand, 12);
+		if (shape === 0) {
+			kind = 'bad JSON';
+			const text = JSON.stringify(payload);
+			body = Buffer.from(text.slice(0, 1 + int(rand, text.length - 1)));
+			headers['content-type'] = pick(rand, ['application/json', 'text/plain', 'application/vnd.pbx+json']);
+			expected = 400;
+			if (headers['content-type'] === 'application/json') n8nExpected = 422;
+		} else if (shape === 1) {
+			kind = 'empty body';
+			body = Buffer.from(pick(rand, ['', ' ', '\n\t ']));
+			headers['content-type'] = pick(rand, ['application/json', 'application/x-www-form-urlencoded', 'text/plain']);
+			expected = 400;
+		} else if (shape === 2) {
+			kind = 'array of junk';
+			body = Buffer.from(JSON.stringify([payload, ...Array.from({ length: 1 + int(rand, 4) }, () => pick(rand, JUNK_VALUES.filter((v) => typeof v !== 'object' || v === null || Array.isArray(v))))]));
+			headers['content-type'] = 'application/json';
+			expected = 400;
+		} else if (shape === 3) {
+			kind = 'non-UTF-8 bytes';
+			const text = isJson ? JSON.stringify(payload) : new URLSearchParams(payload as Record<string, string>).toString();
+			const at = 1 + int(rand, text.length - 2);
+			body = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(text.slice(at))]);
+			headers['content-type'] = isJson ? 'text/plain' : 'application/x-www-form-urlencoded';
+			// percent-free form bytes are still decoded strictly: not UTF-8 is unreadable either way
+			expected = 400;
+		} else if (shape === 4) {
+			// 1 MB bodies are costly to build and hash: one case in fifty is 1 MB, the others 16 KB
+			kind = n % 50 === 4 ? '1 MB body' : 'large body';
+			body = Buffer.from(JSON.stringify({ ...payload, padding: 'x'.repeat(kind === '1 MB body' ? 1024 * 1024 : 16 * 1024) }));
+			headers['content-type'] = 'application/json';
+		} else if (shape === 5) {
+			kind = 'hostile keys';
+			body = Buffer.from(withHostileJson(mutatePayload(rand, payload)));
+			headers['content-type'] = 'application/json';
+		} else if (shape === 6) {
+			kind = 'wrong or missing content type';
+			body = Buffer.from(isJson ? JSON.stringify(payload) : fixture.body.toString());
+			const type = pick(rand, ['', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8']);
+			if (type !== '') headers['content-type'] = type;
+			if (!isJson && type.startsWith('application/json')) {
+				expected = 400; // form fields declared as JSON
+				n8nExpected = 422;
+			}
+		} else if (shape === 7) {
+			kind = 'mutated fields';
+			const mutated = mutatePayload(rand, payload);
+			const asText = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+			body = Buffer.from(isJson || rand() < 0.5 ? JSON.stringify(mutated) : new URLSearchParams(Object.entries(mutated).map(([k, v]) => [k, asText(v)])).toString());
+			headers['content-type'] = body[0] === 0x7b ? 'application/json' : 'application/x-www-form-urlencoded';
+			if (body.length === 0) expected = 400; // every field removed from a form: nothing left to read
+		} else if (shape === 8) {
+			kind = 'JSON scalar';
+			body = Buffer.from(JSON.stringify(pick(rand, [null, 1, 'text', true])));
+			headers['content-type'] = 'application/json';
+			expected = 400;
+		} else {
+			kind = 'valid, mis-cased header names';
+			body = fixture.body;
+			headers['content-type'] = fixture.contentType;
+		}
+		prove(vendor, body, headers, query);
+		if (shape === 9 || shape === 10) {
+			// header names arrive lower-cased from Node whatever the sender wrote
+			kind = shape === 9 ? 'valid' : 'valid, duplicate proof header';
+			if (shape === 10 && vendor === 'voipline') {
+				headers['x-pbx-token'] = `${FUZZ_TOKEN}, ${FUZZ_TOKEN}`; // Node joins repeated headers: not the token
+				expected = 401;
+			}
+		}
+		if (shape === 11 && vendor !== 'pbxme') {
+			kind = 'bad proof';
+			if (vendor === 'dodev') headers['x-webhook-signature'] = pick(rand, ['', 'sha256=', `sha256=${'ab'.repeat(32)}`, 'garbage', createHmac('sha256', 'other').update(body).digest('base64')]);
+			if (vendor === 'voipline') headers['x-pbx-token'] = pick(rand, ['', 'wrong', FUZZ_TOKEN.toUpperCase(), `${FUZZ_TOKEN} `.trim() + 'x']);
+			if (vendor === 'primevox') query.token = pick(rand, ['', 'nope', [FUZZ_URL_TOKEN, FUZZ_URL_TOKEN], FUZZ_URL_TOKEN.slice(1)]);
+			expected = 401;
+			// n8n itself refuses a body labeled JSON that is not JSON before any proof is checked
+			n8nExpected = undefined;
+		}
+		cases.push({ kind, body, headers, query, expected, n8nExpected });
+	}
+	return cases;
+}
