@@ -6,6 +6,7 @@ import { createHash, createHmac } from 'crypto';
 
 import type { Fixture, VendorId } from '../support/fixtures';
 import { expectedItem, loadFixtures } from '../support/fixtures';
+import { FUZZ_SECRET, FUZZ_TOKEN, FUZZ_URL_TOKEN, fuzzCases } from '../support/fuzz';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION } from './n8n';
 
@@ -29,6 +30,9 @@ const credentials: CredentialSeed[] = [
 	{ id: 'credVoipLine001', name: 'VoIPLine', type: 'voipLineApi', data: { secretTokens: PBX_TOKENS.join('\n') } },
 	{ id: 'credUrlToken001', name: 'URL token', type: 'pbxUrlTokenApi', data: { token: URL_TOKEN } },
 	{ id: 'credBasicAuth01', name: 'Basic', type: 'httpBasicAuth', data: BASIC },
+	{ id: 'credFuzzDoDev01', name: 'fuzz do.dev', type: 'doDevPbxApi', data: { signingSecret: FUZZ_SECRET } },
+	{ id: 'credFuzzVoipLn1', name: 'fuzz VoIPLine', type: 'voipLineApi', data: { secretTokens: FUZZ_TOKEN } },
+	{ id: 'credFuzzUrlTok1', name: 'fuzz URL token', type: 'pbxUrlTokenApi', data: { token: FUZZ_URL_TOKEN } },
 ];
 
 function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}): WorkflowSeed {
@@ -108,6 +112,12 @@ const WF = {
 	normalizeVoipLine: webhookNormalize('wfWebhookNormVL', 'voipline', { voipLineApi: { id: 'credVoipLine001', name: 'VoIPLine' } }),
 	normalizeDoDev: webhookNormalize('wfWebhookNormDD', 'dodev', { doDevPbxApi: { id: 'credDoDev000001', name: 'do.dev' } }),
 };
+const FUZZ_WF: Record<VendorId, WorkflowSeed> = {
+	dodev: trigger('wfFuzzDoDev0001', 'dodev', {}, { doDevPbxApi: 'credFuzzDoDev01' }),
+	pbxme: trigger('wfFuzzPbxme0001', 'pbxme', {}),
+	primevox: trigger('wfFuzzPrimeVox1', 'primevox', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credFuzzUrlTok1' }),
+	voipline: trigger('wfFuzzVoipLine1', 'voipline', {}, { voipLineApi: 'credFuzzVoipLn1' }),
+};
 const triggerItems = new Map<string, Record<string, unknown>>();
 
 let n8n: N8n;
@@ -151,7 +161,7 @@ function genuineHeaders(fixture: Fixture): Record<string, string> {
 }
 
 beforeAll(async () => {
-	n8n = await N8n.start({ credentials, workflows: Object.values(WF) });
+	n8n = await N8n.start({ credentials, workflows: [...Object.values(WF), ...Object.values(FUZZ_WF)] });
 }, 300_000);
 
 describe(`every documented payload, delivered to a real n8n ${N8N_VERSION}`, () => {
@@ -284,6 +294,30 @@ describe('what must start one execution, and what must start none', () => {
 	});
 });
 
+describe('a sample of the fuzz cases, sent to the real n8n', () => {
+	const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
+	const PER_VENDOR = Number(process.env.FUZZ_E2E_CASES ?? 60);
+
+	test.each(['dodev', 'pbxme', 'primevox', 'voipline'] as const)(`%s: ${PER_VENDOR} cases, seed ${SEED}: the documented status each time, executions only for what was accepted`, async (vendor) => {
+		const workflow = FUZZ_WF[vendor];
+		const wrong: string[] = [];
+		let started = 0;
+		for (const [index, c] of fuzzCases(vendor, SEED + 100, PER_VENDOR).entries()) {
+			const search = Object.keys(c.query).length ? `?${new URLSearchParams(c.query as Record<string, string>).toString()}` : '';
+			const out = await post(workflow, c.body, c.headers, search);
+			const want = c.n8nExpected ?? c.expected;
+			if (out.status !== want) wrong.push(`#${index} ${c.kind}: ${out.status}, expected ${want}: ${out.text.slice(0, 120)}`);
+			if (out.status === 200 && out.text.includes('Workflow was started')) started++;
+		}
+		expect(wrong).toEqual([]);
+		accepted.set(workflow.id, started);
+		await n8n.waitForExecutions(workflow.id, started);
+		for (const execution of n8n.executions(workflow.id)) {
+			for (const item of execution.nodes[TRIGGER][0]) expect(item).not.toHaveProperty('polluted');
+		}
+	});
+});
+
 describe('helper nodes in real workflows', () => {
 	test('trigger -> Filter -> Switch: each delivery reaches exactly its branch', async () => {
 		const expected: Record<string, string> = {
@@ -346,7 +380,7 @@ afterAll(async () => {
 
 // every workflow ran exactly as often as deliveries were accepted: nothing lost, nothing extra
 async function everyWorkflowRanExactlyAsAccepted() {
-	for (const workflow of Object.values(WF)) {
+	for (const workflow of [...Object.values(WF), ...Object.values(FUZZ_WF)]) {
 		const want = accepted.get(workflow.id) ?? 0;
 		if (want > 0) await n8n.waitForExecutions(workflow.id, want);
 		expect({ workflow: workflow.id, executions: n8n.executionCount(workflow.id) }).toEqual({ workflow: workflow.id, executions: want });
