@@ -22,11 +22,24 @@ function sha256(value: Buffer | string): Buffer {
  * Compares a presented token with each configured token, without an early
  * exit and without leaking lengths: both sides are hashed to 32 bytes first.
  */
+const tokenDigests = new Map<string, Buffer>();
+
+/** The configured side's digest is the same for every request: computed once. */
+function digestOfConfigured(token: string): Buffer {
+	let digest = tokenDigests.get(token);
+	if (!digest) {
+		digest = sha256(Buffer.from(token, 'utf8'));
+		if (tokenDigests.size >= 1000) tokenDigests.clear();
+		tokenDigests.set(token, digest);
+	}
+	return digest;
+}
+
 export function matchesAnyToken(presented: string, tokens: readonly string[]): boolean {
 	const digest = sha256(Buffer.from(presented, 'utf8'));
 	let match = false;
 	for (const token of tokens) {
-		if (safeEqual(digest, sha256(Buffer.from(token, 'utf8')))) match = true;
+		if (safeEqual(digest, digestOfConfigured(token))) match = true;
 	}
 	return match;
 }

@@ -18,10 +18,19 @@ export function isPlainObject(value: unknown): value is Payload {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const splitPaths = new Map<string, string[]>();
+
 /** Reads `a.b.c` through own properties only, so `__proto__` in a payload is just data. */
 export function readPath(payload: Payload, path: string): unknown {
+	if (!path.includes('.')) return hasOwn.call(payload, path) ? payload[path] : undefined;
+	let keys = splitPaths.get(path);
+	if (!keys) {
+		keys = path.split('.');
+		// paths come from the vendor tables (or a node setting): few, so the cache stays small
+		if (splitPaths.size < 1000) splitPaths.set(path, keys);
+	}
 	let current: unknown = payload;
-	for (const key of path.split('.')) {
+	for (const key of keys) {
 		if (!isPlainObject(current) || !hasOwn.call(current, key)) return undefined;
 		current = current[key];
 	}

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: what the trigger's whole path costs per event, against the
+ * floor any trigger pays (HMAC-SHA256 where the vendor signs, plus parsing the
+ * same bytes). Run on the built package (npm run build). Prints a table.
+ */
+const { createHmac } = require('crypto');
+const { readdirSync, readFileSync } = require('fs');
+const { join } = require('path');
+const os = require('os');
+
+const dist = join(__dirname, '..', 'dist', 'nodes');
+const { runPipeline } = require(join(dist, 'core', 'pipeline.js'));
+const { ADAPTERS } = require(join(dist, 'vendors', 'index.js'));
+
+const SECRET = 'bench-signing-secret';
+const TOKEN = 'bench-pbx-token-0123456789';
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 20000);
+
+function fixtures(vendor) {
+	const dir = join(__dirname, '..', 'test', 'fixtures', vendor);
+	return readdirSync(dir)
+		.filter((f) => /\.(json|form)$/.test(f) && !f.endsWith('.expected.json'))
+		.map((f) => ({ body: readFileSync(join(dir, f)), json: f.endsWith('.json') }));
+}
+
+function setup(adapter, fixture) {
+	const headers = { 'content-type': fixture.json ? 'application/json' : 'application/x-www-form-urlencoded' };
+	let proof = { kind: 'none' };
+	if (adapter.proof.kind === 'hmacSha256') {
+		headers[adapter.proof.header] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
+		proof = { kind: 'hmacSha256', header: adapter.proof.header, secrets: [SECRET] };
+	}
+	if (adapter.proof.kind === 'headerToken') {
+		headers[adapter.proof.header] = TOKEN;
+		proof = { kind: 'headerToken', header: adapter.proof.header, tokens: [TOKEN] };
+	}
+	return { headers, proof };
+}
+
+/** ns per call, best of five runs of ROUNDS calls over all fixtures */
+function measure(fn, inputs) {
+	let best = Infinity;
+	for (let run = 0; run < 5; run++) {
+		const start = process.hrtime.bigint();
+		for (let i = 0; i < ROUNDS; i++) fn(inputs[i % inputs.length]);
+		best = Math.min(best, Number(process.hrtime.bigint() - start) / ROUNDS);
+	}
+	return best;
+}
+
+const rows = [];
+for (const adapter of ADAPTERS) {
+	const inputs = fixtures(adapter.id).map((fixture) => ({ fixture, ...setup(adapter, fixture) }));
+	const settings = (proof) => ({ proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
+	const ours = measure((x) => {
+		const out = runPipeline(adapter, { rawBody: x.fixture.body, headers: x.headers, query: {} }, settings(x.proof));
+		if (out.status !== 200) throw new Error(`bench delivery refused: ${out.reason}`);
+	}, inputs);
+	const floor = measure((x) => {
+		if (adapter.proof.kind === 'hmacSha256') createHmac('sha256', SECRET).update(x.fixture.body).digest();
+		const text = x.fixture.body.toString('utf8');
+		if (x.fixture.json) JSON.parse(text);
+		else Object.fromEntries(new URLSearchParams(text));
+	}, inputs);
+	rows.push({ vendor: adapter.id, events: inputs.length, ours, floor });
+}
+
+console.log(`Pipeline cost per event (authenticate + parse + normalize + select), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores`);
+console.log('vendor    | payloads | ours (µs) | floor (µs) | ratio');
+console.log('----------|----------|-----------|------------|------');
+for (const r of rows) {
+	console.log(`${r.vendor.padEnd(9)} | ${String(r.events).padStart(8)} | ${(r.ours / 1000).toFixed(2).padStart(9)} | ${(r.floor / 1000).toFixed(2).padStart(10)} | ${(r.ours / r.floor).toFixed(2)}x`);
+}
