@@ -6,7 +6,7 @@
  * SQLite database.
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -88,6 +88,11 @@ function installPackage(userFolder: string): void {
 			['install', '--prefix', nodesDir, '--no-save', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', tarball],
 			{ stdio: 'pipe' },
 		);
+		// a tarball packed while dist/ was being rebuilt lacks files: say so now, not after a start-up timeout
+		const installed = join(nodesDir, 'node_modules', 'n8n-nodes-pbx');
+		const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+		const missing = [...manifest.n8n.nodes, ...manifest.n8n.credentials].filter((file) => !existsSync(join(installed, file)));
+		if (missing.length > 0) throw new Error(`the packed package lacks ${missing.join(', ')}: run npm run build first`);
 	} finally {
 		rmSync(packDir, { recursive: true, force: true });
 	}
