@@ -5,7 +5,7 @@
  * loopback only. One place for the environment n8n needs here.
  */
 const { execFileSync, spawn } = require('child_process');
-const { mkdirSync, writeFileSync } = require('fs');
+const { appendFileSync, mkdirSync, writeFileSync } = require('fs');
 const { createServer } = require('net');
 const { join, resolve } = require('path');
 
@@ -140,9 +140,15 @@ async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritO
 		stdio: inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
 	});
 	let log = '';
+	// the test run scans every log for leaked secrets: n8n's goes there too
+	const logFile = process.env.PBX_TEST_LOG_DIR ? join(process.env.PBX_TEST_LOG_DIR, `n8n-${env.N8N_PORT}.log`) : null;
 	if (!inheritOutput) {
-		child.stdout.on('data', (d) => (log += d.toString()));
-		child.stderr.on('data', (d) => (log += d.toString()));
+		const collect = (d) => {
+			log += d.toString();
+			if (logFile) appendFileSync(logFile, d);
+		};
+		child.stdout.on('data', collect);
+		child.stderr.on('data', collect);
 	}
 	const handle = {
 		child,

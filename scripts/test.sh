@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # The whole test run (what `npm test` and CI do): lint, types, build, unit and
-# node tests, then the end-to-end suite against a real n8n.
+# node tests, the end-to-end suite against a real n8n (2.x and the latest 1.x),
+# then a search of everything the run printed or logged for the test secrets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+export PBX_TEST_LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$PBX_TEST_LOG_DIR"' EXIT
+OUT="$PBX_TEST_LOG_DIR/test-output.log"
+
 step() { printf '\n=== %s\n' "$*"; }
-step "lint (@n8n/eslint-plugin-community-nodes)"; npx eslint nodes credentials package.json
-step "types (TypeScript strict)"; npx tsc --noEmit -p tsconfig.json; npx tsc -p test/tsconfig.json
-step "build"; npm run --silent build >/dev/null
-step "unit and node tests"; npx jest
-step "end-to-end tests in a real n8n (the version of devDependencies)"; bash scripts/test-e2e.sh
-step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
-bash scripts/n8n-setup.sh test/compat/n8n-1
-PBX_N8N_DIR=test/compat/n8n-1 bash scripts/test-e2e.sh
+{
+	step "lint (@n8n/eslint-plugin-community-nodes)"; npx eslint nodes credentials package.json
+	step "types (TypeScript strict)"; npx tsc --noEmit -p tsconfig.json; npx tsc -p test/tsconfig.json
+	step "build"; npm run --silent build >/dev/null
+	step "unit and node tests"; npx jest
+	step "end-to-end tests in a real n8n (the version of devDependencies)"; bash scripts/test-e2e.sh
+	step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
+	bash scripts/n8n-setup.sh test/compat/n8n-1
+	PBX_N8N_DIR=test/compat/n8n-1 bash scripts/test-e2e.sh
+} 2>&1 | tee "$OUT"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || exit "$status"
+step "secret hygiene"; node scripts/check-secret-leaks.js "$PBX_TEST_LOG_DIR"

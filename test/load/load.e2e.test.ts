@@ -7,8 +7,9 @@ import { createHash } from 'crypto';
 
 import type { WorkflowSeed } from '../e2e/n8n';
 import { N8n, N8N_VERSION } from '../e2e/n8n';
+import secrets from '../support/secrets.json';
 
-const TOKEN = 'load-pbx-token-5e6f7a8b';
+const TOKEN = secrets.load.pbxToken;
 const COUNT = Number(process.env.LOAD_COUNT ?? 2000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 20);
 

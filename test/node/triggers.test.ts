@@ -10,12 +10,13 @@ import { EVENT_KEYS } from '../../nodes/core/event';
 import type { Fixture, VendorId } from '../support/fixtures';
 import { loadFixtures } from '../support/fixtures';
 import { deliver } from '../support/webhook-harness';
+import secrets from '../support/secrets.json';
 
-const SIGNING_SECRET = 'whsec_node_test_Q2xhc3NpZmllZA';
-const OLD_SIGNING_SECRET = 'whsec_node_test_old_UHJldmlvdXM';
-const PBX_TOKENS = ['pbx-token-global-7f3a', 'pbx-token-callflow-91bc'];
-const URL_TOKEN = 'url-token-5d8e0c';
-const BASIC = { user: 'pbx-user', password: 'pbx-pass-3e1f' };
+const SIGNING_SECRET = secrets.node.signingSecret;
+const OLD_SIGNING_SECRET = secrets.node.previousSigningSecret;
+const PBX_TOKENS = secrets.node.pbxTokens;
+const URL_TOKEN = secrets.node.urlToken;
+const BASIC = secrets.node.basic;
 
 const NODES: Record<VendorId, INodeType> = {
 	dodev: new DoDevPbxTrigger(),

@@ -7,10 +7,11 @@ import { createHmac } from 'crypto';
 
 import type { Fixture, VendorId } from './fixtures';
 import { loadFixtures } from './fixtures';
+import secrets from './secrets.json';
 
-export const FUZZ_SECRET = 'fuzz-signing-secret-9c1d';
-export const FUZZ_TOKEN = 'fuzz-pbx-token-77e2a';
-export const FUZZ_URL_TOKEN = 'fuzz-url-token-41b8f0aa';
+export const FUZZ_SECRET = secrets.fuzz.signingSecret;
+export const FUZZ_TOKEN = secrets.fuzz.pbxToken;
+export const FUZZ_URL_TOKEN = secrets.fuzz.urlToken;
 
 export interface FuzzCase {
 	kind: string;

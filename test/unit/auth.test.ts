@@ -9,9 +9,10 @@ import {
 	verifyHmacSha256,
 } from '../../nodes/core/auth';
 import { authenticate } from '../../nodes/core/pipeline';
+import secrets from '../support/secrets.json';
 
-const SECRET = 'whsec_test_current_0123456789';
-const OLD_SECRET = 'whsec_test_previous_9876543210';
+const SECRET = secrets.unit.signingSecret;
+const OLD_SECRET = secrets.unit.previousSigningSecret;
 
 function sign(body: Buffer | string, secret = SECRET) {
 	return createHmac('sha256', secret).update(body).digest();
