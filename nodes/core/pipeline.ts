@@ -48,9 +48,12 @@ export interface PipelineSettings {
 
 export type Outcome =
 	| { status: 200; items: PbxEvent[]; ignored: number; duplicates: number }
-	| { status: 400 | 401 | 403; reason: string; misconfigured?: boolean };
+	/** `fix`: set when the node's own setup is wrong, says what to change (for the log) */
+	| { status: 400 | 401 | 403; reason: string; fix?: string };
 
-type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; misconfigured?: boolean };
+type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; fix?: string };
+
+const ADD_TO_CREDENTIAL = "Add it to the node's credential.";
 
 function header(headers: Headers, name: string): string | undefined {
 	const value = headers[name];
@@ -63,7 +66,7 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 			return { ok: true, verified: false };
 		case 'hmacSha256': {
 			if (proof.secrets.length === 0) {
-				return { ok: false, reason: 'no signing secret is configured', misconfigured: true };
+				return { ok: false, reason: 'no signing secret is configured', fix: ADD_TO_CREDENTIAL };
 			}
 			const signature = header(delivery.headers, proof.header);
 			if (!signature) return { ok: false, reason: `the ${proof.header} header is missing` };
@@ -73,7 +76,7 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 		}
 		case 'headerToken': {
 			if (proof.tokens.length === 0) {
-				return { ok: false, reason: 'no secret token is configured', misconfigured: true };
+				return { ok: false, reason: 'no secret token is configured', fix: ADD_TO_CREDENTIAL };
 			}
 			const token = header(delivery.headers, proof.header);
 			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
@@ -83,7 +86,7 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 		}
 		case 'urlToken': {
 			if (proof.token === '') {
-				return { ok: false, reason: 'no URL token is configured', misconfigured: true };
+				return { ok: false, reason: 'no URL token is configured', fix: ADD_TO_CREDENTIAL };
 			}
 			const token = delivery.query?.token;
 			if (typeof token !== 'string') return { ok: false, reason: 'the token query parameter is missing' };
@@ -93,7 +96,7 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 		}
 		case 'basicAuth': {
 			if (proof.user === '' && proof.password === '') {
-				return { ok: false, reason: 'no Basic auth user is configured', misconfigured: true };
+				return { ok: false, reason: 'no Basic auth user is configured', fix: ADD_TO_CREDENTIAL };
 			}
 			const authorization = header(delivery.headers, 'authorization');
 			if (!authorization) return { ok: false, reason: 'the Authorization header is missing' };
@@ -177,7 +180,7 @@ function checkAllowlist(text: string, clientIp: string | undefined): Exclude<Out
 	if (text.trim() === '') return null;
 	const allowlist = parseAllowlist(text);
 	if (!allowlist.ok) {
-		return { status: 403, reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`, misconfigured: true };
+		return { status: 403, reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`, fix: ADD_TO_CREDENTIAL };
 	}
 	return ipAllowed(clientIp, allowlist.ranges) ? null : { status: 403, reason: 'the client address is not on the IP allowlist' };
 }
@@ -197,7 +200,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
 	if (blocked) return blocked;
 	const verdict = authenticate(settings.proof, delivery);
-	if (!verdict.ok) return { status: 401, reason: verdict.reason, misconfigured: verdict.misconfigured };
+	if (!verdict.ok) return { status: 401, reason: verdict.reason, fix: verdict.fix };
 
 	const contentType = header(delivery.headers, 'content-type');
 	const parsed = parseBody(delivery.rawBody, contentType);

@@ -256,10 +256,8 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	);
 
 	if (outcome.status !== 200) {
-		if (outcome.misconfigured) {
-			ctx.logger.warn(
-				`${adapter.displayName} trigger "${node.name}" refused a request: ${outcome.reason}. Add it to the node's credential.`,
-			);
+		if (outcome.fix) {
+			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request: ${outcome.reason}. ${outcome.fix}`);
 		}
 		return reject(ctx, outcome);
 	}

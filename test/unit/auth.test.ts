@@ -131,7 +131,7 @@ describe('authenticate(): the verdict for each proof', () => {
 			{ kind: 'basicAuth', user: '', password: '' },
 		] as const) {
 			const verdict = authenticate(proof as never, delivery({ 'x-pbx-token': '', 'x-webhook-signature': '' }, { token: '' }));
-			expect(verdict).toMatchObject({ ok: false, misconfigured: true });
+			expect(verdict).toMatchObject({ ok: false, fix: "Add it to the node's credential." });
 		}
 	});
 

@@ -164,7 +164,7 @@ describe('IP allowlist and event age', () => {
 		expect(runPipeline(doDev, delivery('203.0.113.9'), settings({ allowedIps: '203.0.113.0/24, 10.0.0.300' }))).toEqual({
 			status: 403,
 			reason: 'the IP allowlist has entries that are not IPs or CIDR ranges: 10.0.0.300',
-			misconfigured: true,
+			fix: 'Correct the IP Allowlist option.',
 		});
 	});
 
