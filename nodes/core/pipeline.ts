@@ -180,7 +180,11 @@ function checkAllowlist(text: string, clientIp: string | undefined): Exclude<Out
 	if (text.trim() === '') return null;
 	const allowlist = parseAllowlist(text);
 	if (!allowlist.ok) {
-		return { status: 403, reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`, fix: ADD_TO_CREDENTIAL };
+		return {
+			status: 403,
+			reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`,
+			fix: 'Correct the IP Allowlist option.',
+		};
 	}
 	return ipAllowed(clientIp, allowlist.ranges) ? null : { status: 403, reason: 'the client address is not on the IP allowlist' };
 }
