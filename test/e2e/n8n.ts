@@ -143,15 +143,19 @@ export class N8n {
 		return this.query<{ n: number }>('SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND deletedAt IS NULL', workflowId)[0].n;
 	}
 
-	/** Waits until the workflow has `count` finished executions (more is the caller's to assert). */
+	/**
+	 * Waits until the workflow has `count` finished executions whose run data
+	 * is stored (n8n 1.x writes the status before the data), never fewer; more
+	 * is the caller's to assert.
+	 */
 	async waitForExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const [{ n }] = this.query<{ n: number }>(
-				"SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status NOT IN ('new','running','waiting')",
+				"SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status NOT IN ('new','running','waiting') AND stoppedAt IS NOT NULL",
 				workflowId,
 			);
-			if (n >= count) return;
+			if (n >= count && this.executions(workflowId).filter((e) => Object.keys(e.nodes).length > 0).length >= count) return;
 			if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${n}/${count} executions finished`);
 			await sleep(200);
 		}

@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench:n8n`: deliveries per second inside one real n8n, side by side,
+ * counted when their executions have finished:
+ *   (a) the VoIPLine trigger of this package
+ *   (b) an empty community trigger that does nothing (n8n's ceiling for any community node)
+ *   (c) n8n's bare Webhook node
+ *   (d) Webhook + Code + IF doing the token check and normalization by hand
+ *   (e) Webhook (raw body) + PBX Event Normalize verifying the token: the fast path
+ * and how fast (a) refuses a bad token, with no execution and no database row.
+ * Settings: BENCH_N (deliveries per case, default 300), BENCH_CONCURRENCY (10).
+ */
+const { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } = require('fs');
+const { tmpdir, cpus } = require('os');
+const { join } = require('path');
+
+const runner = require('../scripts/n8n-runner');
+
+const N = Number(process.env.BENCH_N || 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 10);
+const TOKEN = 'bench-pbx-token-9f8e7d6c';
+
+/** A community trigger that does nothing: the most any community trigger can reach. */
+function writeEmptyTrigger(nodesDir) {
+	const dir = join(nodesDir, 'node_modules', 'n8n-nodes-bench-empty');
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'n8n-nodes-bench-empty', version: '1.0.0', n8n: { n8nNodesApiVersion: 1, nodes: ['EmptyTrigger.node.js'] } }));
+	writeFileSync(
+		join(dir, 'EmptyTrigger.node.js'),
+		`'use strict';
+class EmptyTrigger {
+	constructor() {
+		this.description = { displayName: 'Empty Trigger', name: 'emptyTrigger', group: ['trigger'], version: 1, description: 'Does nothing', defaults: { name: 'Empty Trigger' }, inputs: [], outputs: ['main'], properties: [],
+			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }] };
+		this.webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };
+	}
+	async webhook() { return { workflowData: [[{ json: {} }]] }; }
+}
+module.exports = { EmptyTrigger };
+`,
+	);
+}
+
+const node = (name, type, parameters, x, extra = {}) => ({ id: `${name}-${x}`, name, type, typeVersion: 1, position: [x, 0], parameters, ...extra });
+const chain = (...names) => Object.fromEntries(names.slice(0, -1).map((n, i) => [n, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+const CREDENTIAL = { voipLineApi: { id: 'credBenchVoip01', name: 'bench' } };
+
+const BY_HAND = `const h = $json.headers;
+const ok = h['x-pbx-token'] === ${JSON.stringify(TOKEN)};
+const b = $json.body;
+return [{ json: { verified: ok, event: b.type === 'user_inbound_completed' ? 'call.completed' : 'unknown', callId: b.unique_call_id ?? null,
+  fromNumber: b.caller_id ?? null, toNumber: b.dest_number ?? null, extensionNumber: b.user_number ?? null,
+  durationSec: b.call_duration ?? null, startedAt: b.call_start_at ? new Date(b.call_start_at).toISOString() : null, raw: b } }];`;
+
+const CASES = [
+	{ key: 'a', label: '(a) PBX trigger (VoIPLine)', workflow: { id: 'benchTriggerA01', name: 'a', nodes: [node('Trigger', 'n8n-nodes-pbx.voipLineTrigger', {}, 0, { webhookId: 'bench-a', credentials: CREDENTIAL })], connections: {} }, path: 'bench-a/webhook' },
+	{ key: 'b', label: '(b) empty community trigger', workflow: { id: 'benchEmptyB0001', name: 'b', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyTrigger', {}, 0, { webhookId: 'bench-b' })], connections: {} }, path: 'bench-b/webhook' },
+	{ key: 'c', label: '(c) Webhook node, bare', workflow: { id: 'benchWebhookC01', name: 'c', nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: 'bench-c', responseMode: 'onReceived', options: {} }, 0, { typeVersion: 2, webhookId: 'bench-c' })], connections: {} }, path: 'bench-c' },
+	{
+		key: 'd',
+		label: '(d) Webhook + Code + IF (by hand)',
+		workflow: {
+			id: 'benchByHandD001',
+			name: 'd',
+			nodes: [
+				node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: 'bench-d', responseMode: 'onReceived', options: {} }, 0, { typeVersion: 2, webhookId: 'bench-d' }),
+				node('Code', 'n8n-nodes-base.code', { jsCode: BY_HAND }, 200, { typeVersion: 2 }),
+				node('IF', 'n8n-nodes-base.if', { conditions: { boolean: [{ value1: '={{$json.verified}}', value2: true }] } }, 400),
+			],
+			connections: chain('Webhook', 'Code', 'IF'),
+		},
+		path: 'bench-d',
+	},
+	{
+		key: 'e',
+		label: '(e) Webhook + PBX Event Normalize',
+		workflow: {
+			id: 'benchFastPathE1',
+			name: 'e',
+			nodes: [
+				node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: 'bench-e', responseMode: 'onReceived', options: { rawBody: true } }, 0, { typeVersion: 2, webhookId: 'bench-e' }),
+				node('Normalize', 'n8n-nodes-pbx.pbxEventNormalize', { vendor: 'voipline', verify: true }, 200, { credentials: CREDENTIAL }),
+			],
+			connections: chain('Webhook', 'Normalize'),
+		},
+		path: 'bench-e',
+	},
+];
+
+let seq = 0;
+const delivery = () =>
+	JSON.stringify({ type: 'user_inbound_completed', unique_call_id: `bench-${process.pid}-${seq++}`, caller_id: '+441632960123', caller_name: 'ACME LTD', user_name: 'Alice', user_number: '201', dest_number: '+442071838750', call_start_at: '2026-11-25T10:00:00Z', connected_at: '2026-11-25T10:00:05Z', call_duration: 61, conversation_duration: 55 });
+
+async function fire(url, count, token) {
+	const codes = {};
+	let sent = 0;
+	const worker = async () => {
+		while (sent < count) {
+			sent++;
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pbx-token': token }, body: delivery() });
+			await response.arrayBuffer();
+			codes[response.status] = (codes[response.status] || 0) + 1;
+		}
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+	return codes;
+}
+
+function rows(userFolder, sql, ...params) {
+	const db = runner.openDb(userFolder);
+	try {
+		return db.prepare(sql).get(...params);
+	} finally {
+		db.close();
+	}
+}
+
+async function finished(userFolder, workflowId, count) {
+	for (;;) {
+		const { n } = rows(userFolder, "SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status NOT IN ('new','running','waiting')", workflowId);
+		if (n >= count) return;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+async function main() {
+	const userFolder = mkdtempSync(join(tmpdir(), 'pbx-bench-n8n-'));
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
+	symlinkSync(runner.ROOT, join(nodesDir, 'node_modules', 'n8n-nodes-pbx'), 'dir');
+	writeEmptyTrigger(nodesDir);
+	const port = await runner.freePort();
+	const env = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() });
+	runner.seed(env, {
+		credentials: [{ id: 'credBenchVoip01', name: 'bench', type: 'voipLineApi', data: { secretTokens: TOKEN } }],
+		workflows: CASES.map((c) => ({ ...c.workflow, settings: { executionOrder: 'v1' } })),
+	});
+	const n8n = await runner.start(env, { expectedWorkflows: CASES.length });
+	const base = `http://127.0.0.1:${port}/webhook`;
+	const results = {};
+	try {
+		for (const c of CASES) await fire(`${base}/${c.path}`, 20, TOKEN); // warm up
+		for (const c of CASES) await finished(userFolder, c.workflow.id, 20);
+		for (const c of CASES) {
+			const before = rows(userFolder, 'SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ?', c.workflow.id).n;
+			const start = process.hrtime.bigint();
+			const codes = await fire(`${base}/${c.path}`, N, TOKEN);
+			await finished(userFolder, c.workflow.id, before + N);
+			const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+			results[c.key] = { label: c.label, rate: N / seconds, codes };
+		}
+		const beforeRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
+		const start = process.hrtime.bigint();
+		const codes = await fire(`${base}/${CASES[0].path}`, N, 'wrong-token');
+		const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+		await new Promise((r) => setTimeout(r, 1000));
+		const afterRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
+		results.r = { label: '(a) refusing a bad token', rate: N / seconds, codes, newRows: afterRows.e - beforeRows.e + afterRows.d - beforeRows.d };
+	} finally {
+		await n8n.stop();
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+	const r = results;
+	console.log(`Deliveries per second inside n8n ${runner.n8nVersion()}, counted when executions finished; ${N} per case at concurrency ${CONCURRENCY}; ${new Date().toISOString().slice(0, 10)}, ${cpus()[0].model}, ${cpus().length} cores`);
+	console.log('case                                  | per s | answers');
+	console.log('--------------------------------------|-------|--------');
+	for (const x of Object.values(r)) console.log(`${x.label.padEnd(37)} | ${x.rate.toFixed(1).padStart(5)} | ${JSON.stringify(x.codes)}`);
+	console.log('');
+	console.log(`(a)/(b) = ${(r.a.rate / r.b.rate).toFixed(2)} (goal >= 0.9)   (a)/(d) = ${(r.a.rate / r.d.rate).toFixed(2)} (goal >= 1.0)   (e)/(d) = ${(r.e.rate / r.d.rate).toFixed(2)} (goal >= 1.3)`);
+	console.log(`refusals vs accepted (a): ${(r.r.rate / r.a.rate).toFixed(2)}x faster (goal >= 2), new database rows from refusals: ${r.r.newRows}`);
+}
+
+main().catch((error) => {
+	console.error(error.stack || error.message);
+	process.exit(1);
+});
