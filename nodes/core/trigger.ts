@@ -193,16 +193,34 @@ export const manualWebhookMethods = {
 	},
 };
 
-async function credentialsOrNull(
-	ctx: IWebhookFunctions,
-	type: string,
-): Promise<ICredentialDataDecryptedObject | null> {
+const CREDENTIAL_CACHE_MS = 10_000;
+const credentialCache = new Map<string, { data: ICredentialDataDecryptedObject | null; until: number }>();
+
+/**
+ * The node's credential, decrypted by n8n at most every ten seconds per
+ * credential: n8n resolves credentials inside the same one-at-a-time sandbox
+ * as expressions, and doing it per request halves what a trigger can take.
+ * A changed secret applies within those ten seconds.
+ */
+async function credentialsOrNull(ctx: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | null> {
+	const node = ctx.getNode();
+	const id = node.credentials?.[type]?.id;
+	const key = `${ctx.getWorkflow().id}:${node.id}:${type}:${id ?? ''}`;
+	const now = Date.now();
+	const cached = id ? credentialCache.get(key) : undefined;
+	if (cached && cached.until > now) return cached.data;
+	let data: ICredentialDataDecryptedObject | null;
 	try {
-		return ((await ctx.getCredentials(type)) as ICredentialDataDecryptedObject) ?? null;
+		data = ((await ctx.getCredentials(type)) as ICredentialDataDecryptedObject) ?? null;
 	} catch {
 		// no credential attached: the proof then has no secret and every request is refused
-		return null;
+		data = null;
 	}
+	if (id) {
+		if (credentialCache.size > 1000) credentialCache.clear();
+		credentialCache.set(key, { data, until: now + CREDENTIAL_CACHE_MS });
+	}
+	return data;
 }
 
 function reject(ctx: IWebhookFunctions, outcome: Exclude<Outcome, { status: 200 }>): IWebhookResponseData {
