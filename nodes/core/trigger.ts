@@ -223,11 +223,13 @@ async function credentialsOrNull(ctx: IWebhookFunctions, type: string): Promise<
 	return data;
 }
 
-function reject(ctx: IWebhookFunctions, outcome: Exclude<Outcome, { status: 200 }>): IWebhookResponseData {
+function reject(
+	ctx: IWebhookFunctions,
+	outcome: Exclude<Outcome, { status: 200 }>,
+	basicAuth = false,
+): IWebhookResponseData {
 	const res = ctx.getResponseObject();
-	if (outcome.status === 401 && outcome.reason.includes('Authorization')) {
-		res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
-	}
+	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
 	res.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
 	return { noWebhookResponse: true };
 }
@@ -247,6 +249,11 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	const dedupe = options.ignoreDuplicates !== false && ctx.getMode() !== 'manual';
 	const windowSec = Number(options.duplicateWindowSec ?? DUPLICATE_WINDOW_DEFAULT_SEC);
 	const node = ctx.getNode();
+	const proof = await proofFor(
+		adapter,
+		adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : 'vendor',
+		async (type) => await credentialsOrNull(ctx, type),
+	);
 
 	const outcome = runPipeline(
 		adapter,
@@ -257,11 +264,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			clientIp: req.ip,
 		},
 		{
-			proof: await proofFor(
-				adapter,
-				adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : 'vendor',
-				async (type) => await credentialsOrNull(ctx, type),
-			),
+			proof,
 			events: events.length > 0 ? new Set(events) : null,
 			includeRaw: options.includeRaw !== false,
 			recentIds: dedupe
@@ -277,7 +280,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 		if (outcome.fix) {
 			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request: ${outcome.reason}. ${outcome.fix}`);
 		}
-		return reject(ctx, outcome);
+		return reject(ctx, outcome, proof.kind === 'basicAuth');
 	}
 	if (outcome.items.length === 0) {
 		return {

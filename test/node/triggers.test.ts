@@ -193,6 +193,10 @@ describe('rejections answer with a status and start nothing', () => {
 		const bad = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(BASIC.user, 'x') } });
 		expect(bad.status).toBe(401);
 		expect(bad.body).not.toContain(BASIC.password);
+		expect(bad.challenge).toBe('Basic realm="PBX webhook"');
+		const none = await deliver({ ...base, headers: { 'content-type': sms.contentType } });
+		expect([none.status, none.challenge]).toEqual([401, 'Basic realm="PBX webhook"']);
+		expect(ok.challenge).toBeNull();
 	});
 });
 

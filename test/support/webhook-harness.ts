@@ -54,6 +54,8 @@ export interface DeliveryResult {
 	result: IWebhookResponseData;
 	items: IDataObject[];
 	warnings: string[];
+	/** the WWW-Authenticate challenge, if any */
+	challenge: string | null;
 }
 
 function nodeTypesOf(nodeType: INodeType): INodeTypes {
@@ -149,7 +151,8 @@ export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 			body: delivery.body,
 		});
 		const items = (result.workflowData?.[0] ?? []).map((item) => item.json);
-		return { status: response.status, body: await response.text(), result, items, warnings };
+		const challenge = response.headers.get('www-authenticate');
+		return { status: response.status, body: await response.text(), result, items, warnings, challenge };
 	} finally {
 		server.close();
 		jest.restoreAllMocks();
