@@ -13,7 +13,18 @@ import type {
 } from './event';
 import { EVENT_NAMES, NUMBER_FIELDS, TIME_FIELDS } from './event';
 import type { Payload } from './values';
-import { lookup, readFirst, toDirection, toIsoTime, toNumber, toStatus, toText } from './values';
+import type { CompiledPaths } from './values';
+import {
+	compilePaths,
+	lookup,
+	readFirst,
+	readFirstCompiled,
+	toDirection,
+	toIsoTime,
+	toNumber,
+	toStatus,
+	toText,
+} from './values';
 
 /** Payload keys (dotted paths allowed) to read a field from: the first non-empty one wins. */
 export type FieldSource = string | readonly string[];
@@ -105,12 +116,99 @@ const FIELD_NAMES: readonly PbxFieldName[] = [
 	'tenantId',
 ];
 
-function convert(field: PbxFieldName, value: unknown): PbxEventFields[PbxFieldName] {
-	if (NUMBER_FIELDS.has(field)) return toNumber(value);
-	if (TIME_FIELDS.has(field)) return toIsoTime(value);
-	if (field === 'direction') return toDirection(value);
-	if (field === 'status') return toStatus(value);
-	return toText(value);
+type FieldValue = PbxEventFields[PbxFieldName];
+
+function converterFor(field: PbxFieldName): (value: unknown) => FieldValue {
+	if (NUMBER_FIELDS.has(field)) return toNumber;
+	if (TIME_FIELDS.has(field)) return toIsoTime;
+	if (field === 'direction') return toDirection;
+	if (field === 'status') return toStatus;
+	return toText;
+}
+
+/** What one vendor event reads, worked out once from the tables instead of per delivery. */
+interface Plan {
+	rule: EventRule | undefined;
+	reads: ReadonlyArray<{ field: PbxFieldName; paths: CompiledPaths; convert: (value: unknown) => FieldValue }>;
+	timePaths: CompiledPaths | undefined;
+	/** a field read from the same source as the event's time: its value is reused */
+	timeField: PbxFieldName | undefined;
+}
+
+const plans = new WeakMap<VendorAdapter, Map<string, Plan>>();
+const NO_RULE = '\u0000';
+
+function sameSource(a: FieldSource, b: FieldSource): boolean {
+	return typeof a === 'string' || typeof b === 'string' ? a === b : a.join('\u0000') === b.join('\u0000');
+}
+
+function compilePlan(adapter: VendorAdapter, rule: EventRule | undefined): Plan {
+	const reads: Array<{ field: PbxFieldName; source: FieldSource; convert: (value: unknown) => FieldValue }> = [];
+	for (const field of FIELD_NAMES) {
+		const source = rule?.fields && field in rule.fields ? rule.fields[field] : adapter.fields[field];
+		if (source) reads.push({ field, source, convert: converterFor(field) });
+	}
+	const timeSource = rule?.occurredAt ?? adapter.occurredAt;
+	const timeField = timeSource
+		? reads.find((read) => TIME_FIELDS.has(read.field) && sameSource(read.source, timeSource))?.field
+		: undefined;
+	return {
+		rule,
+		reads: reads.map(({ field, source, convert }) => ({ field, paths: compilePaths(source), convert })),
+		timePaths: timeSource ? compilePaths(timeSource) : undefined,
+		timeField,
+	};
+}
+
+function planFor(adapter: VendorAdapter, ruleKey: string): Plan {
+	let byRule = plans.get(adapter);
+	if (!byRule) {
+		byRule = new Map();
+		plans.set(adapter, byRule);
+	}
+	const rule = lookup(adapter.rules, ruleKey);
+	const key = rule ? ruleKey : NO_RULE;
+	let plan = byRule.get(key);
+	if (!plan) {
+		plan = compilePlan(adapter, rule);
+		byRule.set(key, plan);
+	}
+	return plan;
+}
+
+/** Every field, null: one object shape for all events. */
+function emptyFields(): PbxEventFields {
+	return {
+		target: null,
+		callId: null,
+		direction: null,
+		fromNumber: null,
+		fromName: null,
+		toNumber: null,
+		toName: null,
+		didNumber: null,
+		didName: null,
+		extensionNumber: null,
+		extensionName: null,
+		queueNumber: null,
+		queueName: null,
+		ringGroupNumber: null,
+		ringGroupName: null,
+		status: null,
+		startedAt: null,
+		answeredAt: null,
+		durationSec: null,
+		talkSec: null,
+		recordingId: null,
+		recordingUrl: null,
+		transcription: null,
+		summary: null,
+		sentiment: null,
+		messageText: null,
+		conversationId: null,
+		transferredFrom: null,
+		tenantId: null,
+	};
 }
 
 export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
@@ -120,24 +218,24 @@ export function vendorEventName(adapter: VendorAdapter, payload: Payload): strin
 /** Applies a vendor's table (and its refinement) to one parsed payload. */
 export function normalizePayload(adapter: VendorAdapter, payload: Payload): Normalized {
 	const vendorEvent = vendorEventName(adapter, payload) ?? '';
-	const rule = lookup(adapter.rules, vendorEvent.toLowerCase());
-	const fields = {} as Record<PbxFieldName, PbxEventFields[PbxFieldName]>;
-	for (const field of FIELD_NAMES) {
-		const source = rule?.fields && field in rule.fields ? rule.fields[field] : adapter.fields[field];
-		fields[field] = source ? convert(field, readFirst(payload, source)) : null;
-	}
-	const normalized = fields as unknown as PbxEventFields;
+	const ruleKey = vendorEvent.toLowerCase();
+	const { rule, reads, timePaths, timeField } = planFor(adapter, ruleKey);
+	const normalized = emptyFields();
+	const fields = normalized as unknown as Record<PbxFieldName, FieldValue>;
+	for (const read of reads) fields[read.field] = read.convert(readFirstCompiled(payload, read.paths));
 	if (rule?.target) normalized.target = rule.target;
 	if (rule?.direction) normalized.direction = rule.direction;
 	if (rule?.status) normalized.status = rule.status;
 
-	const timeSource = rule?.occurredAt ?? adapter.occurredAt;
-	let occurredAt = timeSource ? toIsoTime(readFirst(payload, timeSource)) : null;
+	let occurredAt: string | null = null;
+	if (timeField) occurredAt = fields[timeField] as string | null;
+	else if (timePaths) occurredAt = toIsoTime(readFirstCompiled(payload, timePaths));
 	let event: PbxEventName = rule?.event ?? 'unknown';
 
 	if (adapter.refine && rule) {
-		const refined = adapter.refine(payload, normalized, vendorEvent.toLowerCase());
-		for (const [key, value] of Object.entries(refined)) {
+		const refined = adapter.refine(payload, normalized, ruleKey);
+		for (const key in refined) {
+			const value = refined[key as keyof Refinement];
 			if (key === 'event') event = value as PbxEventName;
 			else if (key === 'occurredAt') occurredAt = (value as string | null) ?? occurredAt;
 			else (normalized as unknown as Record<string, unknown>)[key] = value;

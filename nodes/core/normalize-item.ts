@@ -104,7 +104,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	if (!verdict.ok) return { kind: 'rejected', status: 401, reason: verdict.reason, vendor: adapter.id };
 	// without the bytes as sent, the id is the hash of the payload as n8n holds it
 	const bytes = Buffer.from(JSON.stringify(payload));
-	const items = normalizeAll(adapter, elements as Payload[], Array.isArray(payload), bytes, {
+	const { items } = normalizeAll(adapter, elements as Payload[], Array.isArray(payload), bytes, {
 		receivedAt: request.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: request.includeRaw,

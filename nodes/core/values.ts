@@ -37,6 +37,32 @@ export function readPath(payload: Payload, path: string): unknown {
 	return current;
 }
 
+/** Paths split into their keys once, for reading many payloads with the same paths. */
+export type CompiledPaths = ReadonlyArray<readonly string[]>;
+
+export function compilePaths(paths: string | readonly string[]): CompiledPaths {
+	return (typeof paths === 'string' ? [paths] : paths).map((path) => path.split('.'));
+}
+
+function readKeys(payload: Payload, keys: readonly string[]): unknown {
+	let current: unknown = payload;
+	for (const key of keys) {
+		if (!isPlainObject(current) || !hasOwn.call(current, key)) return undefined;
+		current = current[key];
+	}
+	return current;
+}
+
+/** readFirst for compiled paths. */
+export function readFirstCompiled(payload: Payload, paths: CompiledPaths): unknown {
+	if (paths.length === 1) return readKeys(payload, paths[0]);
+	for (const keys of paths) {
+		const value = readKeys(payload, keys);
+		if (value !== undefined && value !== null && value !== '') return value;
+	}
+	return undefined;
+}
+
 /** The first path whose value is not empty. */
 export function readFirst(payload: Payload, paths: string | readonly string[]): unknown {
 	if (typeof paths === 'string') return readPath(payload, paths);
@@ -72,6 +98,33 @@ export function toNumber(value: unknown): number | null {
 const EPOCH_MS_THRESHOLD = 1e11;
 const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 
+// The forms vendors send most: date, time, optional fraction, `Z` or no zone (taken as UTC).
+const UTC_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?Z?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+	return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * The ISO text of a UTC date-time without building a Date: each event has
+ * up to four of them and Date parsing is most of what normalizing costs.
+ * Returns undefined for anything else, which the general path then handles.
+ */
+function utcDateTimeText(text: string): string | undefined {
+	const m = UTC_DATE_TIME.exec(text);
+	if (!m) return undefined;
+	const month = Number(m[2]);
+	const day = Number(m[3]);
+	if (month < 1 || month > 12 || day < 1) return undefined;
+	const monthDays = month === 2 && isLeapYear(Number(m[1])) ? 29 : DAYS_IN_MONTH[month - 1];
+	if (day > monthDays || Number(m[4]) > 23 || Number(m[5]) > 59) return undefined;
+	if (m[6] !== undefined && Number(m[6]) > 59) return undefined;
+	// Date keeps milliseconds and drops finer digits: so does this
+	const ms = m[7] === undefined ? '000' : m[7].slice(0, 3).padEnd(3, '0');
+	return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}.${ms}Z`;
+}
+
 /** Any timestamp a vendor sends, as ISO 8601 UTC; a time without a zone is taken as UTC. */
 export function toIsoTime(value: unknown): string | null {
 	if (Array.isArray(value)) return value.length > 0 ? toIsoTime(value[0]) : null;
@@ -82,6 +135,8 @@ export function toIsoTime(value: unknown): string | null {
 		const text = value.trim();
 		if (text === '') return null;
 		if (/^\d+(\.\d+)?$/.test(text)) return toIsoTime(Number(text));
+		const fast = utcDateTimeText(text);
+		if (fast !== undefined) return fast;
 		date = new Date(NAIVE_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text);
 	}
 	if (date === null || Number.isNaN(date.getTime())) return null;

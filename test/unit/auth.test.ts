@@ -91,6 +91,15 @@ describe('tokens', () => {
 		expect(matchesAnyToken('anything', [])).toBe(false);
 	});
 
+	test('a token that is a prefix, an extension or a multibyte look-alike does not match', () => {
+		expect(matchesAnyToken('tok-a\u0000', ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('tok-a'.repeat(100), ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('tök', ['tok'])).toBe(false);
+		expect(matchesAnyToken('tök', ['tök'])).toBe(true);
+		// an empty configured entry never matches, not even an empty header
+		expect(matchesAnyToken('', [''])).toBe(false);
+	});
+
 	test('splits a list typed one per line or with commas', () => {
 		expect(splitTokens(' a \nb,c\r\n\n, d ')).toEqual(['a', 'b', 'c', 'd']);
 		expect(splitTokens(undefined)).toEqual([]);
