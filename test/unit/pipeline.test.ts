@@ -174,6 +174,9 @@ describe('IP allowlist and event age', () => {
 		expect(runPipeline(doDev, delivery(), settings())).toMatchObject({ status: 200 });
 		const untimed = json({ event: 'pbx.call.started', data: {} });
 		expect(runPipeline(doDev, { rawBody: untimed, headers: JSON_HEADERS }, settings({ maxEventAgeSec: 120 }))).toMatchObject({ status: 401, reason: 'the event carries no timestamp to check its age against' });
+		// a vendor time equal to the moment of receipt, to the millisecond, is a time like any other
+		const justNow = json({ type: 'user_inbound', unique_call_id: 'c9', call_start_at: NOW.toISOString() });
+		expect(runPipeline(voipLine, { rawBody: justNow, headers: JSON_HEADERS }, settings({ maxEventAgeSec: 5 }))).toMatchObject({ status: 200 });
 	});
 });
 
