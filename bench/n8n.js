@@ -9,7 +9,13 @@
  *   (d) Webhook + Code + IF doing the token check and normalization by hand
  *   (e) Webhook (raw body) + PBX Event Normalize verifying the token: the fast path
  * and how fast (a) refuses a bad token, with no execution and no database row.
- * Settings: BENCH_N (deliveries per case, default 300), BENCH_CONCURRENCY (10).
+ * Each case runs in the same n8n, one after the other; the whole table is measured
+ * twice: with n8n's defaults and with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true
+ * (BENCH_CONFIG=defaults or =LAZY picks one).
+ * Settings: BENCH_N (deliveries per case, default 300), BENCH_CONCURRENCY (10),
+ * BENCH_CASES (e.g. `b,r`: only these cases; r is the refusals),
+ * BENCH_CPU_PROF (a folder: n8n writes a V8 CPU profile there when it stops;
+ * `node bench/profile-summary.js <folder>` prints where the time went).
  */
 const { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } = require('fs');
 const { tmpdir, cpus } = require('os');
@@ -31,7 +37,7 @@ function writeEmptyTrigger(nodesDir) {
 		`'use strict';
 class EmptyTrigger {
 	constructor() {
-		this.description = { displayName: 'Empty Trigger', name: 'emptyTrigger', group: ['trigger'], version: 1, description: 'Does nothing', defaults: { name: 'Empty Trigger' }, inputs: [], outputs: ['main'], properties: [],
+		this.description = { displayName: 'Empty Trigger', name: 'emptyTrigger', group: ['trigger'], version: 2, description: 'Does nothing', defaults: { name: 'Empty Trigger' }, inputs: [], outputs: ['main'], properties: [],
 			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }] };
 		this.webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };
 	}
@@ -54,8 +60,8 @@ return [{ json: { verified: ok, event: b.type === 'user_inbound_completed' ? 'ca
   durationSec: b.call_duration ?? null, startedAt: b.call_start_at ? new Date(b.call_start_at).toISOString() : null, raw: b } }];`;
 
 const CASES = [
-	{ key: 'a', label: '(a) PBX trigger (VoIPLine)', workflow: { id: 'benchTriggerA01', name: 'a', nodes: [node('Trigger', 'n8n-nodes-pbx.voipLineTrigger', {}, 0, { webhookId: 'bench-a', credentials: CREDENTIAL })], connections: {} }, path: 'bench-a/webhook' },
-	{ key: 'b', label: '(b) empty community trigger', workflow: { id: 'benchEmptyB0001', name: 'b', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyTrigger', {}, 0, { webhookId: 'bench-b' })], connections: {} }, path: 'bench-b/webhook' },
+	{ key: 'a', label: '(a) PBX trigger (VoIPLine)', workflow: { id: 'benchTriggerA01', name: 'a', nodes: [node('Trigger', 'n8n-nodes-pbx.voipLineTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-a', credentials: CREDENTIAL })], connections: {} }, path: 'bench-a/webhook' },
+	{ key: 'b', label: '(b) empty community trigger', workflow: { id: 'benchEmptyB0001', name: 'b', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-b' })], connections: {} }, path: 'bench-b/webhook' },
 	{ key: 'c', label: '(c) Webhook node, bare', workflow: { id: 'benchWebhookC01', name: 'c', nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: 'bench-c', responseMode: 'onReceived', options: {} }, 0, { typeVersion: 2, webhookId: 'bench-c' })], connections: {} }, path: 'bench-c' },
 	{
 		key: 'd',
@@ -87,6 +93,9 @@ const CASES = [
 		path: 'bench-e',
 	},
 ];
+
+const only = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : null;
+const wanted = (key) => !only || only.includes(key);
 
 let seq = 0;
 const delivery = () =>
@@ -124,14 +133,28 @@ async function finished(userFolder, workflowId, count) {
 	}
 }
 
+/** n8n as installed, and with the expression isolate taken only when an expression needs it. */
+const CONFIGS = [
+	{ label: 'n8n defaults', env: {} },
+	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' } },
+].filter((c) => !process.env.BENCH_CONFIG || c.label.includes(process.env.BENCH_CONFIG));
+
 async function main() {
+	for (const config of CONFIGS) await measureIn(config);
+}
+
+async function measureIn(config) {
 	const userFolder = mkdtempSync(join(tmpdir(), 'pbx-bench-n8n-'));
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
 	symlinkSync(runner.ROOT, join(nodesDir, 'node_modules', 'n8n-nodes-pbx'), 'dir');
 	writeEmptyTrigger(nodesDir);
 	const port = await runner.freePort();
-	const env = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() });
+	const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() }), ...config.env };
+	if (process.env.BENCH_CPU_PROF) {
+		mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true });
+		env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`.trim();
+	}
 	runner.seed(env, {
 		credentials: [{ id: 'credBenchVoip01', name: 'bench', type: 'voipLineApi', data: { secretTokens: TOKEN } }],
 		workflows: CASES.map((c) => ({ ...c.workflow, settings: { executionOrder: 'v1' } })),
@@ -142,7 +165,7 @@ async function main() {
 	try {
 		for (const c of CASES) await fire(`${base}/${c.path}`, 20, TOKEN); // warm up
 		for (const c of CASES) await finished(userFolder, c.workflow.id, 20);
-		for (const c of CASES) {
+		for (const c of CASES.filter((x) => wanted(x.key))) {
 			const before = rows(userFolder, 'SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ?', c.workflow.id).n;
 			const start = process.hrtime.bigint();
 			const codes = await fire(`${base}/${c.path}`, N, TOKEN);
@@ -150,23 +173,29 @@ async function main() {
 			const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 			results[c.key] = { label: c.label, rate: N / seconds, codes };
 		}
-		const beforeRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
-		const start = process.hrtime.bigint();
-		const codes = await fire(`${base}/${CASES[0].path}`, N, 'wrong-token');
-		const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-		await new Promise((r) => setTimeout(r, 1000));
-		const afterRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
-		results.r = { label: '(a) refusing a bad token', rate: N / seconds, codes, newRows: afterRows.e - beforeRows.e + afterRows.d - beforeRows.d };
+		if (wanted('r')) {
+			const beforeRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
+			const start = process.hrtime.bigint();
+			const codes = await fire(`${base}/${CASES[0].path}`, N, 'wrong-token');
+			const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+			await new Promise((r) => setTimeout(r, 1000));
+			const afterRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
+			results.r = { label: '(a) refusing a bad token', rate: N / seconds, codes, newRows: afterRows.e - beforeRows.e + afterRows.d - beforeRows.d };
+		}
 	} finally {
 		await n8n.stop();
 		rmSync(userFolder, { recursive: true, force: true });
 	}
-	const r = results;
-	console.log(`Deliveries per second inside n8n ${runner.n8nVersion()}, counted when executions finished; ${N} per case at concurrency ${CONCURRENCY}; ${new Date().toISOString().slice(0, 10)}, ${cpus()[0].model}, ${cpus().length} cores`);
+	printResults(config, results);
+}
+
+function printResults(config, r) {
+	console.log(`\nDeliveries per second inside n8n ${runner.n8nVersion()} (${config.label}), counted when executions finished; ${N} per case at concurrency ${CONCURRENCY}; ${new Date().toISOString().slice(0, 10)}, ${cpus()[0].model}, ${cpus().length} cores`);
 	console.log('case                                  | per s | answers');
 	console.log('--------------------------------------|-------|--------');
 	for (const x of Object.values(r)) console.log(`${x.label.padEnd(37)} | ${x.rate.toFixed(1).padStart(5)} | ${JSON.stringify(x.codes)}`);
 	console.log('');
+	if (!r.a || !r.b || !r.d || !r.e || !r.r) return;
 	console.log(`(a)/(b) = ${(r.a.rate / r.b.rate).toFixed(2)} (goal >= 0.9)   (a)/(d) = ${(r.a.rate / r.d.rate).toFixed(2)} (goal >= 1.0)   (e)/(d) = ${(r.e.rate / r.d.rate).toFixed(2)} (goal >= 1.3)`);
 	console.log(`refusals vs accepted (a): ${(r.r.rate / r.a.rate).toFixed(2)}x faster (goal >= 2), new database rows from refusals: ${r.r.newRows}`);
 }

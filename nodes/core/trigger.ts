@@ -143,7 +143,11 @@ export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescripti
 	properties.push(eventsParameter(adapter), optionsParameter(adapter));
 	return {
 		group: ['trigger'],
-		version: 1,
+		// The versions behave alike. n8n evaluates an expression on every request
+		// to a version-1 webhook node (its binary-data option), which costs a fresh
+		// expression isolate per delivery; from version 2 on it does not.
+		version: [1, 2],
+		defaultVersion: 2,
 		description: `Starts the workflow when ${adapter.displayName} sends a call, message, voicemail, queue or device event`,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

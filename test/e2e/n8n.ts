@@ -139,6 +139,20 @@ export class N8n {
 		return `${this.baseUrl}/webhook/${row.webhookPath}`;
 	}
 
+	/** The production URL of one trigger of a workflow that has several. */
+	webhookUrlOf(workflowId: string, nodeName: string): string {
+		const [row] = this.query<{ webhookPath: string }>('SELECT webhookPath FROM webhook_entity WHERE workflowId = ? AND node = ?', workflowId, nodeName);
+		if (!row) throw new Error(`workflow ${workflowId} registered no webhook for ${nodeName}`);
+		return `${this.baseUrl}/webhook/${row.webhookPath}`;
+	}
+
+	/** Rows of an n8n data table, by the table's name. */
+	dataTableRows(name: string): Array<Record<string, unknown>> {
+		const [table] = this.query<{ id: string }>('SELECT id FROM data_table WHERE name = ?', name);
+		if (!table) return [];
+		return this.query<Record<string, unknown>>(`SELECT * FROM "data_table_user_${table.id.replace(/[^A-Za-z0-9]/g, '')}"`);
+	}
+
 	executionCount(workflowId: string): number {
 		return this.query<{ n: number }>('SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND deletedAt IS NULL', workflowId)[0].n;
 	}

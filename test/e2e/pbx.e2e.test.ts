@@ -36,7 +36,7 @@ const credentials: CredentialSeed[] = [
 	{ id: 'credFuzzUrlTok1', name: 'fuzz URL token', type: 'pbxUrlTokenApi', data: { token: FUZZ_URL_TOKEN } },
 ];
 
-function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}): WorkflowSeed {
+function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}, typeVersion = 2): WorkflowSeed {
 	const credentialRefs = Object.fromEntries(
 		Object.entries(creds).map(([type, credId]) => [type, { id: credId, name: credentials.find((c) => c.id === credId)!.name }]),
 	);
@@ -48,7 +48,7 @@ function trigger(id: string, vendor: VendorId, parameters: Record<string, unknow
 				id: `${id}-node`,
 				name: TRIGGER,
 				type: TYPES[vendor],
-				typeVersion: 1,
+				typeVersion,
 				position: [0, 0],
 				webhookId: `${id.toLowerCase()}-hook`,
 				parameters,
@@ -107,7 +107,8 @@ const WF = {
 	voipline: trigger('wfVoipLineAll01', 'voipline', {}, { voipLineApi: 'credVoipLine001' }),
 	dodevSelected: trigger('wfDoDevSelect01', 'dodev', { events: ['call.completed'] }, { doDevPbxApi: 'credDoDev000001' }),
 	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, { doDevPbxApi: 'credDoDevEmpty1' }),
-	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }),
+	// saved with version 1 of the node: both versions must behave alike
+	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }, 1),
 	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credBasicAuth01' }),
 	route: ROUTE,
 	normalizeVoipLine: webhookNormalize('wfWebhookNormVL', 'voipline', { voipLineApi: { id: 'credVoipLine001', name: 'VoIPLine' } }),

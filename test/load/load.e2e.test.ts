@@ -22,7 +22,7 @@ function workflow(id: string): WorkflowSeed {
 				id: `${id}-t`,
 				name: 'PBX Trigger',
 				type: 'n8n-nodes-pbx.voipLineTrigger',
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId: `${id.toLowerCase()}-hook`,
 				parameters: {},

@@ -1,0 +1,133 @@
+/**
+ * The workflows in examples/, imported into a real n8n as `npm start` does,
+ * each sent a documented sample with the package's own sender
+ * (`npm run send-event`), and what they did read back from n8n.
+ */
+import { execFileSync } from 'child_process';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+
+import type { CredentialSeed, WorkflowSeed } from './n8n';
+import { N8n, ROOT } from './n8n';
+
+const EXAMPLES = join(ROOT, 'examples');
+const SECRET = 'local-demo-signing-secret';
+const TOKEN = 'local-demo-token';
+
+const workflows: Record<string, WorkflowSeed> = Object.fromEntries(
+	readdirSync(EXAMPLES)
+		.filter((file) => file.endsWith('.json') && file !== 'credentials.json')
+		.map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowSeed]),
+);
+const credentials = JSON.parse(readFileSync(join(EXAMPLES, 'credentials.json'), 'utf8')) as CredentialSeed[];
+
+let n8n: N8n;
+
+beforeAll(async () => {
+	n8n = await N8n.start({ credentials, workflows: Object.values(workflows) });
+}, 300_000);
+
+afterAll(async () => {
+	await n8n?.stop();
+});
+
+/** `npm run send-event -- <vendor> <event> <url> [flags]`, as a user runs it; returns its output. */
+function sendEvent(vendor: string, event: string, url: string, ...flags: string[]): string {
+	return execFileSync(process.execPath, [join(ROOT, 'scripts', 'send-event.js'), vendor, event, url, ...flags], { encoding: 'utf8' });
+}
+
+const url = (example: string, trigger?: string) =>
+	trigger ? n8n.webhookUrlOf(workflows[example].id, trigger) : n8n.webhookUrl(workflows[example].id);
+
+/** Waits for the example's next execution and returns what each node put out. */
+async function nextExecution(example: string, count: number) {
+	const id = workflows[example].id;
+	await n8n.waitForExecutions(id, count);
+	const executions = n8n.executions(id);
+	expect(executions).toHaveLength(count);
+	const last = executions[count - 1];
+	expect({ status: last.status, error: last.error }).toEqual({ status: 'success', error: undefined });
+	return last.nodes;
+}
+
+describe('the example workflows, as imported by npm start', () => {
+	test('every example is active: each of its triggers has a production URL', () => {
+		for (const [name, workflow] of Object.entries(workflows)) {
+			const triggers = workflow.nodes.filter((node) => /Trigger$|\.webhook$/.test(String(node.type)));
+			expect({ name, hasTrigger: triggers.length > 0 }).toEqual({ name, hasTrigger: true });
+			for (const node of triggers) expect(url(name, String(node.name))).toMatch(/\/webhook\//);
+		}
+	});
+
+	test('one per vendor: a sample becomes one normalized item', async () => {
+		const sends: Array<[string, string, string, string[]]> = [
+			['dodev', 'dodev', 'call.answered', ['--secret', SECRET]],
+			['pbxme', 'pbxme', 'incoming_call', []],
+			['primevox', 'primevox', 'InboundCall', []],
+			['voipline', 'voipline', 'user_inbound', ['--token', TOKEN]],
+		];
+		for (const [example, vendor, event, flags] of sends) {
+			expect(sendEvent(vendor, event, url(example), ...flags)).toMatch(/^200 /);
+			const nodes = await nextExecution(example, 1);
+			const trigger = workflows[example].nodes[0].name as string;
+			expect(nodes[trigger][0]).toEqual([expect.objectContaining({ vendor, vendorEvent: expect.any(String), verified: vendor === 'dodev' || vendor === 'voipline' })]);
+		}
+	});
+
+	test('missed calls: an answered call goes to the Answered branch, not to the alert', async () => {
+		expect(sendEvent('dodev', 'call.completed', url('missed-calls'), '--secret', SECRET)).toMatch(/^200 /);
+		const nodes = await nextExecution('missed-calls', 1);
+		expect(nodes['Answered Calls'][0]).toEqual([expect.objectContaining({ event: 'call.completed', status: 'answered' })]);
+		expect(nodes['Alert: Call Back']).toBeUndefined();
+	});
+
+	test('call log: a finished call becomes a row of the "PBX call log" data table', async () => {
+		expect(sendEvent('dodev', 'call.completed', url('call-log'), '--secret', SECRET)).toMatch(/^200 /);
+		const nodes = await nextExecution('call-log', 1);
+		const expected = { callId: expect.any(String), vendor: 'dodev', event: 'call.completed', status: 'answered', extensionNumber: '101' };
+		expect(nodes['Add Call to Log'][0]).toEqual([expect.objectContaining(expected)]);
+		const rows = n8n.dataTableRows('PBX call log');
+		expect(rows).toEqual([expect.objectContaining({ ...expected, durationSec: expect.any(Number) })]);
+	});
+
+	test('SMS handler: a message goes to the team, a STOP is recorded as an opt-out', async () => {
+		expect(sendEvent('pbxme', 'sms_received', url('sms-handler'))).toMatch(/^200 /);
+		let nodes = await nextExecution('sms-handler', 1);
+		expect(nodes['Message for the Team'][0]).toEqual([
+			expect.objectContaining({ text: 'SMS from +19175550100 to +447911123456: Hello, is this line active?', replyTo: '+19175550100' }),
+		]);
+		const stop = { event: 'sms_received', from: '+19175550111', to: '+447911123456', message: 'Stop please', timestamp: '2026-11-25T10:00:00Z' };
+		const response = await fetch(url('sms-handler'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(stop) });
+		expect(response.status).toBe(200);
+		nodes = await nextExecution('sms-handler', 2);
+		expect(nodes['Record Opt-Out'][0]).toEqual([expect.objectContaining({ number: '+19175550111', optedOutAt: '2026-11-25T10:00:00.000Z' })]);
+		expect(nodes['Message for the Team']).toBeUndefined();
+	});
+
+	test('two vendors: a missed PrimeVOX call and an abandoned VoIPLine queue call meet in the same alert', async () => {
+		expect(sendEvent('primevox', 'HangupCall-missed', url('two-vendors', 'PrimeVOX Trigger'))).toMatch(/^200 /);
+		const first = await nextExecution('two-vendors', 1);
+		expect(sendEvent('voipline', 'queue_call-abandoned', url('two-vendors', 'VoIPLine Trigger'), '--token', TOKEN)).toMatch(/^200 /);
+		const second = await nextExecution('two-vendors', 2);
+		expect(first['Missed Call Alert'][0]).toEqual([expect.objectContaining({ text: expect.stringMatching(/^Missed call from .+ \(primevox\)$/) })]);
+		expect(second['Missed Call Alert'][0]).toEqual([expect.objectContaining({ text: expect.stringMatching(/^Missed call from .+ \(voipline\)$/) })]);
+		// an answered call reaches neither alert
+		expect(sendEvent('voipline', 'user_inbound_completed', url('two-vendors', 'VoIPLine Trigger'), '--token', TOKEN)).toMatch(/^200 /);
+		const third = await nextExecution('two-vendors', 3);
+		expect(third['Missed Call Alert']).toBeUndefined();
+	});
+
+	test('route by group and the Webhook + Normalize fast path', async () => {
+		expect(sendEvent('voipline', 'voicemail', url('route-by-group'), '--token', TOKEN)).toMatch(/^200 /);
+		const routed = await nextExecution('route-by-group', 1);
+		expect(routed['Voicemail Events'][0]).toEqual([expect.objectContaining({ event: 'voicemail.received' })]);
+		expect(sendEvent('voipline', 'user_inbound', url('webhook-normalize'), '--token', TOKEN)).toMatch(/^200 /);
+		const fast = await nextExecution('webhook-normalize', 1);
+		const normalize = Object.keys(fast).find((name) => name !== 'Webhook')!;
+		expect(fast[normalize][0]).toEqual([expect.objectContaining({ event: 'call.ringing', vendor: 'voipline', verified: true })]);
+	});
+
+	test('the sender refuses to send unsigned where the vendor signs, and says what to pass', () => {
+		expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'send-event.js'), 'dodev', 'call.answered', url('dodev')], { stdio: 'pipe' })).toThrow(/pass --secret/);
+	});
+});
