@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import type { CredentialSeed, WorkflowSeed } from './n8n';
-import { N8n, ROOT } from './n8n';
+import { N8n, N8N_VERSION, ROOT } from './n8n';
 
 const EXAMPLES = join(ROOT, 'examples');
 const SECRET = 'local-demo-signing-secret';
@@ -81,7 +81,9 @@ describe('the example workflows, as imported by npm start', () => {
 		expect(nodes['Alert: Call Back']).toBeUndefined();
 	});
 
-	test('call log: a finished call becomes a row of the "PBX call log" data table', async () => {
+	// n8n 1.x's Data Table node cannot create a table (the README says to create it by hand there)
+	const dataTablesCreatable = !N8N_VERSION.startsWith('1.');
+	(dataTablesCreatable ? test : test.skip)('call log: a finished call becomes a row of the "PBX call log" data table', async () => {
 		expect(sendEvent('dodev', 'call.completed', url('call-log'), '--secret', SECRET)).toMatch(/^200 /);
 		const nodes = await nextExecution('call-log', 1);
 		const expected = { callId: expect.any(String), vendor: 'dodev', event: 'call.completed', status: 'answered', extensionNumber: '101' };
