@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run (what `npm test` and CI do): lint, types, build, unit and
-# node tests, the end-to-end suite against a real n8n (2.x and the latest 1.x),
+# node tests, the end-to-end suite against a real n8n (2.x, the latest 1.x, and
+# 2.x with lazy isolates), the browser walk-through,
 # then a search of everything the run printed or logged for the test secrets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,6 +20,11 @@ step() { printf '\n=== %s\n' "$*"; }
 	step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
 	bash scripts/n8n-setup.sh test/compat/n8n-1
 	PBX_N8N_DIR=test/compat/n8n-1 bash scripts/test-e2e.sh
+	step "end-to-end tests with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (the setting the README recommends for busy PBXs)"
+	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash scripts/test-e2e.sh
+	step "browser walk-through: the editor of npm start in headless Chromium"
+	bash scripts/browser-setup.sh
+	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node scripts/walkthrough.js
 } 2>&1 | tee "$OUT"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
