@@ -19,7 +19,7 @@ function leaves(value) {
 
 const secrets = leaves(JSON.parse(readFileSync(join(__dirname, '..', 'test', 'support', 'secrets.json'), 'utf8')));
 const files = process.argv.slice(2).flatMap((path) =>
-	statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)) : [path],
+	statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)).filter((f) => statSync(f).isFile()) : [path],
 );
 let leaks = 0;
 let bytes = 0;

@@ -24,7 +24,7 @@ step() { printf '\n=== %s\n' "$*"; }
 	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash scripts/test-e2e.sh
 	step "browser walk-through: the editor of npm start in headless Chromium"
 	bash scripts/browser-setup.sh
-	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node scripts/walkthrough.js
+	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node scripts/walkthrough.js  # the logs folder is scanned below: its files, not this folder
 } 2>&1 | tee "$OUT"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
