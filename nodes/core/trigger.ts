@@ -130,10 +130,21 @@ function optionsParameter(adapter: VendorAdapter): INodeProperties {
 	};
 }
 
+/** The vendor's dashboard steps, then what holds for every PBX. */
+function setupNotice(adapter: VendorAdapter): string {
+	const urls =
+		'Open <b>Webhook URLs</b> above: the <b>Test URL</b> only listens after you click <b>Execute step</b>; paste the <b>Production URL</b> into the PBX once the workflow is published (active).';
+	const unsigned =
+		adapter.proof.kind === 'userChosen'
+			? ` ${adapter.displayName} signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.`
+			: '';
+	return `${adapter.setupNotice} ${urls}${unsigned}`;
+}
+
 export function describeTrigger(adapter: VendorAdapter): Omit<INodeTypeDescription, NodeOwnFields> {
 	const properties: INodeProperties[] = [
 		{
-			displayName: adapter.setupNotice,
+			displayName: setupNotice(adapter),
 			name: 'setupNotice',
 			type: 'notice',
 			default: '',

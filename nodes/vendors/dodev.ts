@@ -47,6 +47,6 @@ export const doDev: VendorAdapter = {
 		'pbx.extension.unregistered': { event: 'device.unregistered', target: 'device' },
 	},
 	setupNotice:
-		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event.',
+		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential.',
 	signatureKeys: ['event', 'timestamp', 'data'],
 };

@@ -22,6 +22,6 @@ export const pbxme: VendorAdapter = {
 		sms_received: { event: 'message.received', target: 'number', direction: 'inbound' },
 	},
 	setupNotice:
-		'In the PBXme dashboard open the number\'s <b>forwarding settings</b>, choose forwarding type <b>webhook</b> and paste the URL above as the destination. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event. PBXme signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.',
+		'In the PBXme dashboard open the number\'s <b>forwarding settings</b>, choose forwarding type <b>webhook</b> and paste the URL above as the destination.',
 	signatureKeys: ['event', 'did_number', 'caller_id'],
 };

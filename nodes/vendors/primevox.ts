@@ -82,6 +82,6 @@ export const primeVox: VendorAdapter = {
 		return {};
 	},
 	setupNotice:
-		'In PrimeVOX paste the URL above on the <b>API/Webhooks</b> tab of each object whose events you want: <b>Call Routing → Inbound → Edit Phone Number</b> (calls and SMS), <b>Extensions → Manage → Edit Extension</b> (extension and outbound calls), <b>Call Control → Ring Groups</b> or <b>Call Control → Queues</b>. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event. PrimeVOX signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.',
+		'In PrimeVOX paste the URL above on the <b>API/Webhooks</b> tab of each object whose events you want: <b>Call Routing → Inbound → Edit Phone Number</b> (calls and SMS), <b>Extensions → Manage → Edit Extension</b> (extension and outbound calls), <b>Call Control → Ring Groups</b> or <b>Call Control → Queues</b>.',
 	signatureKeys: ['eventType'],
 };

@@ -97,6 +97,6 @@ export const voipLine: VendorAdapter = {
 		return refined;
 	},
 	setupNotice:
-		'In the PBX portal open <b>Integration/API → Webhooks</b> (or <b>Settings → Integrations</b>), paste the URL above, type a Secret Token and put the same token in this node\'s credential, tick the events to send, then press <b>Apply configuration</b> on the PBX tab. A <b>Webhook</b> object placed in a call flow has its own Secret Token: add it to the credential too. Use the <b>Production URL</b> once the workflow is active; the <b>Test URL</b> only listens while the editor waits for a test event.',
+		'In the PBX portal open <b>Integration/API → Webhooks</b> (or <b>Settings → Integrations</b>), paste the URL above, type a Secret Token and put the same token in this node\'s credential, tick the events to send, then press <b>Apply configuration</b> on the PBX tab. A <b>Webhook</b> object placed in a call flow has its own Secret Token: add it to the credential too.',
 	signatureKeys: ['type', 'unique_call_id'],
 };

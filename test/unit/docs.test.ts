@@ -39,3 +39,23 @@ describe('documentation links from the nodes and credentials', () => {
 		for (const anchor of links) expect({ file, anchor, exists: anchors.has(anchor) }).toEqual({ file, anchor, exists: true });
 	});
 });
+
+describe("each trigger's setup notice", () => {
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const triggers = [
+		{ node: new (require('../../nodes/DoDevPbxTrigger/DoDevPbxTrigger.node').DoDevPbxTrigger)(), place: 'Webhooks &amp; Events', unsigned: false },
+		{ node: new (require('../../nodes/PbxmeTrigger/PbxmeTrigger.node').PbxmeTrigger)(), place: 'forwarding settings', unsigned: true },
+		{ node: new (require('../../nodes/PrimeVoxTrigger/PrimeVoxTrigger.node').PrimeVoxTrigger)(), place: 'API/Webhooks', unsigned: true },
+		{ node: new (require('../../nodes/VoipLineTrigger/VoipLineTrigger.node').VoipLineTrigger)(), place: 'Integration/API → Webhooks', unsigned: false },
+	] as Array<{ node: { description: { displayName: string; properties: Array<{ name: string; displayName: string }> } }; place: string; unsigned: boolean }>;
+	/* eslint-enable @typescript-eslint/no-require-imports */
+
+	test.each(triggers.map((t) => [t.node.description.displayName, t] as const))('%s: where the URL goes, which URL, and what proves a request', (_name, t) => {
+		const notice = t.node.description.properties.find((p) => p.name === 'setupNotice')!.displayName;
+		expect(notice).toContain(t.place);
+		expect(notice).toContain('<b>Test URL</b>');
+		expect(notice).toContain('<b>Production URL</b>');
+		expect(notice).toContain('<b>Execute step</b>');
+		expect(notice.includes('signs nothing')).toBe(t.unsigned);
+	});
+});
