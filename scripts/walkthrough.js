@@ -104,7 +104,7 @@ async function addTrigger(page, search, action) {
 	await (await searchNodes(page, search)).click();
 	await page.getByText(action, { exact: true }).click();
 	await page.waitForSelector('[data-test-id=ndv]');
-	await page.getByText('Webhook URLs').click();
+	await page.locator('.webhooks .headline').first().click();
 	await page.locator('.webhook-url').first().waitFor();
 }
 
@@ -143,7 +143,7 @@ async function walk(page, base) {
 	step('the node: credential picked, setup notice, event preselected; read the Test URL');
 	const ndv = page.locator('[data-test-id=ndv]');
 	await ndv.getByText('Call Ringing', { exact: true }).waitFor();
-	await page.getByText('Webhook URLs').click();
+	await page.locator('.webhooks .headline').first().click();
 	const url = (await page.locator('.webhook-url').first().innerText()).trim();
 	if (!/\/webhook-test\/[^/]+\/webhook$/.test(url)) throw new Error(`the node shows no Test URL (found "${url}")`);
 	await shot(page, 'voipline-trigger');
