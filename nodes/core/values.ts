@@ -18,32 +18,35 @@ export function isPlainObject(value: unknown): value is Payload {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const splitPaths = new Map<string, string[]>();
-
-/** Reads `a.b.c` through own properties only, so `__proto__` in a payload is just data. */
-export function readPath(payload: Payload, path: string): unknown {
-	if (!path.includes('.')) return hasOwn.call(payload, path) ? payload[path] : undefined;
-	let keys = splitPaths.get(path);
-	if (!keys) {
-		keys = path.split('.');
-		// paths come from the vendor tables (or a node setting): few, so the cache stays small
-		if (splitPaths.size < 1000) splitPaths.set(path, keys);
-	}
-	let current: unknown = payload;
-	for (const key of keys) {
-		if (!isPlainObject(current) || !hasOwn.call(current, key)) return undefined;
-		current = current[key];
-	}
-	return current;
-}
-
-/** Paths split into their keys once, for reading many payloads with the same paths. */
+/** Paths split into their keys: `a.b` is key `a`, then key `b` of what it holds. */
 export type CompiledPaths = ReadonlyArray<readonly string[]>;
 
 export function compilePaths(paths: string | readonly string[]): CompiledPaths {
 	return (typeof paths === 'string' ? [paths] : paths).map((path) => path.split('.'));
 }
 
+// paths come from the vendor tables (or a node setting): few, so these stay small
+const compiledTexts = new Map<string, CompiledPaths>();
+const compiledLists = new WeakMap<readonly string[], CompiledPaths>();
+
+function compiledOnce(paths: string | readonly string[]): CompiledPaths {
+	if (typeof paths !== 'string') {
+		let compiled = compiledLists.get(paths);
+		if (!compiled) {
+			compiled = compilePaths(paths);
+			compiledLists.set(paths, compiled);
+		}
+		return compiled;
+	}
+	let compiled = compiledTexts.get(paths);
+	if (!compiled) {
+		compiled = compilePaths(paths);
+		if (compiledTexts.size < 1000) compiledTexts.set(paths, compiled);
+	}
+	return compiled;
+}
+
+/** Follows the keys through own properties only, so `__proto__` in a payload is just data. */
 function readKeys(payload: Payload, keys: readonly string[]): unknown {
 	let current: unknown = payload;
 	for (const key of keys) {
@@ -53,7 +56,7 @@ function readKeys(payload: Payload, keys: readonly string[]): unknown {
 	return current;
 }
 
-/** readFirst for compiled paths. */
+/** The value at the first path that holds one (not empty); a single path's value as it is. */
 export function readFirstCompiled(payload: Payload, paths: CompiledPaths): unknown {
 	if (paths.length === 1) return readKeys(payload, paths[0]);
 	for (const keys of paths) {
@@ -63,14 +66,14 @@ export function readFirstCompiled(payload: Payload, paths: CompiledPaths): unkno
 	return undefined;
 }
 
-/** The first path whose value is not empty. */
+/** Reads `a.b.c`. */
+export function readPath(payload: Payload, path: string): unknown {
+	return readKeys(payload, compiledOnce(path)[0]);
+}
+
+/** readFirstCompiled for paths as the vendor tables write them. */
 export function readFirst(payload: Payload, paths: string | readonly string[]): unknown {
-	if (typeof paths === 'string') return readPath(payload, paths);
-	for (const path of paths) {
-		const value = readPath(payload, path);
-		if (value !== undefined && value !== null && value !== '') return value;
-	}
-	return undefined;
+	return readFirstCompiled(payload, compiledOnce(paths));
 }
 
 export function toText(value: unknown): string | null {
