@@ -84,37 +84,43 @@ export interface Normalized {
 	fields: PbxEventFields;
 }
 
-const FIELD_NAMES: readonly PbxFieldName[] = [
-	'target',
-	'callId',
-	'direction',
-	'fromNumber',
-	'fromName',
-	'toNumber',
-	'toName',
-	'didNumber',
-	'didName',
-	'extensionNumber',
-	'extensionName',
-	'queueNumber',
-	'queueName',
-	'ringGroupNumber',
-	'ringGroupName',
-	'status',
-	'startedAt',
-	'answeredAt',
-	'durationSec',
-	'talkSec',
-	'recordingId',
-	'recordingUrl',
-	'transcription',
-	'summary',
-	'sentiment',
-	'messageText',
-	'conversationId',
-	'transferredFrom',
-	'tenantId',
-];
+
+/** Every field, null: one object shape for all events. */
+function emptyFields(): PbxEventFields {
+	return {
+		target: null,
+		callId: null,
+		direction: null,
+		fromNumber: null,
+		fromName: null,
+		toNumber: null,
+		toName: null,
+		didNumber: null,
+		didName: null,
+		extensionNumber: null,
+		extensionName: null,
+		queueNumber: null,
+		queueName: null,
+		ringGroupNumber: null,
+		ringGroupName: null,
+		status: null,
+		startedAt: null,
+		answeredAt: null,
+		durationSec: null,
+		talkSec: null,
+		recordingId: null,
+		recordingUrl: null,
+		transcription: null,
+		summary: null,
+		sentiment: null,
+		messageText: null,
+		conversationId: null,
+		transferredFrom: null,
+		tenantId: null,
+	};
+}
+
+const FIELD_NAMES = Object.keys(emptyFields()) as PbxFieldName[];
 
 type FieldValue = PbxEventFields[PbxFieldName];
 
@@ -174,41 +180,6 @@ function planFor(adapter: VendorAdapter, ruleKey: string): Plan {
 		byRule.set(key, plan);
 	}
 	return plan;
-}
-
-/** Every field, null: one object shape for all events. */
-function emptyFields(): PbxEventFields {
-	return {
-		target: null,
-		callId: null,
-		direction: null,
-		fromNumber: null,
-		fromName: null,
-		toNumber: null,
-		toName: null,
-		didNumber: null,
-		didName: null,
-		extensionNumber: null,
-		extensionName: null,
-		queueNumber: null,
-		queueName: null,
-		ringGroupNumber: null,
-		ringGroupName: null,
-		status: null,
-		startedAt: null,
-		answeredAt: null,
-		durationSec: null,
-		talkSec: null,
-		recordingId: null,
-		recordingUrl: null,
-		transcription: null,
-		summary: null,
-		sentiment: null,
-		messageText: null,
-		conversationId: null,
-		transferredFrom: null,
-		tenantId: null,
-	};
 }
 
 export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
