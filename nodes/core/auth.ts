@@ -18,19 +18,6 @@ function sha256(value: Buffer | string): Buffer {
 	return createHash('sha256').update(value).digest();
 }
 
-const configuredBytes = new Map<string, Buffer>();
-
-/** The configured side is the same for every request: encoded once. */
-function bytesOfConfigured(token: string): Buffer {
-	let bytes = configuredBytes.get(token);
-	if (!bytes) {
-		bytes = Buffer.from(token, 'utf8');
-		if (configuredBytes.size >= 1000) configuredBytes.clear();
-		configuredBytes.set(token, bytes);
-	}
-	return bytes;
-}
-
 /**
  * Whether the presented bytes equal the configured token. The work done is
  * that of comparing the configured token's length, whatever was presented,
@@ -48,7 +35,7 @@ export function matchesAnyToken(presented: string, tokens: readonly string[]): b
 	const bytes = Buffer.from(presented, 'utf8');
 	let match = false;
 	for (const token of tokens) {
-		const configured = bytesOfConfigured(token);
+		const configured = Buffer.from(token, 'utf8');
 		if (configured.length > 0 && tokenEquals(bytes, configured)) match = true;
 	}
 	return match;
