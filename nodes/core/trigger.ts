@@ -213,9 +213,9 @@ const credentialCache = new Map<string, { data: ICredentialDataDecryptedObject |
 
 /**
  * The node's credential, decrypted by n8n at most every ten seconds per
- * credential: n8n resolves credentials inside the same one-at-a-time sandbox
- * as expressions, and doing it per request halves what a trigger can take.
- * A changed secret applies within those ten seconds.
+ * credential: having n8n load and decrypt it on every request cost a quarter
+ * of what a trigger could take (measured with bench/n8n.js). A changed secret
+ * applies within those ten seconds.
  */
 async function credentialsOrNull(ctx: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | null> {
 	const node = ctx.getNode();
