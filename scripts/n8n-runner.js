@@ -130,6 +130,28 @@ function registeredWorkflows(userFolder) {
 }
 
 /**
+ * Stops a child started with `detached: true` and everything it started:
+ * `signal` to its process group, then SIGKILL if it is still there after 20 s.
+ */
+async function stopGroup(child, signal) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		return;
+	}
+	await Promise.race([exited, sleep(20_000)]);
+	if (child.exitCode === null && child.signalCode === null) {
+		try {
+			process.kill(-child.pid, 'SIGKILL');
+		} catch {
+			// gone
+		}
+	}
+}
+
+/**
  * Starts `n8n start` in its own process group and resolves once it is ready
  * and `expectedWorkflows` workflows have registered their webhooks.
  */
@@ -153,23 +175,7 @@ async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritO
 	const handle = {
 		child,
 		logs: () => log,
-		async stop() {
-			if (child.exitCode !== null || child.signalCode !== null) return;
-			const exited = new Promise((r) => child.once('exit', r));
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {
-				return;
-			}
-			await Promise.race([exited, sleep(20_000)]);
-			if (child.exitCode === null && child.signalCode === null) {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// gone
-				}
-			}
-		},
+		stop: () => stopGroup(child, 'SIGTERM'),
 		kill() {
 			try {
 				process.kill(-child.pid, 'SIGKILL');
@@ -200,4 +206,4 @@ function n8nVersion() {
 	return require(join(N8N_DIR, 'node_modules', 'n8n', 'package.json')).version;
 }
 
-module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start };
+module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start, stopGroup };

@@ -55,20 +55,8 @@ async function startN8n(folder) {
 	}
 	return {
 		base: `http://localhost:${port}`,
-		stop: async () => {
-			const exited = new Promise((r) => child.once('exit', r));
-			try {
-				process.kill(-child.pid, 'SIGINT');
-			} catch {
-				return;
-			}
-			await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// stopped
-			}
-		},
+		// start.js stops n8n cleanly on SIGINT, as on Ctrl-C
+		stop: () => runner.stopGroup(child, 'SIGINT'),
 	};
 }
 
