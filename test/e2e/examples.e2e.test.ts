@@ -36,8 +36,7 @@ function sendEvent(vendor: string, event: string, url: string, ...flags: string[
 	return execFileSync(process.execPath, [join(ROOT, 'scripts', 'send-event.js'), vendor, event, url, ...flags], { encoding: 'utf8' });
 }
 
-const url = (example: string, trigger?: string) =>
-	trigger ? n8n.webhookUrlOf(workflows[example].id, trigger) : n8n.webhookUrl(workflows[example].id);
+const url = (example: string, trigger?: string) => n8n.webhookUrl(workflows[example].id, trigger);
 
 /** Waits for the example's next execution and returns what each node put out. */
 async function nextExecution(example: string, count: number) {

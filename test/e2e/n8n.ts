@@ -132,17 +132,11 @@ export class N8n {
 		}
 	}
 
-	/** The production URL of a workflow's trigger. */
-	webhookUrl(workflowId: string): string {
-		const [row] = this.query<{ webhookPath: string }>('SELECT webhookPath FROM webhook_entity WHERE workflowId = ?', workflowId);
-		if (!row) throw new Error(`workflow ${workflowId} registered no webhook`);
-		return `${this.baseUrl}/webhook/${row.webhookPath}`;
-	}
-
-	/** The production URL of one trigger of a workflow that has several. */
-	webhookUrlOf(workflowId: string, nodeName: string): string {
-		const [row] = this.query<{ webhookPath: string }>('SELECT webhookPath FROM webhook_entity WHERE workflowId = ? AND node = ?', workflowId, nodeName);
-		if (!row) throw new Error(`workflow ${workflowId} registered no webhook for ${nodeName}`);
+	/** The production URL of a workflow's trigger (of the named one, where it has several). */
+	webhookUrl(workflowId: string, nodeName?: string): string {
+		const rows = this.query<{ webhookPath: string; node: string }>('SELECT webhookPath, node FROM webhook_entity WHERE workflowId = ?', workflowId);
+		const row = nodeName === undefined ? rows[0] : rows.find((r) => r.node === nodeName);
+		if (!row) throw new Error(`workflow ${workflowId} registered no webhook${nodeName === undefined ? '' : ` for ${nodeName}`}`);
 		return `${this.baseUrl}/webhook/${row.webhookPath}`;
 	}
 
