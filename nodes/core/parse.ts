@@ -36,9 +36,11 @@ export function parseUrlencoded(text: string): Payload {
 		if (Object.prototype.hasOwnProperty.call(result, key)) {
 			const previous = result[key];
 			result[key] = Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];
-		} else {
-			// defineProperty keeps a `__proto__` field an ordinary field
+		} else if (key === '__proto__') {
+			// assigning would set the prototype: defineProperty keeps it an ordinary field
 			Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+		} else {
+			result[key] = value;
 		}
 	}
 	return result;

@@ -118,12 +118,13 @@ function buildEvent(
 	adapter: VendorAdapter,
 	payload: Payload,
 	n: Normalized,
-	context: { eventId: string; receivedAt: string; verified: boolean; includeRaw: boolean },
+	eventId: string,
+	context: { receivedAt: string; verified: boolean; includeRaw: boolean },
 ): PbxEvent {
 	const f = n.fields;
 	return {
 		event: n.event,
-		eventId: context.eventId,
+		eventId,
 		vendor: adapter.id,
 		vendorEvent: n.vendorEvent,
 		target: f.target,
@@ -189,7 +190,7 @@ export function normalizeAll(
 			eventId = batch ? `${bodyHash}:${index}` : bodyHash;
 		}
 		vendorTimes.push(n.occurredAt);
-		return buildEvent(adapter, payload, n, { ...context, eventId });
+		return buildEvent(adapter, payload, n, eventId, context);
 	});
 	return { items, vendorTimes };
 }

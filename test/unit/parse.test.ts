@@ -23,6 +23,12 @@ describe('urlencoded bodies', () => {
 		expect(Object.keys(parsed)).toEqual(['__proto__', 'constructor', 'eventType']);
 		expect(({} as Record<string, unknown>).x).toBeUndefined();
 	});
+
+	test('a repeated __proto__ key is an ordinary array field too', () => {
+		const parsed = parseUrlencoded('__proto__=x&__proto__=y');
+		expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+		expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toEqual(['x', 'y']);
+	});
 });
 
 describe('parseBody', () => {
