@@ -29,10 +29,16 @@ function firstSignificantByte(raw: Buffer): number {
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 
+// PBXs fill templates such as `callerIdNum={FROM_NUMBER}` without encoding the
+// value: a value that starts with `+` and a digit is an international number,
+// not a space before digits (elsewhere a literal `+` is a space, as the form rules say)
+const UNENCODED_PLUS_NUMBER = /=\+(?=\d)/g;
+
 /** Form fields as an object; a repeated key becomes an array, `%2B` stays a `+`. */
 export function parseUrlencoded(text: string): Payload {
 	const result: Payload = {};
-	for (const [key, value] of new URLSearchParams(text)) {
+	const form = text.includes('=+') ? text.replace(UNENCODED_PLUS_NUMBER, '=%2B') : text;
+	for (const [key, value] of new URLSearchParams(form)) {
 		if (Object.prototype.hasOwnProperty.call(result, key)) {
 			const previous = result[key];
 			result[key] = Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];

@@ -13,6 +13,16 @@ describe('urlencoded bodies', () => {
 		});
 	});
 
+	test('a number sent with its + unencoded keeps the +; other literal + are spaces', () => {
+		expect(parseUrlencoded('callerIdNum=+13125550142&callerIdName=JANE+DOE&didNumber=+44+20+7946+0958&note=a+1&x=+')).toEqual({
+			callerIdNum: '+13125550142',
+			callerIdName: 'JANE DOE',
+			didNumber: '+44 20 7946 0958',
+			note: 'a 1',
+			x: ' ',
+		});
+	});
+
 	test('a repeated key becomes an array; empty values stay empty strings', () => {
 		expect(parseUrlencoded('a=1&a=2&a=3&b=')).toEqual({ a: ['1', '2', '3'], b: '' });
 	});
