@@ -6,6 +6,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHookFunctions,
+	INode,
 	INodeProperties,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -217,10 +218,14 @@ const credentialCache = new Map<string, { data: ICredentialDataDecryptedObject |
  * of what a trigger could take (measured with bench/n8n.js). A changed secret
  * applies within those ten seconds.
  */
-async function credentialsOrNull(ctx: IWebhookFunctions, type: string): Promise<ICredentialDataDecryptedObject | null> {
-	const node = ctx.getNode();
+async function credentialsOrNull(
+	ctx: IWebhookFunctions,
+	node: INode,
+	nodeKey: string,
+	type: string,
+): Promise<ICredentialDataDecryptedObject | null> {
 	const id = node.credentials?.[type]?.id;
-	const key = `${ctx.getWorkflow().id}:${node.id}:${type}:${id ?? ''}`;
+	const key = `${nodeKey}:${type}:${id ?? ''}`;
 	const now = Date.now();
 	const cached = id ? credentialCache.get(key) : undefined;
 	if (cached && cached.until > now) return cached.data;
@@ -263,11 +268,13 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	const events = ctx.getNodeParameter('events', []) as string[];
 	const dedupe = options.ignoreDuplicates !== false && ctx.getMode() !== 'manual';
 	const windowSec = Number(options.duplicateWindowSec ?? DUPLICATE_WINDOW_DEFAULT_SEC);
+	// n8n deep-copies the node on every getNode(): once per request is enough
 	const node = ctx.getNode();
+	const nodeKey = `${ctx.getWorkflow().id}:${node.id}`;
 	const proof = await proofFor(
 		adapter,
 		adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : 'vendor',
-		async (type) => await credentialsOrNull(ctx, type),
+		async (type) => await credentialsOrNull(ctx, node, nodeKey, type),
 	);
 
 	const outcome = runPipeline(
@@ -283,7 +290,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			events: events.length > 0 ? new Set(events) : null,
 			includeRaw: options.includeRaw !== false,
 			recentIds: dedupe
-				? recentIdsFor(`${ctx.getWorkflow().id}:${node.id}`, windowSec * 1000, DUPLICATE_MEMORY_MAX)
+				? recentIdsFor(nodeKey, windowSec * 1000, DUPLICATE_MEMORY_MAX)
 				: null,
 			receivedAt: new Date(),
 			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
