@@ -14,7 +14,9 @@
  * (BENCH_CONFIG=defaults or =LAZY picks one).
  * Settings: BENCH_N (deliveries per case, default 300; three times as many with lazy isolates), BENCH_CONCURRENCY (10),
  * BENCH_ROUNDS (3: the cases take turns in this many rounds),
- * BENCH_CASES (e.g. `b,r`: only these cases; r is the refusals),
+ * BENCH_CASES (e.g. `b,r`: only these cases; r is the refusals; two cases run only when
+ * named: b-cred, the empty trigger with the VoIPLine credential attached, and b-item,
+ * the empty trigger emitting the item (a) emits: what each of the two costs n8n),
  * BENCH_CPU_PROF (a folder: n8n writes a V8 CPU profile there when it stops;
  * `node bench/profile-summary.js <folder>` prints where the time went).
  */
@@ -29,25 +31,35 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const TOKEN = 'bench-pbx-token-9f8e7d6c';
 
-/** A community trigger that does nothing: the most any community trigger can reach. */
-function writeEmptyTrigger(nodesDir) {
+/**
+ * A community trigger that does nothing: the most any community trigger can reach.
+ * Its two variants hold a credential, or emit the item `item` (what (a) emits).
+ */
+function writeEmptyTrigger(nodesDir, item) {
 	const dir = join(nodesDir, 'node_modules', 'n8n-nodes-bench-empty');
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'n8n-nodes-bench-empty', version: '1.0.0', n8n: { n8nNodesApiVersion: 1, nodes: ['EmptyTrigger.node.js'] } }));
-	writeFileSync(
-		join(dir, 'EmptyTrigger.node.js'),
-		`'use strict';
-class EmptyTrigger {
+	const variants = {
+		EmptyTrigger: { name: 'emptyTrigger', extra: '', json: '{}' },
+		EmptyCredentialTrigger: { name: 'emptyCredentialTrigger', extra: "credentials: [{ name: 'voipLineApi', required: true }],", json: '{}' },
+		EmptyItemTrigger: { name: 'emptyItemTrigger', extra: '', json: `JSON.parse(${JSON.stringify(JSON.stringify(item))})` },
+	};
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'n8n-nodes-bench-empty', version: '1.0.0', n8n: { n8nNodesApiVersion: 1, nodes: Object.keys(variants).map((c) => `${c}.node.js`) } }));
+	for (const [cls, v] of Object.entries(variants)) {
+		writeFileSync(
+			join(dir, `${cls}.node.js`),
+			`'use strict';
+class ${cls} {
 	constructor() {
-		this.description = { displayName: 'Empty Trigger', name: 'emptyTrigger', group: ['trigger'], version: 2, description: 'Does nothing', defaults: { name: 'Empty Trigger' }, inputs: [], outputs: ['main'], properties: [],
+		this.description = { displayName: '${cls}', name: '${v.name}', group: ['trigger'], version: 2, description: 'Does nothing', defaults: { name: '${cls}' }, inputs: [], outputs: ['main'], properties: [], ${v.extra}
 			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'webhook' }] };
 		this.webhookMethods = { default: { checkExists: async () => true, create: async () => true, delete: async () => true } };
 	}
-	async webhook() { return { workflowData: [[{ json: {} }]] }; }
+	async webhook() { return { workflowData: [[{ json: ${v.json} }]] }; }
 }
-module.exports = { EmptyTrigger };
+module.exports = { ${cls} };
 `,
-	);
+		);
+	}
 }
 
 const node = (name, type, parameters, x, extra = {}) => ({ id: `${name}-${x}`, name, type, typeVersion: 1, position: [x, 0], parameters, ...extra });
@@ -64,6 +76,8 @@ return [{ json: { verified: ok, event: b.type === 'user_inbound_completed' ? 'ca
 const CASES = [
 	{ key: 'a', label: '(a) PBX trigger (VoIPLine)', workflow: { id: 'benchTriggerA01', name: 'a', nodes: [node('Trigger', 'n8n-nodes-pbx.voipLineTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-a', credentials: CREDENTIAL })], connections: {} }, path: 'bench-a/webhook' },
 	{ key: 'b', label: '(b) empty community trigger', workflow: { id: 'benchEmptyB0001', name: 'b', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-b' })], connections: {} }, path: 'bench-b/webhook' },
+	{ key: 'b-cred', optional: true, label: '(b) + a credential', workflow: { id: 'benchEmptyCred1', name: 'b-cred', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyCredentialTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-b-cred', credentials: CREDENTIAL })], connections: {} }, path: 'bench-b-cred/webhook' },
+	{ key: 'b-item', optional: true, label: "(b) + (a)'s item", workflow: { id: 'benchEmptyItem1', name: 'b-item', nodes: [node('Empty', 'n8n-nodes-bench-empty.emptyItemTrigger', {}, 0, { typeVersion: 2, webhookId: 'bench-b-item' })], connections: {} }, path: 'bench-b-item/webhook' },
 	{ key: 'c', label: '(c) Webhook node, bare', workflow: { id: 'benchWebhookC01', name: 'c', nodes: [node('Webhook', 'n8n-nodes-base.webhook', { httpMethod: 'POST', path: 'bench-c', responseMode: 'onReceived', options: {} }, 0, { typeVersion: 2, webhookId: 'bench-c' })], connections: {} }, path: 'bench-c' },
 	{
 		key: 'd',
@@ -97,11 +111,21 @@ const CASES = [
 ];
 
 const only = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : null;
-const wanted = (key) => !only || only.includes(key);
+const wanted = (c) => (only ? only.includes(c.key) : !c.optional);
 
 let seq = 0;
 const delivery = () =>
 	JSON.stringify({ type: 'user_inbound_completed', unique_call_id: `bench-${process.pid}-${seq++}`, caller_id: '+441632960123', caller_name: 'ACME LTD', user_name: 'Alice', user_number: '201', dest_number: '+442071838750', call_start_at: '2026-11-25T10:00:00Z', connected_at: '2026-11-25T10:00:05Z', call_duration: 61, conversation_duration: 55 });
+
+/** The item (a) emits for one delivery, from the built package. */
+function triggerItem() {
+	const { runPipeline } = require(join(runner.ROOT, 'dist', 'nodes', 'core', 'pipeline.js'));
+	const { ADAPTERS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
+	const proof = { kind: 'headerToken', header: 'x-pbx-token', tokens: [TOKEN] };
+	const headers = { 'content-type': 'application/json', 'x-pbx-token': TOKEN };
+	const out = runPipeline(ADAPTERS.find((a) => a.id === 'voipline'), { rawBody: Buffer.from(delivery()), headers }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
+	return out.items[0];
+}
 
 async function fire(url, count, token) {
 	const codes = {};
@@ -151,7 +175,7 @@ async function measureIn(config) {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
 	symlinkSync(runner.ROOT, join(nodesDir, 'node_modules', 'n8n-nodes-pbx'), 'dir');
-	writeEmptyTrigger(nodesDir);
+	writeEmptyTrigger(nodesDir, triggerItem());
 	const port = await runner.freePort();
 	const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() }), ...config.env };
 	if (process.env.BENCH_CPU_PROF) {
@@ -169,7 +193,7 @@ async function measureIn(config) {
 		for (const c of CASES) await fire(`${base}/${c.path}`, 20, TOKEN); // warm up
 		for (const c of CASES) await finished(userFolder, c.workflow.id, 20);
 		// cases take turns, in rounds, so that drift over the run (JIT, a growing database) hits all alike
-		const measured = CASES.filter((x) => wanted(x.key));
+		const measured = CASES.filter(wanted);
 		for (const c of measured) results[c.key] = { label: c.label, seconds: 0, sent: 0, codes: {} };
 		for (let round = 0; round < ROUNDS; round++) {
 			for (const c of measured) {
@@ -185,7 +209,7 @@ async function measureIn(config) {
 			}
 		}
 		for (const c of measured) results[c.key].rate = results[c.key].sent / results[c.key].seconds;
-		if (wanted('r')) {
+		if (wanted({ key: 'r' })) {
 			const beforeRows = rows(userFolder, 'SELECT (SELECT COUNT(*) FROM execution_entity) AS e, (SELECT COUNT(*) FROM execution_data) AS d');
 			const start = process.hrtime.bigint();
 			const codes = await fire(`${base}/${CASES[0].path}`, config.n, 'wrong-token');
