@@ -2,7 +2,7 @@
  * Proof-of-origin checks. Pure functions of (secrets, headers, raw bytes):
  * nothing here logs, and no secret ever reaches a returned reason.
  */
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Constant-time equality of two byte strings, also when their lengths differ. */
 export function safeEqual(a: Buffer, b: Buffer): boolean {
@@ -12,10 +12,6 @@ export function safeEqual(a: Buffer, b: Buffer): boolean {
 		return false;
 	}
 	return timingSafeEqual(a, b);
-}
-
-function sha256(value: Buffer | string): Buffer {
-	return createHash('sha256').update(value).digest();
 }
 
 /**
@@ -85,8 +81,7 @@ export function verifyHmacSha256(
 export function verifyBasicAuth(header: string, user: string, password: string): boolean {
 	const match = /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
 	if (!match) return false;
-	const presented = Buffer.from(match[1], 'base64');
-	return safeEqual(sha256(presented), sha256(Buffer.from(`${user}:${password}`, 'utf8')));
+	return tokenEquals(Buffer.from(match[1], 'base64'), Buffer.from(`${user}:${password}`, 'utf8'));
 }
 
 /** Splits a list of tokens typed one per line or separated by commas. */

@@ -122,6 +122,15 @@ describe('Basic auth', () => {
 		expect(verifyBasicAuth('Bearer abc', 'pbx', 's3cret:x')).toBe(false);
 		expect(verifyBasicAuth('Basic !!!', 'pbx', 's3cret:x')).toBe(false);
 	});
+
+	test('a password that only starts or ends like the right one is refused; non-ASCII is compared as UTF-8 bytes', () => {
+		expect(verifyBasicAuth(header('pbx', 's3cret:x!'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('pbx', 's3cret'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('pbx', ''), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('zoë', 'pässwörd'), 'zoë', 'pässwörd')).toBe(true);
+		const latin1 = `Basic ${Buffer.from('zoë:pässwörd', 'latin1').toString('base64')}`;
+		expect(verifyBasicAuth(latin1, 'zoë', 'pässwörd')).toBe(false);
+	});
 });
 
 describe('authenticate(): the verdict for each proof', () => {
