@@ -44,4 +44,23 @@ describe('timestamps', () => {
 		}
 		expect(seen).toEqual([]);
 	});
+
+	test('every one-character change, deletion or insertion of the usual forms still agrees with Date', () => {
+		const bases = ['2024-02-29T23:59:59Z', '2024-11-22 14:00:09', '2024-11-22T14:00', '2024-11-22T14:00:09.123Z', '2024-11-22T14:00:09.1234567'];
+		const alphabet = ['0', '1', '5', '9', '-', ':', 'T', 't', ' ', 'Z', 'z', '.', '+', 'x', '\u0663', '\uff11'];
+		const seen: string[] = [];
+		const check = (text: string) => {
+			if (toIsoTime(text) !== viaDate(text.trim())) seen.push(`${JSON.stringify(text)}: ${toIsoTime(text)} vs ${viaDate(text.trim())}`);
+		};
+		for (const base of bases) {
+			for (let i = 0; i <= base.length; i++) {
+				if (i < base.length) check(base.slice(0, i) + base.slice(i + 1));
+				for (const c of alphabet) {
+					if (i < base.length) check(base.slice(0, i) + c + base.slice(i + 1));
+					check(base.slice(0, i) + c + base.slice(i));
+				}
+			}
+		}
+		expect(seen).toEqual([]);
+	});
 });
