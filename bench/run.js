@@ -53,13 +53,13 @@ function measure(fn, inputs) {
 const rows = [];
 for (const adapter of ADAPTERS) {
 	const inputs = fixtures(adapter.id).map((fixture) => ({ fixture, ...setup(adapter, fixture) }));
+	const run = (x) => runPipeline(adapter, { rawBody: x.fixture.body, headers: x.headers, query: {} }, { proof: x.proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
 	for (const x of inputs) {
-		const out = runPipeline(adapter, { rawBody: x.fixture.body, headers: x.headers, query: {} }, { proof: x.proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
+		const out = run(x);
 		x.hashedId = out.status === 200 && /^[0-9a-f]{64}/.test(out.items[0].eventId);
 	}
-	const settings = (proof) => ({ proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
 	const ours = measure((x) => {
-		const out = runPipeline(adapter, { rawBody: x.fixture.body, headers: x.headers, query: {} }, settings(x.proof));
+		const out = run(x);
 		if (out.status !== 200) throw new Error(`bench delivery refused: ${out.reason}`);
 	}, inputs);
 	const floor = measure((x) => {
