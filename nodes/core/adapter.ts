@@ -84,7 +84,6 @@ export interface Normalized {
 	fields: PbxEventFields;
 }
 
-
 /** Every field, null: one object shape for all events. */
 function emptyFields(): PbxEventFields {
 	return {
