@@ -6,10 +6,12 @@
  */
 
 import type { VendorAdapter } from './adapter';
+import { DEFAULT_MAX_EVENTS, MAX_DEPTH } from './body-limits';
 import { detectVendor } from './detect';
 import type { PbxEvent } from './event';
 import type { Headers, Proof } from './pipeline';
 import { authenticate, normalizeAll, runPipeline } from './pipeline';
+import { parseBody } from './parse';
 import type { Payload } from './values';
 import { isPlainObject, readPath } from './values';
 
@@ -61,6 +63,11 @@ function lowerCaseKeys(headers: unknown): Headers {
 	return result;
 }
 
+/** A rejected item is seen by the workflow's owner: it says what in the setup to change too. */
+function forOwner(refusal: { reason: string; log?: string }): string {
+	return refusal.log ? `${refusal.reason}: ${refusal.log}` : refusal.reason;
+}
+
 export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	const { json } = request;
 	const fromWebhook = request.field === '' && isWebhookOutput(json);
@@ -90,7 +97,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 		});
 		return outcome.status === 200
 			? { kind: 'events', items: outcome.items }
-			: { kind: 'rejected', status: outcome.status, reason: outcome.reason, vendor: adapter.id };
+			: { kind: 'rejected', status: outcome.status, reason: forOwner(outcome), vendor: adapter.id };
 	}
 	if (proof.kind === 'hmacSha256') {
 		return {
@@ -101,14 +108,21 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 		};
 	}
 	const verdict = authenticate(proof, { rawBody: Buffer.alloc(0), headers, query });
-	if (!verdict.ok) return { kind: 'rejected', status: 401, reason: verdict.reason, vendor: adapter.id };
-	// without the bytes as sent, the id is the hash of the payload as n8n holds it
-	const bytes = Buffer.from(JSON.stringify(payload));
-	const { items } = normalizeAll(adapter, elements as Payload[], Array.isArray(payload), bytes, {
+	if (!verdict.ok) return { kind: 'rejected', status: 401, reason: forOwner(verdict), vendor: adapter.id };
+	// without the bytes as sent, the id is the hash of the payload as n8n holds it;
+	// reading those bytes back applies the limits a trigger applies to what it receives
+	let bytes: Buffer;
+	try {
+		bytes = Buffer.from(JSON.stringify(payload));
+	} catch {
+		return { kind: 'rejected', status: 400, reason: `the payload is nested more than ${MAX_DEPTH} levels deep`, vendor: adapter.id };
+	}
+	const parsed = parseBody(bytes, 'application/json', { maxEvents: DEFAULT_MAX_EVENTS });
+	if (!parsed.ok) return { kind: 'rejected', status: parsed.status, reason: parsed.reason, vendor: adapter.id };
+	const { items } = normalizeAll(adapter, parsed.payloads, parsed.batch, bytes, {
 		receivedAt: request.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: request.includeRaw,
 	});
 	return { kind: 'events', items };
 }
-

@@ -2,17 +2,19 @@
  * Body parsing: JSON or urlencoded, decided by the content type and, where
  * that is missing or wrong, by the first byte (PBXs mislabel bodies).
  */
+import type { BodyLimits, BodyRefusal } from './body-limits';
+import { checkFormLimits, checkJsonLimits } from './body-limits';
 import type { Payload } from './values';
 import { isPlainObject } from './values';
 
 export type ParseResult =
 	| { ok: true; payloads: Payload[]; batch: boolean }
-	| { ok: false; reason: string };
+	| BodyRefusal;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 function fail(reason: string): ParseResult {
-	return { ok: false, reason };
+	return { ok: false, status: 400, reason };
 }
 
 function firstSignificantByte(raw: Buffer): number {
@@ -41,7 +43,8 @@ export function parseUrlencoded(text: string): Payload {
 	for (const [key, value] of new URLSearchParams(form)) {
 		if (Object.prototype.hasOwnProperty.call(result, key)) {
 			const previous = result[key];
-			result[key] = Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];
+			if (Array.isArray(previous)) previous.push(value);
+			else result[key] = [previous, value];
 		} else if (key === '__proto__') {
 			// assigning would set the prototype: defineProperty keeps it an ordinary field
 			Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
@@ -69,7 +72,9 @@ function decode(raw: Buffer): string | null {
 	}
 }
 
-function parseJson(raw: Buffer): ParseResult {
+function parseJson(raw: Buffer, limits: BodyLimits): ParseResult {
+	const refused = checkJsonLimits(raw, limits);
+	if (refused) return refused;
 	const text = decode(raw);
 	if (text === null) return fail('the body is not UTF-8 text');
 	try {
@@ -80,6 +85,8 @@ function parseJson(raw: Buffer): ParseResult {
 }
 
 function parseForm(raw: Buffer): ParseResult {
+	const refused = checkFormLimits(raw);
+	if (refused) return refused;
 	const text = decode(raw);
 	if (text === null) return fail('the body is not UTF-8 text');
 	if (!text.includes('=')) return fail('the body is neither JSON nor form fields');
@@ -90,11 +97,11 @@ function parseForm(raw: Buffer): ParseResult {
  * Parses the raw body: the bytes that were authenticated are the bytes that
  * are read (what the web server made of them may be a fallback `{}`).
  */
-export function parseBody(raw: Buffer, contentType: string | undefined): ParseResult {
+export function parseBody(raw: Buffer, contentType: string | undefined, limits: BodyLimits): ParseResult {
 	const first = firstSignificantByte(raw);
 	if (first === -1) return fail('the body is empty');
 	const type = (contentType ?? '').toLowerCase();
 	const looksJson = first === OPEN_BRACE || first === OPEN_BRACKET;
-	if (type.includes('json') || looksJson) return parseJson(raw);
+	if (type.includes('json') || looksJson) return parseJson(raw, limits);
 	return parseForm(raw);
 }

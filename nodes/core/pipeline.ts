@@ -9,10 +9,12 @@ import type { VendorAdapter } from './adapter';
 import type { Normalized } from './adapter';
 import { normalizePayload } from './adapter';
 import { matchesAnyToken, verifyBasicAuth, verifyHmacSha256 } from './auth';
+import { DEFAULT_MAX_EVENTS } from './body-limits';
 import { ipAllowed, parseAllowlist } from './ip';
 import type { RecentIds } from './dedupe';
 import type { PbxEvent } from './event';
 import { parseBody } from './parse';
+import { proofProblem } from './proof';
 import type { Payload } from './values';
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -45,16 +47,20 @@ export interface PipelineSettings {
 	allowedIps?: string;
 	/** refuse events whose own (signed) time is older than this many seconds; 0: off */
 	maxEventAgeSec?: number;
+	/** events one JSON array may hold (DEFAULT_MAX_EVENTS when unset) */
+	maxEvents?: number;
 }
 
-export type Outcome =
-	| { status: 200; items: PbxEvent[]; ignored: number; duplicates: number }
-	/** `fix`: set when the node's own setup is wrong, says what to change (for the log) */
-	| { status: 400 | 401 | 403; reason: string; fix?: string };
+/**
+ * A refusal's `reason` goes to the caller and says what its request did; it
+ * never tells what the node is configured with. `log`, for the owner, says
+ * what in the node's setup caused it or could change it (never a secret).
+ */
+export type Refusal = { status: 400 | 401 | 403 | 413; reason: string; log?: string };
 
-type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; fix?: string };
+export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number } | Refusal;
 
-const ADD_TO_CREDENTIAL = "Add it to the node's credential.";
+type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; log?: string };
 
 function header(headers: Headers, name: string): string | undefined {
 	const value = headers[name];
@@ -62,13 +68,15 @@ function header(headers: Headers, name: string): string | undefined {
 }
 
 export function authenticate(proof: Proof, delivery: Delivery): Verdict {
+	const problem = proofProblem(proof);
+	if (problem !== null) {
+		// the caller may be the PBX itself: it learns only that it was refused
+		return { ok: false, reason: 'the request cannot be verified', log: `${problem}. Fix it in the node's credential.` };
+	}
 	switch (proof.kind) {
 		case 'none':
 			return { ok: true, verified: false };
 		case 'hmacSha256': {
-			if (proof.secrets.length === 0) {
-				return { ok: false, reason: 'no signing secret is configured', fix: ADD_TO_CREDENTIAL };
-			}
 			const signature = header(delivery.headers, proof.header);
 			if (!signature) return { ok: false, reason: `the ${proof.header} header is missing` };
 			return verifyHmacSha256(delivery.rawBody, signature, proof.secrets)
@@ -76,9 +84,6 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 				: { ok: false, reason: 'the signature does not match' };
 		}
 		case 'headerToken': {
-			if (proof.tokens.length === 0) {
-				return { ok: false, reason: 'no secret token is configured', fix: ADD_TO_CREDENTIAL };
-			}
 			const token = header(delivery.headers, proof.header);
 			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
 			return matchesAnyToken(token, proof.tokens)
@@ -86,9 +91,6 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 				: { ok: false, reason: 'the token does not match' };
 		}
 		case 'urlToken': {
-			if (proof.token === '') {
-				return { ok: false, reason: 'no URL token is configured', fix: ADD_TO_CREDENTIAL };
-			}
 			const token = delivery.query?.token;
 			if (typeof token !== 'string') return { ok: false, reason: 'the token query parameter is missing' };
 			return matchesAnyToken(token, [proof.token])
@@ -96,9 +98,6 @@ export function authenticate(proof: Proof, delivery: Delivery): Verdict {
 				: { ok: false, reason: 'the token does not match' };
 		}
 		case 'basicAuth': {
-			if (proof.user === '' && proof.password === '') {
-				return { ok: false, reason: 'no Basic auth user is configured', fix: ADD_TO_CREDENTIAL };
-			}
 			const authorization = header(delivery.headers, 'authorization');
 			if (!authorization) return { ok: false, reason: 'the Authorization header is missing' };
 			return verifyBasicAuth(authorization, proof.user, proof.password)
@@ -195,17 +194,19 @@ export function normalizeAll(
 	return { items, vendorTimes };
 }
 
-function checkAllowlist(text: string, clientIp: string | undefined): Exclude<Outcome, { status: 200 }> | null {
+const NOT_ALLOWED = 'the client address is not allowed to call this URL';
+
+function checkAllowlist(text: string, clientIp: string | undefined): Refusal | null {
 	if (text.trim() === '') return null;
 	const allowlist = parseAllowlist(text);
 	if (!allowlist.ok) {
 		return {
 			status: 403,
-			reason: `the IP allowlist has entries that are not IPs or CIDR ranges: ${allowlist.invalid.join(', ')}`,
-			fix: 'Correct the IP Allowlist option.',
+			reason: NOT_ALLOWED,
+			log: `the IP Allowlist has entries that are not IPs or CIDR ranges (${allowlist.invalid.join(', ')}), so every caller is refused. Correct the IP Allowlist option.`,
 		};
 	}
-	return ipAllowed(clientIp, allowlist.ranges) ? null : { status: 403, reason: 'the client address is not on the IP allowlist' };
+	return ipAllowed(clientIp, allowlist.ranges) ? null : { status: 403, reason: NOT_ALLOWED };
 }
 
 /** The first event whose own time is missing or older than the limit, as a refusal. */
@@ -213,11 +214,11 @@ function checkEventAge(
 	vendorTimes: ReadonlyArray<string | null>,
 	maxAgeSec: number,
 	now: number,
-): Exclude<Outcome, { status: 200 }> | null {
+): Refusal | null {
 	for (const own of vendorTimes) {
 		const time = own === null ? Number.NaN : Date.parse(own);
 		if (Number.isNaN(time)) return { status: 401, reason: 'the event carries no timestamp to check its age against' };
-		if (now - time > maxAgeSec * 1000) return { status: 401, reason: `the event is older than ${maxAgeSec} seconds` };
+		if (now - time > maxAgeSec * 1000) return { status: 401, reason: 'the event is too old to be accepted' };
 	}
 	return null;
 }
@@ -226,11 +227,11 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
 	if (blocked) return blocked;
 	const verdict = authenticate(settings.proof, delivery);
-	if (!verdict.ok) return { status: 401, reason: verdict.reason, fix: verdict.fix };
+	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
 
 	const contentType = header(delivery.headers, 'content-type');
-	const parsed = parseBody(delivery.rawBody, contentType);
-	if (!parsed.ok) return { status: 400, reason: parsed.reason };
+	const parsed = parseBody(delivery.rawBody, contentType, { maxEvents: settings.maxEvents ?? DEFAULT_MAX_EVENTS });
+	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
 
 	const receivedAt = settings.receivedAt.toISOString();
 	const { items: all, vendorTimes } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {

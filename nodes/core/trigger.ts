@@ -20,11 +20,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { VendorAdapter } from './adapter';
 import { eventsOf } from './adapter';
-import { splitTokens } from './auth';
 import { recentIdsFor } from './dedupe';
 import { EVENT_LABELS } from './event';
-import type { Outcome } from './pipeline';
-import { proofFor, text } from './proof';
+import { DEFAULT_MAX_EVENTS } from './body-limits';
+import type { Refusal } from './pipeline';
+import { credentialKind, proofFor, proofFromCredential, proofProblem } from './proof';
 import { runPipeline } from './pipeline';
 
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -93,6 +93,16 @@ const maxEventAgeOption: INodeProperties = {
 		'Refuse (401) events whose signed timestamp is older than this, against replayed deliveries. 0 turns it off; PBXs retry late, so leave room (e.g. 3600).',
 };
 
+const maxEventsOption: INodeProperties = {
+	displayName: 'Max Events per Request',
+	name: 'maxEventsPerRequest',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_MAX_EVENTS,
+	description:
+		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more.',
+};
+
 function optionsParameter(adapter: VendorAdapter): INodeProperties {
 	const vendorOptions = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption] : [];
 	return {
@@ -126,6 +136,7 @@ function optionsParameter(adapter: VendorAdapter): INodeProperties {
 				description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
 			},
 			allowedIpsOption,
+			maxEventsOption,
 			...vendorOptions,
 		],
 	};
@@ -243,11 +254,7 @@ async function credentialsOrNull(
 	return data;
 }
 
-function reject(
-	ctx: IWebhookFunctions,
-	outcome: Exclude<Outcome, { status: 200 }>,
-	basicAuth = false,
-): IWebhookResponseData {
+function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IWebhookResponseData {
 	const res = ctx.getResponseObject();
 	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
 	res.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
@@ -260,8 +267,15 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	if (!req.rawBody) {
 		try {
 			await req.readRawBody();
-		} catch {
-			return reject(ctx, { status: 400, reason: 'the body could not be read' });
+		} catch (error) {
+			// n8n's body reader refuses bodies over N8N_PAYLOAD_SIZE_MAX with a 413 error
+			const tooLarge = (error as { status?: unknown }).status === 413;
+			return reject(
+				ctx,
+				tooLarge
+					? { status: 413, reason: 'the body is larger than this n8n accepts' }
+					: { status: 400, reason: 'the body could not be read' },
+			);
 		}
 	}
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
@@ -295,12 +309,13 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			receivedAt: new Date(),
 			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
 			maxEventAgeSec: Number(options.maxEventAgeSec ?? 0),
+			maxEvents: Number(options.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS),
 		},
 	);
 
 	if (outcome.status !== 200) {
-		if (outcome.fix) {
-			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request: ${outcome.reason}. ${outcome.fix}`);
+		if (outcome.log) {
+			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${outcome.log}`);
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');
 	}
@@ -315,37 +330,19 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	return { workflowData: [ctx.helpers.returnJsonArray(outcome.items as unknown as IDataObject[])] };
 }
 
-const MIN_TOKEN_LENGTH = 16;
-
 /**
  * The credential's Test button: webhook secrets have no vendor API to ask,
- * so this checks what can be checked here, that each secret is set and long
- * enough to be unguessable.
+ * so this checks what the triggers check before they accept any request.
  */
 export async function pbxSecretTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const data = credential.data ?? {};
-	const secrets: Array<[string, string]> = [];
-	if ('signingSecret' in data) secrets.push(['Signing Secret', text(data.signingSecret)]);
-	if ('secretTokens' in data) {
-		const tokens = splitTokens(data.secretTokens);
-		if (tokens.length === 0) return { status: 'Error', message: 'Enter at least one Secret Token' };
-		tokens.forEach((token, i) => secrets.push([`Secret Token ${i + 1}`, token]));
-	}
-	if ('token' in data) secrets.push(['Token', text(data.token).trim()]);
-	if ('user' in data || 'password' in data) {
-		if (text(data.user) === '' || text(data.password) === '') {
-			return { status: 'Error', message: 'Enter both a user name and a password' };
-		}
-		return { status: 'OK', message: 'User name and password are set' };
-	}
-	for (const [label, value] of secrets) {
-		if (value === '') return { status: 'Error', message: `${label} is empty: requests will be refused until it is set` };
-		if (label === 'Token' && value.length < MIN_TOKEN_LENGTH) {
-			return { status: 'Error', message: `${label} is shorter than ${MIN_TOKEN_LENGTH} characters: use a long random value` };
-		}
+	const kind = credentialKind(data);
+	const problem = kind === null ? 'the credential has no secret' : proofProblem(proofFromCredential(kind, data));
+	if (problem !== null) {
+		return { status: 'Error', message: `${problem[0].toUpperCase()}${problem.slice(1)}: requests are refused until it is fixed` };
 	}
 	return { status: 'OK', message: 'The secret is set. Send a test event to check it matches the PBX.' };
 }

@@ -76,8 +76,15 @@ export function readFirst(payload: Payload, paths: string | readonly string[]): 
 	return readFirstCompiled(payload, compiledOnce(paths));
 }
 
-export function toText(value: unknown): string | null {
-	if (Array.isArray(value)) return value.length > 0 ? toText(value[0]) : null;
+/** A repeated form field or a list arrives as an array: its first element stands for it, however deep. */
+function firstOf(value: unknown): unknown {
+	let current = value;
+	while (Array.isArray(current)) current = current.length > 0 ? current[0] : null;
+	return current;
+}
+
+export function toText(given: unknown): string | null {
+	const value = firstOf(given);
 	if (typeof value === 'string') {
 		const text = value.trim();
 		return text === '' ? null : text;
@@ -87,8 +94,8 @@ export function toText(value: unknown): string | null {
 	return null;
 }
 
-export function toNumber(value: unknown): number | null {
-	if (Array.isArray(value)) return value.length > 0 ? toNumber(value[0]) : null;
+export function toNumber(given: unknown): number | null {
+	const value = firstOf(given);
 	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
 	if (typeof value === 'string' && value.trim() !== '') {
 		const number = Number(value.trim());
@@ -166,8 +173,8 @@ function utcDateTimeText(text: string): string | undefined {
 }
 
 /** Any timestamp a vendor sends, as ISO 8601 UTC; a time without a zone is taken as UTC. */
-export function toIsoTime(value: unknown): string | null {
-	if (Array.isArray(value)) return value.length > 0 ? toIsoTime(value[0]) : null;
+export function toIsoTime(given: unknown): string | null {
+	const value = firstOf(given);
 	let date: Date | null = null;
 	if (typeof value === 'number' && Number.isFinite(value)) {
 		date = new Date(value < EPOCH_MS_THRESHOLD ? value * 1000 : value);

@@ -127,7 +127,8 @@ describe('rejections answer with a status and start nothing', () => {
 		const d = genuine(completed);
 		const out = await deliver({ ...d, credentials: { doDevPbxApi: { signingSecret: '' } } });
 		expect(out.status).toBe(401);
-		expect(out.warnings.join('\n')).toMatch(/no signing secret is configured/);
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
+		expect(out.warnings.join('\n')).toMatch(/the Signing Secret is empty\. Fix it in the node's credential/);
 		const none = await deliver({ ...d, credentials: {} });
 		expect(none.status).toBe(401);
 	});
@@ -175,7 +176,7 @@ describe('rejections answer with a status and start nothing', () => {
 		expect((await deliver(base)).status).toBe(401);
 		const unset = await deliver({ ...base, credentials: { pbxUrlTokenApi: { token: '' } }, search: '?token=' });
 		expect(unset.status).toBe(401);
-		expect(unset.warnings.join('\n')).toMatch(/no URL token is configured/);
+		expect(unset.warnings.join('\n')).toMatch(/the Token is empty/);
 	});
 
 	test('PBXme Basic auth: right pair 200 and verified, wrong pair 401 with a challenge', async () => {
@@ -197,6 +198,84 @@ describe('rejections answer with a status and start nothing', () => {
 		const none = await deliver({ ...base, headers: { 'content-type': sms.contentType } });
 		expect([none.status, none.challenge]).toEqual([401, 'Basic realm="PBX webhook"']);
 		expect(ok.challenge).toBeNull();
+	});
+});
+
+describe('a credential the Test button refuses is refused at run time too', () => {
+	const [sms] = loadFixtures('pbxme').filter((f) => f.name === 'sms_received-form');
+	const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+	const testButton = async (type: string, data: Record<string, unknown>) =>
+		await (NODES.pbxme.methods!.credentialTest!.pbxSecretTest as unknown as (c: unknown) => Promise<{ status: string; message: string }>).call(
+			{},
+			{ id: 'c1', name: 'c', type, data },
+		);
+	const cases: Array<[string, string, Record<string, unknown>, Record<string, string>, string]> = [
+		['Basic auth, empty password', 'httpBasicAuth', { user: 'halfuser', password: '' }, { authorization: basic('halfuser', '') }, ''],
+		['Basic auth, empty user', 'httpBasicAuth', { user: '', password: 'halfpass-3e1f' }, { authorization: basic('', 'halfpass-3e1f') }, ''],
+		['URL token of 15 characters', 'pbxUrlTokenApi', { token: 'short-token-15c' }, {}, '?token=short-token-15c'],
+		['URL token empty', 'pbxUrlTokenApi', { token: '' }, {}, '?token='],
+	];
+
+	test.each(cases)('%s: Test button says Error, the trigger answers 401 and logs the fix', async (_name, type, data, headers, search) => {
+		expect(await testButton(type, data)).toMatchObject({ status: 'Error' });
+		const out = await deliver({
+			nodeType: NODES.pbxme,
+			body: sms.body,
+			headers: { 'content-type': sms.contentType, ...headers },
+			search,
+			parameters: { authentication: type === 'httpBasicAuth' ? 'basicAuth' : 'urlToken' },
+			credentials: { [type]: data },
+		});
+		expect(out.status).toBe(401);
+		expect(out.items).toHaveLength(0);
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
+		expect(out.warnings.join('\n')).toMatch(/Fix it in the node's credential/);
+		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
+	});
+
+	test('complete credentials pass both', async () => {
+		expect(await testButton('httpBasicAuth', BASIC)).toMatchObject({ status: 'OK' });
+		expect(await testButton('pbxUrlTokenApi', { token: URL_TOKEN })).toMatchObject({ status: 'OK' });
+		expect(await testButton('doDevPbxApi', { signingSecret: SIGNING_SECRET, previousSigningSecret: '' })).toMatchObject({ status: 'OK' });
+		expect(await testButton('voipLineApi', { secretTokens: PBX_TOKENS.join('\n') })).toMatchObject({ status: 'OK' });
+		expect(await testButton('doDevPbxApi', { signingSecret: '' })).toMatchObject({ status: 'Error' });
+		expect(await testButton('voipLineApi', { secretTokens: ' \n, ' })).toMatchObject({ status: 'Error' });
+	});
+});
+
+describe('bodies beyond the limits are refused before anything reaches n8n', () => {
+	const [voicemail] = loadFixtures('voipline').filter((f) => f.name === 'voicemail');
+	const event = JSON.parse(voicemail.body.toString());
+
+	test('a batch over Max Events per Request is 413 and starts nothing; the option raises the limit', async () => {
+		const body = Buffer.from(JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ ...event, unique_call_id: `batch-${i}` }))));
+		const over = await deliver({ ...genuine(voicemail), body });
+		expect(over.status).toBe(413);
+		expect(over.items).toHaveLength(0);
+		expect(JSON.parse(over.body)).toEqual({ status: 'rejected', reason: 'the body holds more events than this trigger accepts in one request' });
+		expect(over.warnings.join('\n')).toMatch(/more than 100 events.*Max Events per Request/);
+		const raised = await deliver({ ...genuine(voicemail), body, parameters: { options: { maxEventsPerRequest: 101 } } });
+		expect([raised.status, raised.items.length]).toEqual([200, 101]);
+	});
+
+	test('nesting deeper than the limit is 400, also in a field the node never reads', async () => {
+		const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+		const at = (levels: number) => Buffer.from(`{"type":"voicemail","unique_call_id":"deep","extra":${deep(levels)}}`);
+		expect((await deliver({ ...genuine(voicemail), body: at(31) })).status).toBe(200);
+		const refused = await deliver({ ...genuine(voicemail), body: at(32) });
+		expect([refused.status, refused.items.length]).toEqual([400, 0]);
+		expect(JSON.parse(refused.body).reason).toBe('the body is nested more than 32 levels deep');
+		expect((await deliver({ ...genuine(voicemail), body: at(20_000) })).status).toBe(400);
+	});
+
+	test('a form body of more than 1,000 fields is 413', async () => {
+		const [inbound] = loadFixtures('primevox').filter((f) => f.name === 'InboundCall');
+		const form = (n: number) => Buffer.from(`eventType=InboundCall&${Array.from({ length: n - 1 }, () => 'callerIdNum=1').join('&')}`);
+		const d = { nodeType: NODES.primevox, headers: { 'content-type': inbound.contentType } };
+		expect((await deliver({ ...d, body: form(1000) })).status).toBe(200);
+		const refused = await deliver({ ...d, body: form(1001) });
+		expect([refused.status, refused.items.length]).toEqual([413, 0]);
+		expect(JSON.parse(refused.body).reason).toBe('the form body holds more than 1000 fields');
 	});
 });
 

@@ -141,16 +141,37 @@ describe('authenticate(): the verdict for each proof', () => {
 		query,
 	});
 
-	test('no secret configured means reject, flagged as a setup mistake', () => {
-		for (const proof of [
-			{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] },
-			{ kind: 'headerToken', header: 'x-pbx-token', tokens: [] },
-			{ kind: 'urlToken', token: '' },
-			{ kind: 'basicAuth', user: '', password: '' },
+	test('no secret, or half of one, means reject: the caller is told nothing of the setup, the log says what to fix', () => {
+		const halfUser = `Basic ${Buffer.from('halfuser:').toString('base64')}`;
+		const halfPassword = `Basic ${Buffer.from(':halfpass').toString('base64')}`;
+		for (const [proof, presented, problem] of [
+			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, {}, /Signing Secret is empty/],
+			[{ kind: 'headerToken', header: 'x-pbx-token', tokens: [] }, { 'x-pbx-token': '' }, /no Secret Token/],
+			[{ kind: 'urlToken', token: '' }, {}, /Token is empty/],
+			[{ kind: 'urlToken', token: 'short-token-15c' }, {}, /shorter than 16 characters/],
+			[{ kind: 'basicAuth', user: '', password: '' }, { authorization: 'Basic Og==' }, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { authorization: halfUser }, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: '', password: 'halfpass' }, { authorization: halfPassword }, /user name or the password is empty/],
 		] as const) {
-			const verdict = authenticate(proof as never, delivery({ 'x-pbx-token': '', 'x-webhook-signature': '' }, { token: '' }));
-			expect(verdict).toMatchObject({ ok: false, fix: "Add it to the node's credential." });
+			const verdict = authenticate(proof as never, delivery(presented, { token: 'short-token-15c' }));
+			expect(verdict).toMatchObject({ ok: false, reason: 'the request cannot be verified' });
+			expect(verdict.ok === false && verdict.log).toMatch(problem);
+			expect(verdict.ok === false && verdict.log).toMatch(/Fix it in the node's credential/);
+			expect(JSON.stringify(verdict)).not.toMatch(/halfuser|halfpass|short-token/);
 		}
+	});
+
+	test('a URL token of exactly the minimum length is usable, one character less is not', () => {
+		const token = 'x'.repeat(16);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token }))).toEqual({ ok: true, verified: true });
+		expect(authenticate({ kind: 'urlToken', token: token.slice(1) }, delivery({}, { token: token.slice(1) })).ok).toBe(false);
+	});
+
+	test('the URL token is compared case by case', () => {
+		const token = 'Url-Token-Mixed-Case-7f';
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token })).ok).toBe(true);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token: token.toLowerCase() })).ok).toBe(false);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token: token.toUpperCase() })).ok).toBe(false);
 	});
 
 	test('none accepts and marks the item unverified; proofs mark it verified', () => {
@@ -158,7 +179,7 @@ describe('authenticate(): the verdict for each proof', () => {
 		expect(
 			authenticate({ kind: 'headerToken', header: 'x-pbx-token', tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1' })),
 		).toEqual({ ok: true, verified: true });
-		expect(authenticate({ kind: 'urlToken', token: 'u1' }, delivery({}, { token: 'u1' }))).toEqual({
+		expect(authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u1-url-token-long' }))).toEqual({
 			ok: true,
 			verified: true,
 		});
@@ -168,8 +189,8 @@ describe('authenticate(): the verdict for each proof', () => {
 		const cases = [
 			authenticate({ kind: 'headerToken', header: 'x-pbx-token', tokens: ['t1'] }, delivery({})),
 			authenticate({ kind: 'headerToken', header: 'x-pbx-token', tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1, t1' })),
-			authenticate({ kind: 'urlToken', token: 'u1' }, delivery({}, { token: ['u1', 'u1'] })),
-			authenticate({ kind: 'urlToken', token: 'u1' }, delivery({}, { token: 'u2' })),
+			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: ['u1-url-token-long', 'u1-url-token-long'] })),
+			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u2-url-token-long' })),
 			authenticate({ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [SECRET] }, delivery({})),
 			authenticate({ kind: 'basicAuth', user: 'u', password: 'p1' }, delivery({ authorization: 'Basic dTpwMg==' })),
 		];

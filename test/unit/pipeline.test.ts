@@ -154,22 +154,43 @@ describe('IP allowlist and event age', () => {
 	const delivery = (clientIp?: string) => ({ rawBody: body, headers: JSON_HEADERS, clientIp });
 
 	test('an address off the list is 403 before anything else; on the list passes', () => {
-		expect(runPipeline(doDev, delivery('198.51.100.7'), settings({ allowedIps: '203.0.113.0/24' }))).toEqual({ status: 403, reason: 'the client address is not on the IP allowlist' });
+		expect(runPipeline(doDev, delivery('198.51.100.7'), settings({ allowedIps: '203.0.113.0/24' }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
 		expect(runPipeline(doDev, delivery(undefined), settings({ allowedIps: '203.0.113.0/24' }))).toMatchObject({ status: 403 });
 		expect(runPipeline(doDev, delivery('::ffff:203.0.113.9'), settings({ allowedIps: '203.0.113.0/24' }))).toMatchObject({ status: 200 });
 		expect(runPipeline(doDev, delivery('198.51.100.7'), settings({ allowedIps: '  ' }))).toMatchObject({ status: 200 });
 	});
 
-	test('a list with a typo refuses everyone and says which entry is wrong', () => {
-		expect(runPipeline(doDev, delivery('203.0.113.9'), settings({ allowedIps: '203.0.113.0/24, 10.0.0.300' }))).toEqual({
+	test('the allowlist is checked before the proof: an unproven caller off the list learns only that it is not allowed', () => {
+		const token = { kind: 'headerToken', header: 'x-pbx-token', tokens: ['allowlist-order-token'] } as const;
+		const unusable = { kind: 'urlToken', token: '' } as const;
+		const off = { ...delivery('198.51.100.7'), headers: { ...JSON_HEADERS, 'x-pbx-token': 'wrong' } };
+		const on = { ...off, clientIp: '203.0.113.9' };
+		const allowed = { allowedIps: '203.0.113.0/24' };
+		expect(runPipeline(doDev, off, settings({ ...allowed, proof: token }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
+		expect(runPipeline(doDev, off, settings({ ...allowed, proof: unusable }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
+		expect(runPipeline(doDev, on, settings({ ...allowed, proof: token }))).toEqual({ status: 401, reason: 'the token does not match' });
+		expect(runPipeline(doDev, on, settings({ ...allowed, proof: unusable }))).toMatchObject({ status: 401, reason: 'the request cannot be verified' });
+	});
+
+	test('a list with a typo refuses everyone; the caller is not told the list, the log names the entry', () => {
+		expect(runPipeline(doDev, delivery('203.0.113.9'), settings({ allowedIps: '203.0.113.0/24, vpn-gw.internal.example' }))).toEqual({
 			status: 403,
-			reason: 'the IP allowlist has entries that are not IPs or CIDR ranges: 10.0.0.300',
-			fix: 'Correct the IP Allowlist option.',
+			reason: 'the client address is not allowed to call this URL',
+			log: 'the IP Allowlist has entries that are not IPs or CIDR ranges (vpn-gw.internal.example), so every caller is refused. Correct the IP Allowlist option.',
 		});
 	});
 
+	test('replay protection: every event of a batch must be recent, wherever the stale one is', () => {
+		const fresh = { type: 'user_inbound', unique_call_id: 'c1', call_start_at: '2026-11-25T11:59:50Z' };
+		const stale = { type: 'user_inbound', unique_call_id: 'c2', call_start_at: '2026-11-25T11:00:00Z' };
+		for (const batch of [[fresh, stale], [stale, fresh], [fresh, fresh, stale, fresh]]) {
+			expect(runPipeline(voipLine, { rawBody: json(batch), headers: JSON_HEADERS }, settings({ maxEventAgeSec: 60 }))).toMatchObject({ status: 401 });
+		}
+		expect(runPipeline(voipLine, { rawBody: json([fresh, fresh]), headers: JSON_HEADERS }, settings({ maxEventAgeSec: 60 }))).toMatchObject({ status: 200 });
+	});
+
 	test('replay protection: events older than the limit are 401; off by default', () => {
-		expect(runPipeline(doDev, delivery(), settings({ maxEventAgeSec: 30 }))).toEqual({ status: 401, reason: 'the event is older than 30 seconds' });
+		expect(runPipeline(doDev, delivery(), settings({ maxEventAgeSec: 30 }))).toEqual({ status: 401, reason: 'the event is too old to be accepted' });
 		expect(runPipeline(doDev, delivery(), settings({ maxEventAgeSec: 120 }))).toMatchObject({ status: 200 });
 		expect(runPipeline(doDev, delivery(), settings())).toMatchObject({ status: 200 });
 		const untimed = json({ event: 'pbx.call.started', data: {} });

@@ -1,0 +1,122 @@
+/**
+ * The limits a body must keep before it is parsed, checked on the raw bytes
+ * in one pass that stops at the first limit crossed. Webhook URLs are public:
+ * a body that breaks a limit costs no more than the bytes read up to it, and
+ * nothing that reaches n8n is deeper or larger than these allow.
+ *
+ * Every vendor document shows one event per request, at most three levels
+ * deep and with a few dozen fields; the limits leave an order of magnitude
+ * of room above that.
+ */
+
+/** Brackets and braces inside one another, the outer array of a batch included. */
+export const MAX_DEPTH = 32;
+
+/** Keys and array elements in one event, or fields in one form body (n8n's own form parser stops at 1,000). */
+export const MAX_FIELDS_PER_EVENT = 1000;
+
+/** Events in one JSON array, unless the trigger's option says otherwise. */
+export const DEFAULT_MAX_EVENTS = 100;
+
+export interface BodyLimits {
+	maxEvents: number;
+}
+
+/** A body that cannot be read (400) or breaks a limit (413, or 400 for nesting). */
+export type BodyRefusal = {
+	ok: false;
+	status: 400 | 413;
+	/** for the caller: what its request did */
+	reason: string;
+	/** for the owner's log: the limit and how to change it, where it can be changed */
+	log?: string;
+};
+
+function tooDeep(): BodyRefusal {
+	return { ok: false, status: 400, reason: `the body is nested more than ${MAX_DEPTH} levels deep` };
+}
+
+function tooManyFields(what: string): BodyRefusal {
+	return { ok: false, status: 413, reason: `${what} holds more than ${MAX_FIELDS_PER_EVENT} fields` };
+}
+
+function tooManyEvents(maxEvents: number): BodyRefusal {
+	return {
+		ok: false,
+		status: 413,
+		reason: 'the body holds more events than this trigger accepts in one request',
+		log: `a request held more than ${maxEvents} events. If your PBX really sends batches that large, raise the Max Events per Request option.`,
+	};
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const AMPERSAND = 0x26;
+
+/** The index of the quote closing the string that opens at `open`, or -1. */
+function stringEnd(raw: Buffer, open: number): number {
+	let quote = raw.indexOf(QUOTE, open + 1);
+	while (quote !== -1) {
+		let backslashes = 0;
+		for (let at = quote - 1; at > open && raw[at] === BACKSLASH; at--) backslashes++;
+		if (backslashes % 2 === 0) return quote;
+		quote = raw.indexOf(QUOTE, quote + 1);
+	}
+	return -1;
+}
+
+/**
+ * Checks a JSON body's shape without parsing it: nesting depth, events in a
+ * top-level array, and keys plus array elements per event. Returns null when
+ * within the limits; whether the JSON is valid is left to the parser.
+ */
+export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | null {
+	// whether each open container is an array: only MAX_DEPTH of them can be open
+	const isArray = new Uint8Array(MAX_DEPTH + 1);
+	let depth = 0;
+	let events = 0;
+	let fields = 0;
+	for (let at = 0; at < raw.length; at++) {
+		const byte = raw[at];
+		if (byte === QUOTE) {
+			at = stringEnd(raw, at);
+			if (at === -1) return null;
+		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+			if (depth === MAX_DEPTH) return tooDeep();
+			depth++;
+			isArray[depth] = byte === OPEN_BRACKET ? 1 : 0;
+			if (depth === 2 && isArray[1] === 1 && events === 0) events = 1;
+		} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+			if (depth === 0) return null;
+			depth--;
+		} else if (byte === COMMA || byte === COLON) {
+			if (depth === 1 && isArray[1] === 1) {
+				// the next element of a batch: a new event
+				if (++events > limits.maxEvents) return tooManyEvents(limits.maxEvents);
+				fields = 0;
+			} else if (byte === COLON || isArray[depth] === 1) {
+				if (++fields > MAX_FIELDS_PER_EVENT) return tooManyFields('an event');
+			}
+		}
+	}
+	return null;
+}
+
+/** Counts the non-empty `&`-separated fields of a form body, up to the limit. */
+export function checkFormLimits(raw: Buffer): BodyRefusal | null {
+	let fields = 0;
+	let start = 0;
+	while (start <= raw.length) {
+		let end = raw.indexOf(AMPERSAND, start);
+		if (end === -1) end = raw.length;
+		if (end > start && ++fields > MAX_FIELDS_PER_EVENT) return tooManyFields('the form body');
+		start = end + 1;
+	}
+	return null;
+}
