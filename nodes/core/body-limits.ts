@@ -71,6 +71,11 @@ function stringEnd(raw: Buffer, open: number): number {
 	return -1;
 }
 
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+
 /**
  * Checks a JSON body's shape without parsing it: nesting depth, events in a
  * top-level array, and keys plus array elements per event. Returns null when
@@ -82,8 +87,23 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 	let depth = 0;
 	let events = 0;
 	let fields = 0;
+	// an array was just opened: its first element, if any, is still to be counted
+	let firstElement = false;
+	const element = (): BodyRefusal | null => {
+		if (depth === 1 && isArray[1] === 1) {
+			fields = 0;
+			return ++events > limits.maxEvents ? tooManyEvents(limits.maxEvents) : null;
+		}
+		return ++fields > MAX_FIELDS_PER_EVENT ? tooManyFields('an event') : null;
+	};
 	for (let at = 0; at < raw.length; at++) {
 		const byte = raw[at];
+		if (byte === SPACE || byte === LF || byte === CR || byte === TAB) continue;
+		if (firstElement) {
+			firstElement = false;
+			const refused = byte === CLOSE_BRACKET ? null : element();
+			if (refused) return refused;
+		}
 		if (byte === QUOTE) {
 			at = stringEnd(raw, at);
 			if (at === -1) return null;
@@ -91,18 +111,13 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 			if (depth === MAX_DEPTH) return tooDeep();
 			depth++;
 			isArray[depth] = byte === OPEN_BRACKET ? 1 : 0;
-			if (depth === 2 && isArray[1] === 1 && events === 0) events = 1;
+			firstElement = byte === OPEN_BRACKET;
 		} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
 			if (depth === 0) return null;
 			depth--;
-		} else if (byte === COMMA || byte === COLON) {
-			if (depth === 1 && isArray[1] === 1) {
-				// the next element of a batch: a new event
-				if (++events > limits.maxEvents) return tooManyEvents(limits.maxEvents);
-				fields = 0;
-			} else if (byte === COLON || isArray[depth] === 1) {
-				if (++fields > MAX_FIELDS_PER_EVENT) return tooManyFields('an event');
-			}
+		} else if ((byte === COMMA && isArray[depth] === 1) || (byte === COLON && depth > 0)) {
+			const refused = element();
+			if (refused) return refused;
 		}
 	}
 	return null;

@@ -209,7 +209,7 @@ describe('a credential the Test button refuses is refused at run time too', () =
 			{},
 			{ id: 'c1', name: 'c', type, data },
 		);
-	const cases: Array<[string, string, Record<string, unknown>, Record<string, string>, string]> = [
+	const cases: Array<[string, string, Record<string, string>, Record<string, string>, string]> = [
 		['Basic auth, empty password', 'httpBasicAuth', { user: 'halfuser', password: '' }, { authorization: basic('halfuser', '') }, ''],
 		['Basic auth, empty user', 'httpBasicAuth', { user: '', password: 'halfpass-3e1f' }, { authorization: basic('', 'halfpass-3e1f') }, ''],
 		['URL token of 15 characters', 'pbxUrlTokenApi', { token: 'short-token-15c' }, {}, '?token=short-token-15c'],

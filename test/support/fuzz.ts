@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'crypto';
 
+import type { Proof } from '../../nodes/core/pipeline';
 import type { Fixture, VendorId } from './fixtures';
 import { loadFixtures } from './fixtures';
 import secrets from './secrets.json';
@@ -18,8 +19,8 @@ export interface FuzzCase {
 	body: Buffer;
 	headers: Record<string, string>;
 	query: Record<string, unknown>;
-	/** the status the contract promises: 200 accepted or ignored, 400 unreadable, 401 unproven */
-	expected: 200 | 400 | 401;
+	/** the status the contract promises: 200 accepted or ignored, 400 unreadable or too deep, 401 unproven, 413 over a limit */
+	expected: 200 | 400 | 401 | 413;
 	/** what a real n8n answers itself, before the node runs, when it differs */
 	n8nExpected?: number;
 }
@@ -42,6 +43,14 @@ const int = (rand: Rand, max: number) => Math.floor(rand() * max);
 
 const JUNK_VALUES: unknown[] = [null, true, false, 0, -1, 1e308, '', ' ', '💥', '\u0000', 'null', '12abc', [], {}, [1, [2, [3]]], { a: { b: { c: {} } } }];
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
+
+/** What each vendor's trigger is set up with in the fuzz runs. */
+export const FUZZ_PROOFS: Record<VendorId, Proof> = {
+	dodev: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [FUZZ_SECRET] },
+	pbxme: { kind: 'none' },
+	primevox: { kind: 'urlToken', token: FUZZ_URL_TOKEN },
+	voipline: { kind: 'headerToken', header: 'x-pbx-token', tokens: [FUZZ_TOKEN] },
+};
 
 /** The proof each vendor demands in the fuzz runs. */
 function prove(vendor: VendorId, body: Buffer, headers: Record<string, string>, query: Record<string, unknown>) {
@@ -71,7 +80,15 @@ function mutatePayload(rand: Rand, payload: Record<string, unknown>): Record<str
 			break;
 		case 4: // hostile keys, nested
 			out.data = out.data ?? {};
-			for (const key of HOSTILE_KEYS) if (rand() < 0.6) (out as Record<string, unknown>)[key] = { polluted: 'yes', [pick(rand, HOSTILE_KEYS)]: { polluted: 'yes' } };
+			// defineProperty: assigning `__proto__` would set the prototype and leave no key in the body
+			for (const key of HOSTILE_KEYS) {
+				if (rand() < 0.6) {
+					const inner = {};
+					Object.defineProperty(inner, pick(rand, HOSTILE_KEYS), { value: { polluted: 'yes' }, enumerable: true, writable: true, configurable: true });
+					Object.defineProperty(inner, 'polluted', { value: 'yes', enumerable: true, writable: true, configurable: true });
+					Object.defineProperty(out, key, { value: inner, enumerable: true, writable: true, configurable: true });
+				}
+			}
 			break;
 		default: // event names in other cases, or unknown
 			for (const key of ['event', 'eventType', 'type']) {
@@ -86,6 +103,31 @@ function withHostileJson(payload: Record<string, unknown>): string {
 	const rest = JSON.stringify(payload).slice(1);
 	const hostile = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}';
 	return rest === '}' ? `${hostile}}` : `${hostile},${rest}`;
+}
+
+// the documented limits, written here again so that a change of them in the code is seen
+const LIMIT_DEPTH = 32;
+const LIMIT_FIELDS = 1000;
+const LIMIT_EVENTS = 100;
+
+const countFormFields = (text: string) => text.split('&').filter((part) => part !== '').length;
+
+/** Nesting depth of a parsed JSON value: an object or array holding only scalars is 1. */
+function depthOf(value: unknown): number {
+	if (typeof value !== 'object' || value === null) return 0;
+	return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+}
+
+function misCase(rand: Rand, name: string): string {
+	for (;;) {
+		const cased = [...name].map((c) => (rand() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+		if (cased !== name || !/[a-z]/.test(name)) return cased;
+	}
+}
+
+/** What Node's HTTP server makes of the header names a sender wrote. */
+export function asNodeHeaders(headers: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCase[] {
@@ -104,7 +146,7 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 		let expected: FuzzCase['expected'] = 200;
 		let n8nExpected: number | undefined;
 		let kind: string;
-		const shape = int(rand, 12);
+		const shape = int(rand, 17);
 		if (shape === 0) {
 			kind = 'bad JSON';
 			const text = JSON.stringify(payload);
@@ -162,28 +204,60 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 			body = Buffer.from(JSON.stringify(pick(rand, [null, 1, 'text', true])));
 			headers['content-type'] = 'application/json';
 			expected = 400;
+		} else if (shape === 12) {
+			kind = 'repeated form keys';
+			// a PBX form filled in with one key again and again: past 1,000 fields it is refused
+			const base = isJson ? 'event=x' : fixture.body.toString();
+			const repeats = pick(rand, [1, 10, 500, 1000 - countFormFields(base), 1001 - countFormFields(base), 2000, 40_000]);
+			body = Buffer.from(`${base}${`&${pick(rand, ['callerIdNum', 'eventType', '__proto__', 'a'])}=${pick(rand, ['1', '', '%2B1', '+1'])}`.repeat(repeats)}`);
+			headers['content-type'] = 'application/x-www-form-urlencoded';
+			expected = countFormFields(body.toString()) > LIMIT_FIELDS ? 413 : 200;
+		} else if (shape === 13) {
+			kind = 'deep nesting';
+			const levels = pick(rand, [1, LIMIT_DEPTH - 2, LIMIT_DEPTH - 1, LIMIT_DEPTH, 100, 20_000]);
+			const open = pick(rand, ['[', '{"a":']);
+			const nested = `${open.repeat(levels)}1${(open === '[' ? ']' : '}').repeat(levels)}`;
+			const text = JSON.stringify(payload);
+			body = Buffer.from(`${text.slice(0, -1)}${text.length > 2 ? ',' : ''}"nested":${nested}}`);
+			headers['content-type'] = 'application/json';
+			expected = Math.max(depthOf(payload), 1 + levels) > LIMIT_DEPTH ? 400 : 200;
+		} else if (shape === 14) {
+			kind = 'huge batch';
+			const count = pick(rand, [2, LIMIT_EVENTS, LIMIT_EVENTS + 1, 1000, 333_000]);
+			// big batches of empty objects: a real payload times 333,000 would be slow to build
+			const element = count > 1000 ? '{}' : JSON.stringify(payload);
+			body = Buffer.from(`[${`${element},`.repeat(count - 1)}${element}]`);
+			headers['content-type'] = 'application/json';
+			expected = count > LIMIT_EVENTS ? 413 : 200;
 		} else {
-			kind = 'valid, mis-cased header names';
+			kind = shape === 15 ? 'valid, mis-cased header names' : 'valid';
 			body = fixture.body;
 			headers['content-type'] = fixture.contentType;
 		}
 		prove(vendor, body, headers, query);
-		if (shape === 9 || shape === 10) {
-			// header names arrive lower-cased from Node whatever the sender wrote
-			kind = shape === 9 ? 'valid' : 'valid, duplicate proof header';
-			if (shape === 10 && vendor === 'voipline') {
+		if (shape === 9) {
+			kind = 'valid, duplicate proof header';
+			if (vendor === 'voipline') {
 				headers['x-pbx-token'] = `${FUZZ_TOKEN}, ${FUZZ_TOKEN}`; // Node joins repeated headers: not the token
 				expected = 401;
 			}
 		}
-		if (shape === 11 && vendor !== 'pbxme') {
+		if (shape === 10 && vendor !== 'pbxme') {
 			kind = 'bad proof';
 			if (vendor === 'dodev') headers['x-webhook-signature'] = pick(rand, ['', 'sha256=', `sha256=${'ab'.repeat(32)}`, 'garbage', createHmac('sha256', 'other').update(body).digest('base64')]);
 			if (vendor === 'voipline') headers['x-pbx-token'] = pick(rand, ['', 'wrong', FUZZ_TOKEN.toUpperCase(), `${FUZZ_TOKEN} `.trim() + 'x']);
-			if (vendor === 'primevox') query.token = pick(rand, ['', 'nope', [FUZZ_URL_TOKEN, FUZZ_URL_TOKEN], FUZZ_URL_TOKEN.slice(1)]);
+			if (vendor === 'primevox') query.token = pick(rand, ['', 'nope', [FUZZ_URL_TOKEN, FUZZ_URL_TOKEN], FUZZ_URL_TOKEN.slice(1), FUZZ_URL_TOKEN.toUpperCase()]);
 			expected = 401;
 			// n8n itself refuses a body labeled JSON that is not JSON before any proof is checked
 			n8nExpected = undefined;
+		}
+		if (shape === 15) {
+			// senders write header names in any case; Node hands them over lower-cased (asNodeHeaders)
+			for (const name of Object.keys(headers)) {
+				const value = headers[name];
+				delete headers[name];
+				headers[misCase(rand, name)] = value;
+			}
 		}
 		cases.push({ kind, body, headers, query, expected, n8nExpected });
 	}

@@ -1,3 +1,4 @@
+import { MAX_DEPTH, MAX_FIELDS_PER_EVENT, checkFormLimits, checkJsonLimits } from '../../nodes/core/body-limits';
 import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -88,9 +89,73 @@ describe('parseBody', () => {
 		});
 	});
 
-	test('JSON __proto__ keys stay data and Object.prototype is untouched', () => {
+	test('JSON __proto__ keys stay data: own fields with their values, the prototype unchanged', () => {
 		const result = parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}', JSON_TYPE);
-		expect(result.ok).toBe(true);
-		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+		if (!result.ok) throw new Error(result.reason);
+		const [payload] = result.payloads;
+		expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
+		expect(Object.keys(payload)).toEqual(['__proto__', 'constructor']);
+		expect(Object.getOwnPropertyDescriptor(payload, '__proto__')?.value).toEqual({ polluted: true });
+		expect((payload as Record<string, unknown>).polluted).toBeUndefined();
+	});
+});
+
+describe('limits, checked on the bytes before parsing', () => {
+	const limits = { maxEvents: 3 };
+	const check = (text: string) => checkJsonLimits(Buffer.from(text), limits);
+	const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+	const keys = (n: number, prefix = 'k') => `{${Array.from({ length: n }, (_, i) => `"${prefix}${i}":1`).join(',')}}`;
+
+	test('nesting: 32 levels pass, 33 are refused with 400, brackets inside strings do not count', () => {
+		expect(check(nested(MAX_DEPTH))).toBeNull();
+		expect(check(nested(MAX_DEPTH + 1))).toMatchObject({ ok: false, status: 400 });
+		expect(check(`{"a":"${'[{'.repeat(100)}"}`)).toBeNull();
+		expect(check(`{"a":"\\\"${'['.repeat(100)}"}`)).toBeNull();
+		expect(check(`{"a":"\\\\"${'['.repeat(100)}`)).toMatchObject({ status: 400 });
+		expect(MAX_DEPTH).toBe(32);
+	});
+
+	test('a batch of exactly the limit passes, one more is 413 with the option named for the log', () => {
+		expect(check('[{},{},{}]')).toBeNull();
+		expect(check('[]')).toBeNull();
+		expect(check('[{},{},{},{}]')).toMatchObject({ ok: false, status: 413, log: expect.stringMatching(/Max Events per Request/) });
+		expect(check('[1,2,3,4]')).toMatchObject({ status: 413 });
+		expect(check('[{"a":[1,2,3,4,5]}]')).toBeNull();
+	});
+
+	test('an event holds at most 1,000 keys and array elements; each event of a batch has its own count', () => {
+		expect(MAX_FIELDS_PER_EVENT).toBe(1000);
+		expect(check(keys(1000))).toBeNull();
+		expect(check(keys(1001))).toMatchObject({ ok: false, status: 413, reason: 'an event holds more than 1000 fields' });
+		expect(check(`{"a":[${Array.from({ length: 999 }, () => 0).join(',')}]}`)).toBeNull();
+		expect(check(`{"a":[${Array.from({ length: 1000 }, () => 0).join(',')}]}`)).toMatchObject({ status: 413 });
+		expect(check(`{"a":[ ${Array.from({ length: 1000 }, () => '[]').join(' , ')} ]}`)).toMatchObject({ status: 413 });
+		expect(check(`[${keys(1000)},${keys(1000)},${keys(1000)}]`)).toBeNull();
+		expect(check(`{"a":"${','.repeat(5000)}${':'.repeat(5000)}"}`)).toBeNull();
+	});
+
+	test('form bodies: 1,000 fields pass, 1,001 are 413; empty separators are no fields', () => {
+		const form = (n: number) => Buffer.from(Array.from({ length: n }, () => 'a=1').join('&'));
+		expect(checkFormLimits(form(1000))).toBeNull();
+		expect(checkFormLimits(form(1001))).toMatchObject({ ok: false, status: 413, reason: 'the form body holds more than 1000 fields' });
+		expect(checkFormLimits(Buffer.from(`a=1${'&'.repeat(5000)}b=2`))).toBeNull();
+	});
+
+	test('a repeated form key keeps every value in order, up to the limit', () => {
+		const body = `eventType=InboundCall&${Array.from({ length: 998 }, (_, i) => `callerIdNum=${i}`).join('&')}`;
+		const result = parse(body, FORM);
+		if (!result.ok) throw new Error(result.reason);
+		const numbers = result.payloads[0].callerIdNum as string[];
+		expect(numbers).toHaveLength(998);
+		expect(numbers[0]).toBe('0');
+		expect(numbers[997]).toBe('997');
+		expect(parse(`${body}&x=1`, FORM)).toEqual({ ok: true, payloads: [expect.any(Object)], batch: false });
+		expect(parse(`${body}&x=1&y=2`, FORM)).toMatchObject({ ok: false, status: 413 });
+	});
+
+	test('parseBody applies them: deep JSON is 400 whatever the content type claims, a long batch 413', () => {
+		expect(parseBody(Buffer.from(nested(20_000)), 'text/plain', limits)).toMatchObject({ ok: false, status: 400 });
+		expect(parseBody(Buffer.from('[{},{},{},{}]'), JSON_TYPE, limits)).toMatchObject({ ok: false, status: 413 });
+		expect(parseBody(Buffer.from('[{},{},{}]'), JSON_TYPE, limits)).toMatchObject({ ok: true, batch: true });
 	});
 });

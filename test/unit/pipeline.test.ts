@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'crypto';
 
 import { RecentIds } from '../../nodes/core/dedupe';
-import type { PipelineSettings } from '../../nodes/core/pipeline';
+import type { PipelineSettings, Proof } from '../../nodes/core/pipeline';
 import { runPipeline } from '../../nodes/core/pipeline';
 import { doDev } from '../../nodes/vendors/dodev';
 import { pbxme } from '../../nodes/vendors/pbxme';
@@ -161,8 +161,8 @@ describe('IP allowlist and event age', () => {
 	});
 
 	test('the allowlist is checked before the proof: an unproven caller off the list learns only that it is not allowed', () => {
-		const token = { kind: 'headerToken', header: 'x-pbx-token', tokens: ['allowlist-order-token'] } as const;
-		const unusable = { kind: 'urlToken', token: '' } as const;
+		const token: Proof = { kind: 'headerToken', header: 'x-pbx-token', tokens: ['allowlist-order-token'] };
+		const unusable: Proof = { kind: 'urlToken', token: '' };
 		const off = { ...delivery('198.51.100.7'), headers: { ...JSON_HEADERS, 'x-pbx-token': 'wrong' } };
 		const on = { ...off, clientIp: '203.0.113.9' };
 		const allowed = { allowedIps: '203.0.113.0/24' };
