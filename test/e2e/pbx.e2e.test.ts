@@ -36,6 +36,7 @@ const credentials: CredentialSeed[] = [
 	{ id: 'credFuzzDoDev01', name: 'fuzz do.dev', type: 'doDevPbxApi', data: { signingSecret: FUZZ_SECRET } },
 	{ id: 'credFuzzVoipLn1', name: 'fuzz VoIPLine', type: 'voipLineApi', data: { secretTokens: FUZZ_TOKEN } },
 	{ id: 'credFuzzUrlTok1', name: 'fuzz URL token', type: 'pbxUrlTokenApi', data: { token: FUZZ_URL_TOKEN } },
+	{ id: 'credHalfBasic01', name: 'Basic without password', type: 'httpBasicAuth', data: { user: 'halfuser-e2e', password: '' } },
 ];
 
 function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}, typeVersion = 2): WorkflowSeed {
@@ -112,6 +113,8 @@ const WF = {
 	// saved with version 1 of the node: both versions must behave alike
 	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }, 1),
 	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credBasicAuth01' }),
+	primevoxHalfBasic: trigger('wfPrimeVoxHalfB', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credHalfBasic01' }),
+	pbxmeAllowTypo: trigger('wfPbxmeAllowTyp', 'pbxme', { options: { allowedIps: '127.0.0.1, ::1, vpn-gw.internal.example' } }),
 	route: ROUTE,
 	normalizeVoipLine: webhookNormalize('wfWebhookNormVL', 'voipline', { voipLineApi: { id: 'credVoipLine001', name: 'VoIPLine' } }),
 	normalizeDoDev: webhookNormalize('wfWebhookNormDD', 'dodev', { doDevPbxApi: { id: 'credDoDev000001', name: 'do.dev' } }),
@@ -239,7 +242,21 @@ describe('what must start one execution, and what must start none', () => {
 	test('do.dev: no signing secret configured rejects every request', async () => {
 		const body = fresh(completed, 2);
 		await expectDelivery(WF.dodevUnset, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, '') }, 401, false);
-		await waitFor(() => /no signing secret is configured/.test(n8n.logs()));
+		await waitFor(() => /the Signing Secret is empty\. Fix it in the node's credential/.test(n8n.logs()));
+	});
+
+	test('a Basic auth credential without a password refuses even the matching header; the log says why', async () => {
+		const body = fresh(inbound, 8);
+		const half = { ...FORM_TYPE, authorization: `Basic ${Buffer.from('halfuser-e2e:').toString('base64')}` };
+		const out = await expectDelivery(WF.primevoxHalfBasic, body, half, 401, false);
+		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
+		await waitFor(() => /PrimeVOX trigger "PBX Trigger" refused a request \(401\): the user name or the password is empty/.test(n8n.logs()));
+	});
+
+	test('an allowlist with a typo refuses everyone without telling the caller the list; the log names the entry', async () => {
+		const out = await expectDelivery(WF.pbxmeAllowTypo, fresh(smsForm, 9), FORM_TYPE, 403, false);
+		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the client address is not allowed to call this URL' });
+		await waitFor(() => /PBXme trigger "PBX Trigger" refused a request \(403\): the IP Allowlist has entries that are not IPs or CIDR ranges \(vpn-gw\.internal\.example\)/.test(n8n.logs()));
 	});
 
 	test('an event not selected answers 200 and starts nothing; a selected one starts one', async () => {
