@@ -15,6 +15,14 @@ export const MAX_DEPTH = 32;
 /** Keys and array elements in one event, or fields in one form body (n8n's own form parser stops at 1,000). */
 export const MAX_FIELDS_PER_EVENT = 1000;
 
+/**
+ * What n8n is handed from one request, whatever Max Events per Request says:
+ * within these, running and storing the execution costs n8n tens of
+ * milliseconds (bench/hostile.js); a 16 MB item costs it a quarter second.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_FIELDS_PER_REQUEST = 10_000;
+
 /** Events in one JSON array, unless the trigger's option says otherwise. */
 export const DEFAULT_MAX_EVENTS = 100;
 
@@ -36,8 +44,14 @@ function tooDeep(): BodyRefusal {
 	return { ok: false, status: 400, reason: `the body is nested more than ${MAX_DEPTH} levels deep` };
 }
 
-function tooManyFields(what: string): BodyRefusal {
-	return { ok: false, status: 413, reason: `${what} holds more than ${MAX_FIELDS_PER_EVENT} fields` };
+function tooManyFields(what: string, limit: number): BodyRefusal {
+	return { ok: false, status: 413, reason: `${what} holds more than ${limit} fields` };
+}
+
+/** Checked before anything else reads the body. */
+export function checkBodySize(raw: Buffer): BodyRefusal | null {
+	if (raw.length <= MAX_BODY_BYTES) return null;
+	return { ok: false, status: 413, reason: `the body is larger than ${MAX_BODY_BYTES} bytes` };
 }
 
 function tooManyEvents(maxEvents: number): BodyRefusal {
@@ -78,7 +92,8 @@ const CR = 0x0d;
 
 /**
  * Checks a JSON body's shape without parsing it: nesting depth, events in a
- * top-level array, and keys plus array elements per event. Returns null when
+ * top-level array, keys plus array elements per event and in the whole
+ * request. Returns null when
  * within the limits; whether the JSON is valid is left to the parser.
  */
 export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | null {
@@ -87,14 +102,17 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 	let depth = 0;
 	let events = 0;
 	let fields = 0;
+	// fields and events of the whole request: an empty event still becomes a whole item
+	let total = 0;
 	// an array was just opened: its first element, if any, is still to be counted
 	let firstElement = false;
 	const element = (): BodyRefusal | null => {
+		if (++total > MAX_FIELDS_PER_REQUEST) return tooManyFields('the body', MAX_FIELDS_PER_REQUEST);
 		if (depth === 1 && isArray[1] === 1) {
 			fields = 0;
 			return ++events > limits.maxEvents ? tooManyEvents(limits.maxEvents) : null;
 		}
-		return ++fields > MAX_FIELDS_PER_EVENT ? tooManyFields('an event') : null;
+		return ++fields > MAX_FIELDS_PER_EVENT ? tooManyFields('an event', MAX_FIELDS_PER_EVENT) : null;
 	};
 	for (let at = 0; at < raw.length; at++) {
 		const byte = raw[at];
@@ -130,7 +148,7 @@ export function checkFormLimits(raw: Buffer): BodyRefusal | null {
 	while (start <= raw.length) {
 		let end = raw.indexOf(AMPERSAND, start);
 		if (end === -1) end = raw.length;
-		if (end > start && ++fields > MAX_FIELDS_PER_EVENT) return tooManyFields('the form body');
+		if (end > start && ++fields > MAX_FIELDS_PER_EVENT) return tooManyFields('the form body', MAX_FIELDS_PER_EVENT);
 		start = end + 1;
 	}
 	return null;

@@ -3,7 +3,7 @@
  * that is missing or wrong, by the first byte (PBXs mislabel bodies).
  */
 import type { BodyLimits, BodyRefusal } from './body-limits';
-import { checkFormLimits, checkJsonLimits } from './body-limits';
+import { checkBodySize, checkFormLimits, checkJsonLimits } from './body-limits';
 import type { Payload } from './values';
 import { isPlainObject } from './values';
 
@@ -98,6 +98,8 @@ function parseForm(raw: Buffer): ParseResult {
  * are read (what the web server made of them may be a fallback `{}`).
  */
 export function parseBody(raw: Buffer, contentType: string | undefined, limits: BodyLimits): ParseResult {
+	const oversized = checkBodySize(raw);
+	if (oversized) return oversized;
 	const first = firstSignificantByte(raw);
 	if (first === -1) return fail('the body is empty');
 	const type = (contentType ?? '').toLowerCase();

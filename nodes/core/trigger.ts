@@ -97,10 +97,10 @@ const maxEventsOption: INodeProperties = {
 	displayName: 'Max Events per Request',
 	name: 'maxEventsPerRequest',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, maxValue: 1000 },
 	default: DEFAULT_MAX_EVENTS,
 	description:
-		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more.',
+		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more. Whatever it says, a request stays within 1 MB and 10,000 fields.',
 };
 
 function optionsParameter(adapter: VendorAdapter): INodeProperties {

@@ -268,6 +268,20 @@ describe('bodies beyond the limits are refused before anything reaches n8n', () 
 		expect((await deliver({ ...genuine(voicemail), body: at(20_000) })).status).toBe(400);
 	});
 
+	test('a body over 1 MiB is 413 and starts nothing, also on a trigger that demands no proof', async () => {
+		const [sms] = loadFixtures('pbxme').filter((f) => f.name === 'sms_received');
+		const text = (size: number) => {
+			const head = '{"event":"sms_received","from":"+15550100","message":"';
+			return Buffer.from(`${head}${'x'.repeat(size - head.length - 2)}"}`);
+		};
+		const d = { nodeType: NODES.pbxme, headers: { 'content-type': sms.contentType } };
+		const fits = await deliver({ ...d, body: text(1024 * 1024) });
+		expect([fits.status, fits.items.length]).toEqual([200, 1]);
+		const refused = await deliver({ ...d, body: text(1024 * 1024 + 1) });
+		expect([refused.status, refused.items.length]).toEqual([413, 0]);
+		expect(JSON.parse(refused.body)).toEqual({ status: 'rejected', reason: 'the body is larger than 1048576 bytes' });
+	});
+
 	test('a form body of more than 1,000 fields is 413', async () => {
 		const [inbound] = loadFixtures('primevox').filter((f) => f.name === 'InboundCall');
 		const form = (n: number) => Buffer.from(`eventType=InboundCall&${Array.from({ length: n - 1 }, () => 'callerIdNum=1').join('&')}`);

@@ -109,6 +109,8 @@ function withHostileJson(payload: Record<string, unknown>): string {
 const LIMIT_DEPTH = 32;
 const LIMIT_FIELDS = 1000;
 const LIMIT_EVENTS = 100;
+const LIMIT_REQUEST_FIELDS = 10_000;
+const LIMIT_BYTES = 1024 * 1024;
 
 const countFormFields = (text: string) => text.split('&').filter((part) => part !== '').length;
 
@@ -116,6 +118,12 @@ const countFormFields = (text: string) => text.split('&').filter((part) => part 
 function depthOf(value: unknown): number {
 	if (typeof value !== 'object' || value === null) return 0;
 	return 1 + Math.max(0, ...Object.values(value).map(depthOf));
+}
+
+/** Keys and array elements, however deep. */
+function fieldCount(value: unknown): number {
+	if (typeof value !== 'object' || value === null) return 0;
+	return Object.values(value).reduce((sum: number, inner) => sum + 1 + fieldCount(inner), 0);
 }
 
 function misCase(rand: Rand, name: string): string {
@@ -175,9 +183,10 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 			// percent-free form bytes are still decoded strictly: not UTF-8 is unreadable either way
 			expected = 400;
 		} else if (shape === 4) {
-			// 1 MB bodies are costly to build and hash: one case in fifty is 1 MB, the others 16 KB
-			kind = n % 50 === 4 ? '1 MB body' : 'large body';
-			body = Buffer.from(JSON.stringify({ ...payload, padding: 'x'.repeat(kind === '1 MB body' ? 1024 * 1024 : 16 * 1024) }));
+			// 1 MB bodies are costly to build and hash: one case in fifty is about 1 MB, the others 16 KB
+			const size = n % 50 === 4 ? pick(rand, [LIMIT_BYTES - 200, LIMIT_BYTES + 1]) : 16 * 1024;
+			kind = size > 16 * 1024 ? 'body of about 1 MB' : 'large body';
+			body = Buffer.from(JSON.stringify({ ...payload, padding: 'x'.repeat(size) }));
 			headers['content-type'] = 'application/json';
 		} else if (shape === 5) {
 			kind = 'hostile keys';
@@ -228,12 +237,14 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 			const element = count > 1000 ? '{}' : JSON.stringify(payload);
 			body = Buffer.from(`[${`${element},`.repeat(count - 1)}${element}]`);
 			headers['content-type'] = 'application/json';
-			expected = count > LIMIT_EVENTS ? 413 : 200;
+			expected = count > LIMIT_EVENTS || count * (1 + fieldCount(JSON.parse(element))) > LIMIT_REQUEST_FIELDS ? 413 : 200;
 		} else {
 			kind = shape === 15 ? 'valid, mis-cased header names' : 'valid';
 			body = fixture.body;
 			headers['content-type'] = fixture.contentType;
 		}
+		// the size is checked before the body is read: whatever else is wrong with it
+		if (body.length > LIMIT_BYTES) expected = 413;
 		prove(vendor, body, headers, query);
 		if (shape === 9) {
 			kind = 'valid, duplicate proof header';

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, MAX_FIELDS_PER_EVENT, checkFormLimits, checkJsonLimits } from '../../nodes/core/body-limits';
+import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits } from '../../nodes/core/body-limits';
 import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -132,6 +132,24 @@ describe('limits, checked on the bytes before parsing', () => {
 		expect(check(`{"a":[ ${Array.from({ length: 1000 }, () => '[]').join(' , ')} ]}`)).toMatchObject({ status: 413 });
 		expect(check(`[${keys(1000)},${keys(1000)},${keys(1000)}]`)).toBeNull();
 		expect(check(`{"a":"${','.repeat(5000)}${':'.repeat(5000)}"}`)).toBeNull();
+	});
+
+	test('a request holds at most 10,000 fields and events together, however they are spread', () => {
+		const wide = { maxEvents: 100 };
+		const batch = (events: number, fields: number) => Buffer.from(`[${Array.from({ length: events }, () => keys(fields)).join(',')}]`);
+		expect(MAX_FIELDS_PER_REQUEST).toBe(10_000);
+		expect(checkJsonLimits(batch(10, 999), wide)).toBeNull();
+		expect(checkJsonLimits(batch(10, 1000), wide)).toMatchObject({ ok: false, status: 413, reason: 'the body holds more than 10000 fields' });
+		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(9_999)}{}]`), { maxEvents: 100_000 })).toBeNull();
+		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(10_000)}{}]`), { maxEvents: 100_000 })).toMatchObject({ status: 413 });
+	});
+
+	test('a body over 1 MiB is 413 before it is read, whatever it holds', () => {
+		expect(MAX_BODY_BYTES).toBe(1024 * 1024);
+		const text = (size: number) => Buffer.from(`{"a":"${'x'.repeat(size - 8)}"}`);
+		expect(parseBody(text(MAX_BODY_BYTES), JSON_TYPE, limits)).toMatchObject({ ok: true });
+		expect(parseBody(text(MAX_BODY_BYTES + 1), JSON_TYPE, limits)).toEqual({ ok: false, status: 413, reason: 'the body is larger than 1048576 bytes' });
+		expect(parseBody(Buffer.alloc(MAX_BODY_BYTES + 1, 0xff), FORM, limits)).toMatchObject({ status: 413 });
 	});
 
 	test('form bodies: 1,000 fields pass, 1,001 are 413; empty separators are no fields', () => {
