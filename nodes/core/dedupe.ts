@@ -1,6 +1,10 @@
+import { hash } from 'crypto';
+
+const MAX_KEPT_ID_LENGTH = 128;
+
 /**
  * Remembers recently seen event ids, so a delivery the PBX repeats starts no
- * second workflow. Bounded in entries; every check is O(1).
+ * second workflow. Bounded in entries and in the length of each; every check is O(1).
  */
 export class RecentIds {
 	private readonly seen = new Map<string, number>();
@@ -11,7 +15,9 @@ export class RecentIds {
 	) {}
 
 	/** True when `id` was seen within the window; otherwise remembers it and returns false. */
-	seenBefore(id: string, now: number): boolean {
+	seenBefore(eventId: string, now: number): boolean {
+		// a vendor's id can be as long as the body: the memory holds at most a digest's length of each
+		const id = eventId.length > MAX_KEPT_ID_LENGTH ? hash('sha256', eventId, 'hex') : eventId;
 		const expires = this.seen.get(id);
 		if (expires !== undefined && expires > now) return true;
 		if (expires !== undefined) this.seen.delete(id);

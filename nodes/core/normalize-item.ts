@@ -63,7 +63,7 @@ function lowerCaseKeys(headers: unknown): Headers {
 	return result;
 }
 
-/** A rejected item is seen by the workflow's owner: it says what in the setup to change too. */
+/** A rejected item is seen by the workflow's owner: a refusal caused by the credential says what to change. */
 function forOwner(refusal: { reason: string; log?: string }): string {
 	return refusal.log ? `${refusal.reason}: ${refusal.log}` : refusal.reason;
 }
@@ -97,7 +97,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 		});
 		return outcome.status === 200
 			? { kind: 'events', items: outcome.items }
-			: { kind: 'rejected', status: outcome.status, reason: forOwner(outcome), vendor: adapter.id };
+			: { kind: 'rejected', status: outcome.status, reason: outcome.status === 401 ? forOwner(outcome) : outcome.reason, vendor: adapter.id };
 	}
 	if (proof.kind === 'hmacSha256') {
 		return {
@@ -114,8 +114,9 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	let bytes: Buffer;
 	try {
 		bytes = Buffer.from(JSON.stringify(payload));
-	} catch {
-		return { kind: 'rejected', status: 400, reason: `the payload is nested more than ${MAX_DEPTH} levels deep`, vendor: adapter.id };
+	} catch (error) {
+		const reason = error instanceof RangeError ? `the payload is nested more than ${MAX_DEPTH} levels deep` : 'the payload is not JSON data';
+		return { kind: 'rejected', status: 400, reason, vendor: adapter.id };
 	}
 	const parsed = parseBody(bytes, 'application/json', { maxEvents: DEFAULT_MAX_EVENTS });
 	if (!parsed.ok) return { kind: 'rejected', status: parsed.status, reason: parsed.reason, vendor: adapter.id };

@@ -67,44 +67,51 @@ function header(headers: Headers, name: string): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export function authenticate(proof: Proof, delivery: Delivery): Verdict {
-	const problem = proofProblem(proof);
-	if (problem !== null) {
-		// the caller may be the PBX itself: it learns only that it was refused
-		return { ok: false, reason: 'the request cannot be verified', log: `${problem}. Fix it in the node's credential.` };
-	}
+/**
+ * The verdict on what the caller presented. `usable` false (the node's own
+ * secret is missing or incomplete) refuses what would otherwise match, with
+ * the very answer a wrong secret gets: the caller cannot tell the two apart.
+ */
+function verdictOn(proof: Proof, delivery: Delivery, usable: boolean): Verdict {
 	switch (proof.kind) {
 		case 'none':
 			return { ok: true, verified: false };
 		case 'hmacSha256': {
 			const signature = header(delivery.headers, proof.header);
 			if (!signature) return { ok: false, reason: `the ${proof.header} header is missing` };
-			return verifyHmacSha256(delivery.rawBody, signature, proof.secrets)
+			return usable && verifyHmacSha256(delivery.rawBody, signature, proof.secrets)
 				? { ok: true, verified: true }
 				: { ok: false, reason: 'the signature does not match' };
 		}
 		case 'headerToken': {
 			const token = header(delivery.headers, proof.header);
 			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
-			return matchesAnyToken(token, proof.tokens)
+			return usable && matchesAnyToken(token, proof.tokens)
 				? { ok: true, verified: true }
 				: { ok: false, reason: 'the token does not match' };
 		}
 		case 'urlToken': {
 			const token = delivery.query?.token;
 			if (typeof token !== 'string') return { ok: false, reason: 'the token query parameter is missing' };
-			return matchesAnyToken(token, [proof.token])
+			return usable && matchesAnyToken(token, [proof.token])
 				? { ok: true, verified: true }
 				: { ok: false, reason: 'the token does not match' };
 		}
 		case 'basicAuth': {
 			const authorization = header(delivery.headers, 'authorization');
 			if (!authorization) return { ok: false, reason: 'the Authorization header is missing' };
-			return verifyBasicAuth(authorization, proof.user, proof.password)
+			return usable && verifyBasicAuth(authorization, proof.user, proof.password)
 				? { ok: true, verified: true }
 				: { ok: false, reason: 'the user name or password does not match' };
 		}
 	}
+}
+
+export function authenticate(proof: Proof, delivery: Delivery): Verdict {
+	const problem = proofProblem(proof);
+	const verdict = verdictOn(proof, delivery, problem === null);
+	if (problem === null || verdict.ok) return verdict;
+	return { ...verdict, log: `${problem}, so every request is refused. Fix it in the node's credential.` };
 }
 
 function sha256Hex(raw: Buffer): string {

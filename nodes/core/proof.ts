@@ -20,12 +20,11 @@ type SecretKind = Exclude<Proof['kind'], 'none'>;
 /** The proof a credential's fields demand (`header`: where the vendor sends it). */
 export function proofFromCredential(kind: SecretKind, creds: CredentialData, header = ''): Proof {
 	switch (kind) {
-		case 'hmacSha256':
-			return {
-				kind,
-				header,
-				secrets: [text(creds?.signingSecret), text(creds?.previousSigningSecret)].filter((s) => s !== ''),
-			};
+		case 'hmacSha256': {
+			// the previous secret only ever stands beside a current one, as the credential's Test button demands
+			const current = text(creds?.signingSecret);
+			return { kind, header, secrets: current === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s !== '') };
+		}
 		case 'headerToken':
 			return { kind, header, tokens: splitTokens(creds?.secretTokens) };
 		case 'urlToken':

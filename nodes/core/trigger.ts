@@ -22,7 +22,7 @@ import type { VendorAdapter } from './adapter';
 import { eventsOf } from './adapter';
 import { recentIdsFor } from './dedupe';
 import { EVENT_LABELS } from './event';
-import { DEFAULT_MAX_EVENTS } from './body-limits';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, maxEventsSetting } from './body-limits';
 import type { Refusal } from './pipeline';
 import { credentialKind, proofFor, proofFromCredential, proofProblem } from './proof';
 import { runPipeline } from './pipeline';
@@ -97,7 +97,7 @@ const maxEventsOption: INodeProperties = {
 	displayName: 'Max Events per Request',
 	name: 'maxEventsPerRequest',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 1000 },
+	typeOptions: { minValue: 1, maxValue: MAX_EVENTS_SETTING },
 	default: DEFAULT_MAX_EVENTS,
 	description:
 		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more. Whatever it says, a request stays within 1 MB and 10,000 fields.',
@@ -254,6 +254,22 @@ async function credentialsOrNull(
 	return data;
 }
 
+const WARNING_INTERVAL_MS = 60_000;
+const lastWarned = new Map<string, number>();
+
+/**
+ * Whether a warning is due: each cause is logged once a minute per node, as
+ * any caller can repeat a refused request as often as it likes.
+ */
+function firstInAMinute(key: string): boolean {
+	const now = Date.now();
+	const last = lastWarned.get(key);
+	if (last !== undefined && now - last < WARNING_INTERVAL_MS) return false;
+	if (lastWarned.size >= 1000) lastWarned.clear();
+	lastWarned.set(key, now);
+	return true;
+}
+
 function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IWebhookResponseData {
 	const res = ctx.getResponseObject();
 	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
@@ -309,12 +325,12 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			receivedAt: new Date(),
 			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
 			maxEventAgeSec: Number(options.maxEventAgeSec ?? 0),
-			maxEvents: Number(options.maxEventsPerRequest ?? DEFAULT_MAX_EVENTS),
+			maxEvents: maxEventsSetting(options.maxEventsPerRequest),
 		},
 	);
 
 	if (outcome.status !== 200) {
-		if (outcome.log) {
+		if (outcome.log && firstInAMinute(`${nodeKey}:${outcome.log}`)) {
 			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${outcome.log}`);
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');

@@ -127,8 +127,9 @@ describe('rejections answer with a status and start nothing', () => {
 		const d = genuine(completed);
 		const out = await deliver({ ...d, credentials: { doDevPbxApi: { signingSecret: '' } } });
 		expect(out.status).toBe(401);
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
-		expect(out.warnings.join('\n')).toMatch(/the Signing Secret is empty\. Fix it in the node's credential/);
+		// the answer a wrong secret gets: the caller learns nothing of the node's setup
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the signature does not match' });
+		expect(out.warnings.join('\n')).toMatch(/the Signing Secret is empty, so every request is refused\. Fix it in the node's credential/);
 		const none = await deliver({ ...d, credentials: {} });
 		expect(none.status).toBe(401);
 	});
@@ -216,7 +217,7 @@ describe('a credential the Test button refuses is refused at run time too', () =
 		['URL token empty', 'pbxUrlTokenApi', { token: '' }, {}, '?token='],
 	];
 
-	test.each(cases)('%s: Test button says Error, the trigger answers 401 and logs the fix', async (_name, type, data, headers, search) => {
+	test.each(cases)('%s: Test button says Error, the trigger answers 401 as to a wrong secret and logs the fix', async (name, type, data, headers, search) => {
 		expect(await testButton(type, data)).toMatchObject({ status: 'Error' });
 		const out = await deliver({
 			nodeType: NODES.pbxme,
@@ -225,10 +226,11 @@ describe('a credential the Test button refuses is refused at run time too', () =
 			search,
 			parameters: { authentication: type === 'httpBasicAuth' ? 'basicAuth' : 'urlToken' },
 			credentials: { [type]: data },
+			workflowId: `wf-half-${name}`,
 		});
 		expect(out.status).toBe(401);
 		expect(out.items).toHaveLength(0);
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: type === 'httpBasicAuth' ? 'the user name or password does not match' : 'the token does not match' });
 		expect(out.warnings.join('\n')).toMatch(/Fix it in the node's credential/);
 		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
 	});
@@ -256,6 +258,21 @@ describe('bodies beyond the limits are refused before anything reaches n8n', () 
 		expect(over.warnings.join('\n')).toMatch(/more than 100 events.*Max Events per Request/);
 		const raised = await deliver({ ...genuine(voicemail), body, parameters: { options: { maxEventsPerRequest: 101 } } });
 		expect([raised.status, raised.items.length]).toEqual([200, 101]);
+		// an expression can set anything: what is no number is the default, the rest is kept to 1..1000
+		for (const setting of ['lots', '', null, Number.NaN]) {
+			expect((await deliver({ ...genuine(voicemail), body, parameters: { options: { maxEventsPerRequest: setting } } })).status).toBe(413);
+		}
+		expect((await deliver({ ...genuine(voicemail), body, parameters: { options: { maxEventsPerRequest: '101' } } })).status).toBe(200);
+		expect((await deliver({ ...genuine(voicemail), body, parameters: { options: { maxEventsPerRequest: 0 } } })).status).toBe(413);
+	});
+
+	test('a cause of refusal is logged once a minute per node, however often it is repeated', async () => {
+		const d = { ...genuine(voicemail), credentials: { voipLineApi: { secretTokens: '' } }, workflowId: 'wf-repeated-refusal' };
+		const first = await deliver(d);
+		const again = await deliver(d);
+		expect([first.status, again.status]).toEqual([401, 401]);
+		expect(first.warnings.join('\n')).toMatch(/no Secret Token is set/);
+		expect(again.warnings).toEqual([]);
 	});
 
 	test('nesting deeper than the limit is 400, also in a field the node never reads', async () => {

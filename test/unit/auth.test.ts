@@ -8,7 +8,9 @@ import {
 	verifyBasicAuth,
 	verifyHmacSha256,
 } from '../../nodes/core/auth';
+import type { Proof } from '../../nodes/core/pipeline';
 import { authenticate } from '../../nodes/core/pipeline';
+import { proofFromCredential } from '../../nodes/core/proof';
 import secrets from '../support/secrets.json';
 
 const SECRET = secrets.unit.signingSecret;
@@ -141,24 +143,41 @@ describe('authenticate(): the verdict for each proof', () => {
 		query,
 	});
 
-	test('no secret, or half of one, means reject: the caller is told nothing of the setup, the log says what to fix', () => {
+	test('no secret, or half of one, means reject with the answer a wrong secret gets; only the log says what to fix', () => {
 		const halfUser = `Basic ${Buffer.from('halfuser:').toString('base64')}`;
 		const halfPassword = `Basic ${Buffer.from(':halfpass').toString('base64')}`;
-		for (const [proof, presented, problem] of [
-			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, {}, /Signing Secret is empty/],
-			[{ kind: 'headerToken', header: 'x-pbx-token', tokens: [] }, { 'x-pbx-token': '' }, /no Secret Token/],
-			[{ kind: 'urlToken', token: '' }, {}, /Token is empty/],
-			[{ kind: 'urlToken', token: 'short-token-15c' }, {}, /shorter than 16 characters/],
-			[{ kind: 'basicAuth', user: '', password: '' }, { authorization: 'Basic Og==' }, /user name or the password is empty/],
-			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { authorization: halfUser }, /user name or the password is empty/],
-			[{ kind: 'basicAuth', user: '', password: 'halfpass' }, { authorization: halfPassword }, /user name or the password is empty/],
-		] as const) {
-			const verdict = authenticate(proof as never, delivery(presented, { token: 'short-token-15c' }));
-			expect(verdict).toMatchObject({ ok: false, reason: 'the request cannot be verified' });
+		const signed = 'sha256=' + createHmac('sha256', '').update(rawBody).digest('hex');
+		// each unusable proof, a usable one of the same kind the caller does not match, and what the caller sends
+		const cases: Array<[Proof, Proof, Record<string, string>, Record<string, unknown>, RegExp]> = [
+			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
+			[{ kind: 'headerToken', header: 'x-pbx-token', tokens: [] }, { kind: 'headerToken', header: 'x-pbx-token', tokens: ['another-token'] }, { 'x-pbx-token': '' }, {}, /no Secret Token/],
+			[{ kind: 'urlToken', token: '' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: '' }, /Token is empty/],
+			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: 'short-token-15c' }, /shorter than 16 characters/],
+			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, {}, /shorter than 16 characters/],
+			[{ kind: 'basicAuth', user: '', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: 'Basic Og==' }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: halfUser }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: '', password: 'halfpass' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: halfPassword }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, {}, {}, /user name or the password is empty/],
+		];
+		for (const [proof, configured, headers, query, problem] of cases) {
+			const verdict = authenticate(proof, delivery(headers, query));
+			const wrongSecret = authenticate(configured, delivery(headers, query));
+			expect(verdict).toMatchObject({ ok: false, reason: (wrongSecret as { reason: string }).reason });
 			expect(verdict.ok === false && verdict.log).toMatch(problem);
-			expect(verdict.ok === false && verdict.log).toMatch(/Fix it in the node's credential/);
+			expect(verdict.ok === false && verdict.log).toMatch(/every request is refused\. Fix it in the node's credential/);
+			expect(wrongSecret).not.toHaveProperty('log');
 			expect(JSON.stringify(verdict)).not.toMatch(/halfuser|halfpass|short-token/);
 		}
+	});
+
+	test('the previous signing secret alone is no secret: the Signing Secret must be set', () => {
+		const creds = { signingSecret: '', previousSigningSecret: 'old-secret-still-here' };
+		const proof = proofFromCredential('hmacSha256', creds, 'x-webhook-signature');
+		const signed = 'sha256=' + createHmac('sha256', 'old-secret-still-here').update(rawBody).digest('hex');
+		expect(authenticate(proof, delivery({ 'x-webhook-signature': signed }))).toMatchObject({ ok: false, log: expect.stringMatching(/Signing Secret is empty/) });
+		const both = proofFromCredential('hmacSha256', { ...creds, signingSecret: 'new-secret' }, 'x-webhook-signature');
+		expect(authenticate(both, delivery({ 'x-webhook-signature': signed }))).toEqual({ ok: true, verified: true });
 	});
 
 	test('a URL token of exactly the minimum length is usable, one character less is not', () => {

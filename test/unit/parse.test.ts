@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits } from '../../nodes/core/body-limits';
+import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits, maxEventsSetting } from '../../nodes/core/body-limits';
 import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -130,6 +130,8 @@ describe('limits, checked on the bytes before parsing', () => {
 		expect(check(`{"a":[${Array.from({ length: 999 }, () => 0).join(',')}]}`)).toBeNull();
 		expect(check(`{"a":[${Array.from({ length: 1000 }, () => 0).join(',')}]}`)).toMatchObject({ status: 413 });
 		expect(check(`{"a":[ ${Array.from({ length: 1000 }, () => '[]').join(' , ')} ]}`)).toMatchObject({ status: 413 });
+		// an empty array holds no element: 1 key and 999 elements
+		expect(check(`{"a":[${Array.from({ length: 999 }, () => '[ ]').join(',')}]}`)).toBeNull();
 		expect(check(`[${keys(1000)},${keys(1000)},${keys(1000)}]`)).toBeNull();
 		expect(check(`{"a":"${','.repeat(5000)}${':'.repeat(5000)}"}`)).toBeNull();
 	});
@@ -142,6 +144,12 @@ describe('limits, checked on the bytes before parsing', () => {
 		expect(checkJsonLimits(batch(10, 1000), wide)).toMatchObject({ ok: false, status: 413, reason: 'the body holds more than 10000 fields' });
 		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(9_999)}{}]`), { maxEvents: 100_000 })).toBeNull();
 		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(10_000)}{}]`), { maxEvents: 100_000 })).toMatchObject({ status: 413 });
+	});
+
+	test('Max Events per Request as an expression may give anything: a number from 1 to 1,000 is used', () => {
+		expect([maxEventsSetting(250), maxEventsSetting('250'), maxEventsSetting(2.7)]).toEqual([250, 250, 2]);
+		expect([maxEventsSetting(0), maxEventsSetting(-5), maxEventsSetting(1e9)]).toEqual([1, 1, 1000]);
+		expect([maxEventsSetting(undefined), maxEventsSetting(''), maxEventsSetting('lots'), maxEventsSetting(Number.NaN), maxEventsSetting({})]).toEqual([100, 100, 100, 100, 100]);
 	});
 
 	test('a body over 1 MiB is 413 before it is read, whatever it holds', () => {

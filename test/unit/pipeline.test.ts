@@ -169,7 +169,7 @@ describe('IP allowlist and event age', () => {
 		expect(runPipeline(doDev, off, settings({ ...allowed, proof: token }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
 		expect(runPipeline(doDev, off, settings({ ...allowed, proof: unusable }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
 		expect(runPipeline(doDev, on, settings({ ...allowed, proof: token }))).toEqual({ status: 401, reason: 'the token does not match' });
-		expect(runPipeline(doDev, on, settings({ ...allowed, proof: unusable }))).toMatchObject({ status: 401, reason: 'the request cannot be verified' });
+		expect(runPipeline(doDev, on, settings({ ...allowed, proof: unusable }))).toMatchObject({ status: 401, reason: 'the token query parameter is missing', log: expect.stringMatching(/Token is empty/) });
 	});
 
 	test('a list with a typo refuses everyone; the caller is not told the list, the log names the entry', () => {
@@ -202,6 +202,16 @@ describe('IP allowlist and event age', () => {
 });
 
 describe('RecentIds', () => {
+	test('a long id is remembered by its digest: the same id repeated is a repeat, another is not', () => {
+		const ids = new RecentIds(60_000, 3);
+		const long = 'x'.repeat(100_000);
+		expect(ids.seenBefore(long, 0)).toBe(false);
+		expect(ids.seenBefore(long, 1)).toBe(true);
+		expect(ids.seenBefore(`${long}y`, 1)).toBe(false);
+		expect(ids.seenBefore('x'.repeat(128), 1)).toBe(false);
+		expect(ids.seenBefore('x'.repeat(128), 2)).toBe(true);
+	});
+
 	test('stays within its bound, dropping the oldest', () => {
 		const ids = new RecentIds(60_000, 3);
 		for (const id of ['a', 'b', 'c', 'd']) expect(ids.seenBefore(id, 0)).toBe(false);
