@@ -12,9 +12,10 @@
  *   json-batch      PBXme, an array of empty events (a batch of millions)
  *   json-deep       VoIPLine with its token, an event whose caller_id nests millions of arrays
  *   json-text-16MB  PBXme, one event whose text fills the body
- * and three bodies right at the triggers' limits, which are accepted: the most
- * one request can make n8n run and store (1 MiB of text; 10,000 fields; 1,000
- * events, with Max Events per Request at its highest). Duplicate detection is
+ * and bodies right at the triggers' limits, which are accepted: the most one
+ * request can make n8n run and store (1 MiB of text; 10,000 fields; 1,000
+ * events, with Max Events per Request at its highest), and the costliest bytes
+ * for our own reading (1 MiB of escaped quotes; a form of unencoded `+` numbers). Duplicate detection is
  * off in these workflows, so every round of an accepted body runs an execution.
  * Part 1 runs them through the compiled pipeline alone, beside n8n's own parser
  * (JSON.parse / querystring.parse with maxKeys 1000, as n8n calls them).
@@ -217,6 +218,18 @@ function wideBody(events, fields, valueLength) {
 	return Buffer.from(`[${`${text},`.repeat(events - 1)}${text}]`);
 }
 
+/** One SMS event whose text is escaped quotes, filling the body. */
+function escapedBody(size) {
+	const head = '{"event":"sms_received","from":"+15550100","to":"+15550101","message":"';
+	return Buffer.from(`${head}${'\\"'.repeat(Math.floor((size - head.length - 2) / 2))}"}`);
+}
+
+/** A PrimeVOX form whose one value repeats `=+1`, the unencoded international number the form reader rescues. */
+function plusFormBody(size) {
+	const head = 'eventType=InboundCall&callerIdName=';
+	return Buffer.from(`${head}${'=+1'.repeat(Math.floor((size - head.length) / 3))}`);
+}
+
 /** One SMS event whose text fills the body. */
 function textBody(size) {
 	const head = '{"event":"sms_received","from":"+15550100","to":"+15550101","message":"';
@@ -237,6 +250,9 @@ function bodies() {
 		{ name: 'at-limit: 1 MiB text', vendor: 'pbxme', type: JSON_TYPE, atLimit: true, build: () => textBody(LIMIT_BYTES) },
 		{ name: 'at-limit: 10k fields', vendor: 'pbxme', type: JSON_TYPE, atLimit: true, build: () => wideBody(10, 999, 80) },
 		{ name: 'at-limit: 1000 events', vendor: 'pbxmeMax', type: JSON_TYPE, atLimit: true, build: () => wideBody(1000, 9, 60) },
+		// the costliest bytes for our own reading: escapes in JSON, unencoded `+` numbers in a form
+		{ name: 'at-limit: 1 MiB of \\"', vendor: 'pbxme', type: JSON_TYPE, atLimit: true, build: () => escapedBody(LIMIT_BYTES) },
+		{ name: 'at-limit: 1 MiB form =+1', vendor: 'primevox', type: FORM, atLimit: true, build: () => plusFormBody(LIMIT_BYTES) },
 	];
 	const only = process.env.BENCH_BODIES ? process.env.BENCH_BODIES.split(',').map((s) => s.trim()) : null;
 	const unknown = (only ?? []).filter((n) => !all.some((b) => b.name === n));
