@@ -29,8 +29,8 @@ function setup(adapter, fixture) {
 	const headers = { 'content-type': fixture.json ? 'application/json' : 'application/x-www-form-urlencoded' };
 	let proof = { kind: 'none' };
 	if (adapter.proof.kind === 'hmacSha256') {
-		headers[adapter.proof.header] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
-		proof = { kind: 'hmacSha256', header: adapter.proof.header, secrets: [SECRET] };
+		headers[adapter.proof.headers[0]] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
+		proof = { kind: 'hmacSha256', headers: adapter.proof.headers, secrets: [SECRET] };
 	}
 	if (adapter.proof.kind === 'headerToken') {
 		headers[adapter.proof.header] = TOKEN;

@@ -32,7 +32,7 @@ export type FieldMap = Partial<Record<PbxFieldName, FieldSource | null>>;
 
 /** How a vendor proves a request came from it. */
 export type VendorProof =
-	| { kind: 'hmacSha256'; header: string; credential: string }
+	| { kind: 'hmacSha256'; headers: readonly string[]; credential: string }
 	| { kind: 'headerToken'; header: string; credential: string }
 	/** the vendor signs nothing: the user picks URL token, Basic auth or none */
 	| { kind: 'userChosen' };
@@ -59,6 +59,8 @@ export interface VendorAdapter {
 	eventField: FieldSource;
 	/** where the vendor sends an id unique to the event, if it ever does */
 	eventIdField?: FieldSource;
+	/** a request header (lower case) that carries the event id where the body has none */
+	eventIdHeader?: string;
 	/** the event's own time, unless a rule says otherwise */
 	occurredAt?: FieldSource;
 	/** field map shared by every event of the vendor */

@@ -77,6 +77,47 @@ export function verifyHmacSha256(
 	return match;
 }
 
+/** A signature header of the form `t=<unix seconds>,v1=<hex>[,v1=<hex>...]`. */
+export interface StampedSignature {
+	t: number;
+	/** the `t` as written: the signed string starts with these very characters */
+	stamp: string;
+	v1: Buffer[];
+}
+
+const UNIX_SECONDS = /^\d{1,12}$/;
+const HEX_64_ONLY = /^[0-9a-f]{64}$/i;
+
+/**
+ * Reads the timestamped form; null when the header is not in it (no `t=`
+ * part), so the signature is one over the body alone. A `t` that is no
+ * number makes no valid stamp either: `v1` values are then never compared.
+ */
+export function parseStampedSignature(value: string): StampedSignature | null {
+	let stamp: string | null = null;
+	const v1: Buffer[] = [];
+	for (const part of value.split(',')) {
+		const eq = part.indexOf('=');
+		if (eq < 0) continue;
+		const key = part.slice(0, eq).trim();
+		const text = part.slice(eq + 1).trim();
+		if (key === 't') stamp = text;
+		else if (key === 'v1' && HEX_64_ONLY.test(text)) v1.push(Buffer.from(text, 'hex'));
+	}
+	if (stamp === null) return null;
+	return { t: UNIX_SECONDS.test(stamp) ? Number(stamp) : Number.NaN, stamp, v1 };
+}
+
+/** True when one `v1` is the HMAC-SHA256 of `<t>.<raw body>` under one of the secrets. */
+export function verifyStampedHmac(rawBody: Buffer, signature: StampedSignature, secrets: readonly string[]): boolean {
+	let match = false;
+	for (const secret of secrets) {
+		const expected = createHmac('sha256', secret).update(`${signature.stamp}.`).update(rawBody).digest();
+		for (const sig of signature.v1) if (safeEqual(sig, expected)) match = true;
+	}
+	return match;
+}
+
 /** Checks an `Authorization: Basic ...` header against a user name and password. */
 export function verifyBasicAuth(header: string, user: string, password: string): boolean {
 	const match = /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);

@@ -16,7 +16,8 @@ export function detectVendor(
 ): VendorAdapter | null {
 	for (const adapter of adapters) {
 		const proof = adapter.proof;
-		if (proof.kind !== 'userChosen' && headers[proof.header] !== undefined) return adapter;
+		const names = proof.kind === 'hmacSha256' ? proof.headers : proof.kind === 'headerToken' ? [proof.header] : [];
+		if (names.some((name) => headers[name] !== undefined)) return adapter;
 	}
 	for (const adapter of adapters) {
 		const name = vendorEventName(adapter, payload);

@@ -8,7 +8,7 @@ import { hash } from 'crypto';
 import type { VendorAdapter } from './adapter';
 import type { Normalized } from './adapter';
 import { normalizePayload } from './adapter';
-import { matchesAnyToken, verifyBasicAuth, verifyHmacSha256 } from './auth';
+import { matchesAnyToken, parseStampedSignature, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './auth';
 import { DEFAULT_MAX_EVENTS } from './body-limits';
 import { ipAllowed, parseAllowlist } from './ip';
 import type { RecentIds } from './dedupe';
@@ -31,7 +31,8 @@ export interface Delivery {
 /** The proof a request must carry, with the configured secrets. */
 export type Proof =
 	| { kind: 'none' }
-	| { kind: 'hmacSha256'; header: string; secrets: string[] }
+	/** `headers`: where the signature may come, in either of its forms (body alone, or `t=...,v1=...`) */
+	| { kind: 'hmacSha256'; headers: readonly string[]; secrets: string[] }
 	| { kind: 'headerToken'; header: string; tokens: string[] }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
@@ -49,6 +50,16 @@ export interface PipelineSettings {
 	maxEventAgeSec?: number;
 	/** events one JSON array may hold (DEFAULT_MAX_EVENTS when unset) */
 	maxEvents?: number;
+	/** how far a signed `t=` may be from the time of receipt, either way; 0: not checked */
+	signatureToleranceSec?: number;
+}
+
+/** The signing platforms' own advice: a signed time more than five minutes away is a replay. */
+export const DEFAULT_SIGNATURE_TOLERANCE_SEC = 300;
+
+export interface Clock {
+	nowMs: number;
+	toleranceSec: number;
 }
 
 /**
@@ -72,17 +83,12 @@ function header(headers: Headers, name: string): string | undefined {
  * secret is missing or incomplete) refuses what would otherwise match, with
  * the very answer a wrong secret gets: the caller cannot tell the two apart.
  */
-function verdictOn(proof: Proof, delivery: Delivery, usable: boolean): Verdict {
+function verdictOn(proof: Proof, delivery: Delivery, usable: boolean, clock: Clock): Verdict {
 	switch (proof.kind) {
 		case 'none':
 			return { ok: true, verified: false };
-		case 'hmacSha256': {
-			const signature = header(delivery.headers, proof.header);
-			if (!signature) return { ok: false, reason: `the ${proof.header} header is missing` };
-			return usable && verifyHmacSha256(delivery.rawBody, signature, proof.secrets)
-				? { ok: true, verified: true }
-				: { ok: false, reason: 'the signature does not match' };
-		}
+		case 'hmacSha256':
+			return signatureVerdict(proof.headers, proof.secrets, delivery, usable, clock);
 		case 'headerToken': {
 			const token = header(delivery.headers, proof.header);
 			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
@@ -107,9 +113,35 @@ function verdictOn(proof: Proof, delivery: Delivery, usable: boolean): Verdict {
 	}
 }
 
-export function authenticate(proof: Proof, delivery: Delivery): Verdict {
+/**
+ * An HMAC signature in any of `names`, over the body alone or, under a signed
+ * `t=`, over `<t>.<body>` (a `v1` over the body alone is no proof there: the
+ * time must be signed too).
+ */
+function signatureVerdict(names: readonly string[], secrets: string[], delivery: Delivery, usable: boolean, clock: Clock): Verdict {
+	const values = names.map((name) => header(delivery.headers, name)).filter((value): value is string => !!value);
+	if (values.length === 0) return { ok: false, reason: `the ${names.join(' or ')} header is missing` };
+	let outOfTime = false;
+	for (const value of values) {
+		const stamped = parseStampedSignature(value);
+		if (stamped === null) {
+			if (usable && verifyHmacSha256(delivery.rawBody, value, secrets)) return { ok: true, verified: true };
+		} else if (clock.toleranceSec > 0 && !(Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec)) {
+			outOfTime ||= !Number.isNaN(stamped.t);
+		} else if (usable && verifyStampedHmac(delivery.rawBody, stamped, secrets)) {
+			return { ok: true, verified: true };
+		}
+	}
+	return { ok: false, reason: outOfTime ? 'the signature timestamp is too far from the time of receipt' : 'the signature does not match' };
+}
+
+export function authenticate(
+	proof: Proof,
+	delivery: Delivery,
+	clock: Clock = { nowMs: Date.now(), toleranceSec: DEFAULT_SIGNATURE_TOLERANCE_SEC },
+): Verdict {
 	const problem = proofProblem(proof);
-	const verdict = verdictOn(proof, delivery, problem === null);
+	const verdict = verdictOn(proof, delivery, problem === null, clock);
 	if (problem === null || verdict.ok) return verdict;
 	return { ...verdict, log: `${problem}, so every request is refused. Fix it in the node's credential.` };
 }
@@ -184,13 +216,15 @@ export function normalizeAll(
 	payloads: readonly Payload[],
 	batch: boolean,
 	rawBody: Buffer,
-	context: { receivedAt: string; verified: boolean; includeRaw: boolean },
+	context: { receivedAt: string; verified: boolean; includeRaw: boolean; headerEventId?: string | null },
 ): NormalizedEvents {
 	let bodyHash: string | undefined;
 	const vendorTimes: Array<string | null> = [];
+	const headerId = context.headerEventId?.trim() || null;
 	const items = payloads.map((payload, index) => {
 		const n = normalizePayload(adapter, payload);
 		let eventId = n.vendorEventId;
+		if (eventId === null && headerId !== null) eventId = batch ? `${headerId}:${index}` : headerId;
 		if (eventId === null) {
 			bodyHash ??= sha256Hex(rawBody);
 			eventId = batch ? `${bodyHash}:${index}` : bodyHash;
@@ -233,7 +267,10 @@ function checkEventAge(
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
 	if (blocked) return blocked;
-	const verdict = authenticate(settings.proof, delivery);
+	const verdict = authenticate(settings.proof, delivery, {
+		nowMs: settings.receivedAt.getTime(),
+		toleranceSec: settings.signatureToleranceSec ?? DEFAULT_SIGNATURE_TOLERANCE_SEC,
+	});
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
 
 	const contentType = header(delivery.headers, 'content-type');
@@ -245,6 +282,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		receivedAt,
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
+		headerEventId: adapter.eventIdHeader ? header(delivery.headers, adapter.eventIdHeader) : null,
 	});
 	const now = settings.receivedAt.getTime();
 	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0) {

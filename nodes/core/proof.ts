@@ -17,16 +17,16 @@ export const MIN_URL_TOKEN_LENGTH = 16;
 
 type SecretKind = Exclude<Proof['kind'], 'none'>;
 
-/** The proof a credential's fields demand (`header`: where the vendor sends it). */
-export function proofFromCredential(kind: SecretKind, creds: CredentialData, header = ''): Proof {
+/** The proof a credential's fields demand (`headers`: where the vendor sends it). */
+export function proofFromCredential(kind: SecretKind, creds: CredentialData, headers: readonly string[] = []): Proof {
 	switch (kind) {
 		case 'hmacSha256': {
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
 			const current = text(creds?.signingSecret);
-			return { kind, header, secrets: current === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s !== '') };
+			return { kind, headers, secrets: current === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s !== '') };
 		}
 		case 'headerToken':
-			return { kind, header, tokens: splitTokens(creds?.secretTokens) };
+			return { kind, header: headers[0] ?? '', tokens: splitTokens(creds?.secretTokens) };
 		case 'urlToken':
 			return { kind, token: text(creds?.token).trim() };
 		case 'basicAuth':
@@ -77,9 +77,8 @@ export async function proofFor(
 	readCredential: (type: string) => Promise<CredentialData>,
 ): Promise<Proof> {
 	const proof = adapter.proof;
-	if (proof.kind === 'hmacSha256' || proof.kind === 'headerToken') {
-		return proofFromCredential(proof.kind, await readCredential(proof.credential), proof.header);
-	}
+	if (proof.kind === 'hmacSha256') return proofFromCredential(proof.kind, await readCredential(proof.credential), proof.headers);
+	if (proof.kind === 'headerToken') return proofFromCredential(proof.kind, await readCredential(proof.credential), [proof.header]);
 	if (authentication === 'urlToken') return proofFromCredential('urlToken', await readCredential('pbxUrlTokenApi'));
 	if (authentication === 'basicAuth') return proofFromCredential('basicAuth', await readCredential('httpBasicAuth'));
 	return { kind: 'none' };

@@ -24,6 +24,7 @@ import { recentIdsFor } from './dedupe';
 import { EVENT_LABELS } from './event';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, maxEventsSetting } from './body-limits';
 import type { Refusal } from './pipeline';
+import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from './pipeline';
 import { credentialKind, proofFor, proofFromCredential, proofProblem } from './proof';
 import { runPipeline } from './pipeline';
 
@@ -103,8 +104,18 @@ const maxEventsOption: INodeProperties = {
 		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more. Whatever it says, a request stays within 1 MB and 10,000 fields.',
 };
 
+const signatureToleranceOption: INodeProperties = {
+	displayName: 'Signature Tolerance (Seconds)',
+	name: 'signatureToleranceSec',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_SIGNATURE_TOLERANCE_SEC,
+	description:
+		'A signature that carries its own time (t=...,v1=...) is refused (401) when that time is further than this from now, either way: a replayed delivery. Every retry is signed afresh, so retries pass. 0 turns the check off.',
+};
+
 function optionsParameter(adapter: VendorAdapter): INodeProperties {
-	const vendorOptions = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption] : [];
+	const vendorOptions = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption, signatureToleranceOption] : [];
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -277,6 +288,12 @@ function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IW
 	return { noWebhookResponse: true };
 }
 
+/** The tolerance option as a number of seconds (an expression can make it anything). */
+function toleranceSetting(value: unknown): number {
+	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+	return Number.isFinite(number) && number >= 0 ? number : DEFAULT_SIGNATURE_TOLERANCE_SEC;
+}
+
 /** The webhook() of every PBX trigger. */
 export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdapter): Promise<IWebhookResponseData> {
 	const req = ctx.getRequestObject();
@@ -326,6 +343,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
 			maxEventAgeSec: Number(options.maxEventAgeSec ?? 0),
 			maxEvents: maxEventsSetting(options.maxEventsPerRequest),
+			signatureToleranceSec: toleranceSetting(options.signatureToleranceSec),
 		},
 	);
 

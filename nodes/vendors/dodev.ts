@@ -1,13 +1,20 @@
 import type { VendorAdapter } from '../core/adapter';
 
-/** do.dev PBX: JSON `{ event, timestamp, data }`, signed with HMAC-SHA256 in `X-Webhook-Signature`. */
+/**
+ * do.dev PBX: the PBX page's JSON `{ event, timestamp, data }`, or do.dev's
+ * webhook platform envelope `{ eventId, type, service, data, livemode,
+ * createdAt }` (milliseconds), with the id also in `X-DoDevWebhook-Id`.
+ * Signed with HMAC-SHA256 (see the proof's headers).
+ */
 export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
-	proof: { kind: 'hmacSha256', header: 'x-webhook-signature', credential: 'doDevPbxApi' },
-	eventField: 'event',
-	eventIdField: ['id', 'eventId', 'event_id'],
-	occurredAt: 'timestamp',
+	// the PBX page names the first header; do.dev's webhook platform sends the second
+	proof: { kind: 'hmacSha256', headers: ['x-webhook-signature', 'x-dodevwebhook-signature'], credential: 'doDevPbxApi' },
+	eventField: ['event', 'type'],
+	eventIdField: ['eventId', 'id', 'event_id'],
+	eventIdHeader: 'x-dodevwebhook-id',
+	occurredAt: ['timestamp', 'createdAt'],
 	fields: {
 		callId: 'data.callId',
 		direction: 'data.direction',
@@ -47,6 +54,6 @@ export const doDev: VendorAdapter = {
 		'pbx.extension.unregistered': { event: 'device.unregistered', target: 'device' },
 	},
 	setupNotice:
-		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential.',
+		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential. do.dev pauses an endpoint after about ten failed deliveries in a row: if events stop arriving, check n8n\'s log for a refused request, fix the credential, then resume the endpoint in Webhooks &amp; Events.',
 	signatureKeys: ['event', 'timestamp', 'data'],
 };

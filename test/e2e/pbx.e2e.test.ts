@@ -245,6 +245,36 @@ describe('what must start one execution, and what must start none', () => {
 		await waitFor(() => /the Signing Secret is empty\. Fix it in the node's credential/.test(n8n.logs()));
 	});
 
+	test("do.dev's platform form: signed afresh per attempt, a retry a minute later starts nothing more, a stale t is 401, two v1 values pass", async () => {
+		const envelope = (eventId: string | undefined) =>
+			Buffer.from(JSON.stringify({ eventId, type: 'pbx.call.completed', service: 'pbx', data: { callId: `call_${eventId ?? 'h'}`, direction: 'inbound', from: '5551234567', to: '2395559876', duration: 61, status: 'answered' }, livemode: true, createdAt: Date.now() }));
+		const stamped = (body: Buffer, t: number, ...extra: string[]) =>
+			({ ...JSON_TYPE, 'x-dodevwebhook-signature': [`t=${t}`, ...extra, `v1=${createHmac('sha256', SIGNING_SECRET).update(`${t}.`).update(body).digest('hex')}`].join(',') });
+		const now = () => Math.floor(Date.now() / 1000);
+		const id = `evt_e2e_${Date.now()}`;
+		const body = envelope(id);
+		await expectDelivery(WF.dodev, body, stamped(body, now()), 200, true);
+		// do.dev's first retry comes about a minute later, signed again with its own t
+		const retry = await expectDelivery(WF.dodev, body, stamped(body, now() + 60), 200, false);
+		expect(JSON.parse(retry.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
+		const stale = envelope(`${id}_stale`);
+		const refused = await expectDelivery(WF.dodev, stale, stamped(stale, now() - 600), 401, false);
+		expect(JSON.parse(refused.text)).toEqual({ status: 'rejected', reason: 'the signature timestamp is too far from the time of receipt' });
+		const two = envelope(`${id}_two`);
+		await expectDelivery(WF.dodev, two, stamped(two, now(), `v1=${'ab'.repeat(32)}`), 200, true);
+		// no eventId in the body: the X-DoDevWebhook-Id header names the event, and its retry is a repeat
+		const bare = envelope(undefined);
+		await expectDelivery(WF.dodev, bare, { ...stamped(bare, now()), 'x-dodevwebhook-id': `${id}_header` }, 200, true);
+		await expectDelivery(WF.dodev, bare, { ...stamped(bare, now() + 60), 'x-dodevwebhook-id': `${id}_header` }, 200, false);
+		await n8n.waitForExecutions(WF.dodev.id, accepted.get(WF.dodev.id)!);
+		const items = n8n.executions(WF.dodev.id).flatMap((execution) => execution.nodes[TRIGGER][0]);
+		expect(items.filter((item) => String(item.eventId).startsWith(id)).map((item) => [item.eventId, item.event, item.verified])).toEqual([
+			[id, 'call.completed', true],
+			[`${id}_two`, 'call.completed', true],
+			[`${id}_header`, 'call.completed', true],
+		]);
+	});
+
 	test('a Basic auth credential without a password refuses even the matching header; the log says why', async () => {
 		const body = fresh(inbound, 8);
 		const half = { ...FORM_TYPE, authorization: `Basic ${Buffer.from('halfuser-e2e:').toString('base64')}` };

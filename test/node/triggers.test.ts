@@ -134,6 +134,22 @@ describe('rejections answer with a status and start nothing', () => {
 		expect(none.status).toBe(401);
 	});
 
+	test("do.dev: the platform's t=...,v1=... form in X-DoDevWebhook-Signature; Signature Tolerance is the node's option", async () => {
+		const d = genuine(completed);
+		const stamped = (t: number) => ({
+			'content-type': 'application/json',
+			'x-dodevwebhook-signature': `t=${t},v1=${createHmac('sha256', SIGNING_SECRET).update(`${t}.`).update(completed.body).digest('hex')}`,
+		});
+		const now = Math.floor(Date.now() / 1000);
+		expect((await deliver({ ...d, headers: stamped(now) })).status).toBe(200);
+		const old = await deliver({ ...d, headers: stamped(now - 600) });
+		expect([old.status, JSON.parse(old.body).reason]).toEqual([401, 'the signature timestamp is too far from the time of receipt']);
+		expect((await deliver({ ...d, headers: stamped(now - 600), parameters: { options: { signatureToleranceSec: 3600 } } })).status).toBe(200);
+		expect((await deliver({ ...d, headers: stamped(now - 600), parameters: { options: { signatureToleranceSec: '' } } })).status).toBe(401);
+		const options = NODES.dodev.description.properties.find((p) => p.name === 'options')?.options?.map((o) => o.name);
+		expect(options).toEqual(expect.arrayContaining(['signatureToleranceSec', 'maxEventAgeSec']));
+	});
+
 	test('do.dev: a body changed after signing is 401', async () => {
 		const d = genuine(completed);
 		const tampered = Buffer.from(completed.body.toString().replace('245', '246'));

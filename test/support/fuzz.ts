@@ -46,7 +46,7 @@ const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasO
 
 /** What each vendor's trigger is set up with in the fuzz runs. */
 export const FUZZ_PROOFS: Record<VendorId, Proof> = {
-	dodev: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [FUZZ_SECRET] },
+	dodev: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [FUZZ_SECRET] },
 	pbxme: { kind: 'none' },
 	primevox: { kind: 'urlToken', token: FUZZ_URL_TOKEN },
 	voipline: { kind: 'headerToken', header: 'x-pbx-token', tokens: [FUZZ_TOKEN] },

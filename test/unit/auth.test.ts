@@ -149,8 +149,8 @@ describe('authenticate(): the verdict for each proof', () => {
 		const signed = 'sha256=' + createHmac('sha256', '').update(rawBody).digest('hex');
 		// each unusable proof, a usable one of the same kind the caller does not match, and what the caller sends
 		const cases: Array<[Proof, Proof, Record<string, string>, Record<string, unknown>, RegExp]> = [
-			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
-			[{ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [] }, { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
 			[{ kind: 'headerToken', header: 'x-pbx-token', tokens: [] }, { kind: 'headerToken', header: 'x-pbx-token', tokens: ['another-token'] }, { 'x-pbx-token': '' }, {}, /no Secret Token/],
 			[{ kind: 'urlToken', token: '' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: '' }, /Token is empty/],
 			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: 'short-token-15c' }, /shorter than 16 characters/],
@@ -173,10 +173,10 @@ describe('authenticate(): the verdict for each proof', () => {
 
 	test('the previous signing secret alone is no secret: the Signing Secret must be set', () => {
 		const creds = { signingSecret: '', previousSigningSecret: 'old-secret-still-here' };
-		const proof = proofFromCredential('hmacSha256', creds, 'x-webhook-signature');
+		const proof = proofFromCredential('hmacSha256', creds, ['x-webhook-signature']);
 		const signed = 'sha256=' + createHmac('sha256', 'old-secret-still-here').update(rawBody).digest('hex');
 		expect(authenticate(proof, delivery({ 'x-webhook-signature': signed }))).toMatchObject({ ok: false, log: expect.stringMatching(/Signing Secret is empty/) });
-		const both = proofFromCredential('hmacSha256', { ...creds, signingSecret: 'new-secret' }, 'x-webhook-signature');
+		const both = proofFromCredential('hmacSha256', { ...creds, signingSecret: 'new-secret' }, ['x-webhook-signature']);
 		expect(authenticate(both, delivery({ 'x-webhook-signature': signed }))).toEqual({ ok: true, verified: true });
 	});
 
@@ -210,7 +210,7 @@ describe('authenticate(): the verdict for each proof', () => {
 			authenticate({ kind: 'headerToken', header: 'x-pbx-token', tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1, t1' })),
 			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: ['u1-url-token-long', 'u1-url-token-long'] })),
 			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u2-url-token-long' })),
-			authenticate({ kind: 'hmacSha256', header: 'x-webhook-signature', secrets: [SECRET] }, delivery({})),
+			authenticate({ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [SECRET] }, delivery({})),
 			authenticate({ kind: 'basicAuth', user: 'u', password: 'p1' }, delivery({ authorization: 'Basic dTpwMg==' })),
 		];
 		for (const verdict of cases) {

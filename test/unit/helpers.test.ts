@@ -96,12 +96,12 @@ describe('PBX Event Normalize: normalizeItem', () => {
 
 	test('a Webhook node item with the raw body gives exactly the trigger\'s item', () => {
 		const headers = { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', 's3').update(call.body).digest('hex') };
-		const viaTrigger = runPipeline(adapterById('dodev')!, { rawBody: call.body, headers }, { proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['s3'] }, events: null, includeRaw: true, recentIds: null, receivedAt: NOW });
+		const viaTrigger = runPipeline(adapterById('dodev')!, { rawBody: call.body, headers }, { proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s3'] }, events: null, includeRaw: true, recentIds: null, receivedAt: NOW });
 		const viaNormalize = normalizeItem(request({
 			json: webhookItem(JSON.parse(call.body.toString()), headers),
 			rawBody: call.body,
 			vendor: adapterById('dodev')!,
-			proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['s3'] },
+			proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s3'] },
 		}));
 		expect(viaTrigger.status).toBe(200);
 		expect(viaNormalize).toEqual({ kind: 'events', items: (viaTrigger as { items: unknown[] }).items });
@@ -112,13 +112,13 @@ describe('PBX Event Normalize: normalizeItem', () => {
 			json: webhookItem(JSON.parse(call.body.toString()), { 'x-webhook-signature': 'sha256=' + '0'.repeat(64) }),
 			rawBody: call.body,
 			vendor: adapterById('dodev')!,
-			proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['topsecret-value'] },
+			proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['topsecret-value'] },
 		}));
 		expect(result).toEqual({ kind: 'rejected', status: 401, reason: 'the signature does not match', vendor: 'dodev' });
 	});
 
 	test('a signature cannot be checked without the raw body, and says how to fix it', () => {
-		const result = normalizeItem(request({ json: webhookItem(JSON.parse(call.body.toString())), vendor: adapterById('dodev')!, proof: { kind: 'hmacSha256', header: 'x-webhook-signature', secrets: ['s'] } }));
+		const result = normalizeItem(request({ json: webhookItem(JSON.parse(call.body.toString())), vendor: adapterById('dodev')!, proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s'] } }));
 		expect(result).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/Raw Body/) });
 	});
 
