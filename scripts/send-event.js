@@ -4,10 +4,15 @@
  * Sends a vendor's documented sample payload, encoded and signed as the
  * vendor sends it, so a workflow can be tried without placing a call.
  *
- *   npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P]
+ *   npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P] [--page-form]
  *   npm run send-event -- <vendor>            (lists the vendor's sample events)
+ *
+ * do.dev samples go out as do.dev's webhook platform delivers them: the event
+ * in its envelope, signed `t=<now>,v1=...` in X-DoDevWebhook-Signature, a new
+ * event id each time. --page-form sends the PBX page's form instead (the body
+ * as the page shows it, its signature over the body alone in X-Webhook-Signature).
  */
-const { createHmac } = require('crypto');
+const { createHmac, randomUUID } = require('crypto');
 const { existsSync, readdirSync, readFileSync } = require('fs');
 const { join } = require('path');
 
@@ -16,7 +21,7 @@ const VENDORS = ['dodev', 'pbxme', 'primevox', 'voipline'];
 
 function usage(message) {
 	if (message) console.error(`send-event: ${message}\n`);
-	console.error('usage: npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P]');
+	console.error('usage: npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P] [--page-form]');
 	console.error(`vendors: ${VENDORS.join(', ')}; run with a vendor alone to list its events`);
 	process.exit(2);
 }
@@ -37,6 +42,8 @@ async function main() {
 	const token = flag('token');
 	const user = flag('user');
 	const password = flag('password');
+	const pageForm = args.includes('--page-form');
+	if (pageForm) args.splice(args.indexOf('--page-form'), 1);
 	const [vendor, event, url] = args;
 	if (!VENDORS.includes(vendor)) usage(vendor ? `unknown vendor "${vendor}"` : undefined);
 	if (!event) {
@@ -47,13 +54,23 @@ async function main() {
 	const file = ['json', 'form'].map((ext) => `${base}.${ext}`).find(existsSync);
 	if (!file) usage(`no sample "${event}" for ${vendor}; run: npm run send-event -- ${vendor}`);
 	if (!url || !/^https?:\/\//.test(url)) usage('the third argument must be the trigger URL from the node');
-	const body = readFileSync(file);
+	let body = readFileSync(file);
 	const headers = {
 		'content-type': file.endsWith('.json') ? 'application/json' : 'application/x-www-form-urlencoded',
 	};
 	if (vendor === 'dodev') {
 		if (!secret) usage('do.dev deliveries are signed: pass --secret with the signing secret of the credential');
-		headers['x-webhook-signature'] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+		if (pageForm) {
+			headers['x-webhook-signature'] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+		} else {
+			const sample = JSON.parse(body.toString());
+			const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
+			body = Buffer.from(JSON.stringify({ eventId, type: sample.event, service: 'pbx', data: sample.data, livemode: false, createdAt: Date.now() }));
+			const t = String(Math.floor(Date.now() / 1000));
+			headers['x-dodevwebhook-signature'] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
+			headers['x-dodevwebhook-id'] = eventId;
+			headers['x-dodevwebhook-timestamp'] = t;
+		}
 	}
 	if (vendor === 'voipline') {
 		if (!token && !secret) usage('VoIPLine deliveries carry X-Pbx-Token: pass --token with one of the credential\'s tokens');

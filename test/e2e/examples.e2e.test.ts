@@ -73,6 +73,16 @@ describe('the example workflows, as imported by npm start', () => {
 		}
 	});
 
+	test("do.dev samples go out in do.dev's platform form by default, the PBX page's form with --page-form", async () => {
+		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
+		// the one-per-vendor test above sent the first
+		const platform = (await nextExecution('dodev', 2))[workflows.dodev.nodes[0].name as string][0][0];
+		expect(platform).toMatchObject({ event: 'call.started', eventId: expect.stringMatching(/^evt_[0-9a-f]{32}$/), verified: true, raw: { type: 'pbx.call.started', service: 'pbx' } });
+		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET, '--page-form')).toMatch(/^200 /);
+		const page = (await nextExecution('dodev', 3))[workflows.dodev.nodes[0].name as string][0][0];
+		expect(page).toMatchObject({ event: 'call.started', eventId: expect.stringMatching(/^[0-9a-f]{64}$/), verified: true, raw: { event: 'pbx.call.started' } });
+	});
+
 	test('missed calls: an answered call goes to the Answered branch, not to the alert', async () => {
 		expect(sendEvent('dodev', 'call.completed', url('missed-calls'), '--secret', SECRET)).toMatch(/^200 /);
 		const nodes = await nextExecution('missed-calls', 1);

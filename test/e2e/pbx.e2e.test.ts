@@ -242,7 +242,7 @@ describe('what must start one execution, and what must start none', () => {
 	test('do.dev: no signing secret configured rejects every request', async () => {
 		const body = fresh(completed, 2);
 		await expectDelivery(WF.dodevUnset, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, '') }, 401, false);
-		await waitFor(() => /the Signing Secret is empty\. Fix it in the node's credential/.test(n8n.logs()));
+		await waitFor(() => /the Signing Secret is empty, so every request is refused\. Fix it in the node's credential/.test(n8n.logs()));
 	});
 
 	test("do.dev's platform form: signed afresh per attempt, a retry a minute later starts nothing more, a stale t is 401, two v1 values pass", async () => {
@@ -279,7 +279,8 @@ describe('what must start one execution, and what must start none', () => {
 		const body = fresh(inbound, 8);
 		const half = { ...FORM_TYPE, authorization: `Basic ${Buffer.from('halfuser-e2e:').toString('base64')}` };
 		const out = await expectDelivery(WF.primevoxHalfBasic, body, half, 401, false);
-		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the request cannot be verified' });
+		// the answer a wrong password gets: the caller cannot tell a half-set credential from a set one
+		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the user name or password does not match' });
 		await waitFor(() => /PrimeVOX trigger "PBX Trigger" refused a request \(401\): the user name or the password is empty/.test(n8n.logs()));
 	});
 
