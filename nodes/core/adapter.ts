@@ -61,6 +61,8 @@ export interface VendorAdapter {
 	eventIdField?: FieldSource;
 	/** a request header (lower case) that carries the event id where the body has none */
 	eventIdHeader?: string;
+	/** how long the vendor's documents say it retries a failed delivery: repeats are recognised that long */
+	retryWindowSec?: number;
 	/** the event's own time, unless a rule says otherwise */
 	occurredAt?: FieldSource;
 	/** field map shared by every event of the vendor */

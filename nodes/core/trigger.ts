@@ -28,8 +28,14 @@ import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from './pipeline';
 import { credentialKind, proofFor, proofFromCredential, proofProblem } from './proof';
 import { runPipeline } from './pipeline';
 
+/** For vendors whose documents say nothing of retries. */
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
-const DUPLICATE_MEMORY_MAX = 10000;
+/** Ids remembered per trigger: about 120 bytes each, so at most about 6 MB. */
+const DUPLICATE_MEMORY_MAX = 50_000;
+
+function duplicateWindowDefault(adapter: VendorAdapter): number {
+	return adapter.retryWindowSec ?? DUPLICATE_WINDOW_DEFAULT_SEC;
+}
 
 /** What a node file adds to the description: its names, icon and credentials. */
 type NodeOwnFields = 'displayName' | 'name' | 'icon' | 'defaults' | 'credentials' | 'subtitle';
@@ -128,8 +134,8 @@ function optionsParameter(adapter: VendorAdapter): INodeProperties {
 				name: 'duplicateWindowSec',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: DUPLICATE_WINDOW_DEFAULT_SEC,
-				description: 'How long a delivered event is remembered to recognize a repeat of it',
+				default: duplicateWindowDefault(adapter),
+				description: `How long a delivered event is remembered to recognize a repeat of it${adapter.retryWindowSec ? `. The default covers the time ${adapter.displayName} keeps retrying a failed delivery.` : ''}`,
 			},
 			{
 				displayName: 'Ignore Duplicates',
@@ -314,7 +320,8 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const events = ctx.getNodeParameter('events', []) as string[];
 	const dedupe = options.ignoreDuplicates !== false && ctx.getMode() !== 'manual';
-	const windowSec = Number(options.duplicateWindowSec ?? DUPLICATE_WINDOW_DEFAULT_SEC);
+	const chosenWindow = Number(options.duplicateWindowSec);
+	const windowSec = Number.isFinite(chosenWindow) && chosenWindow >= 1 ? chosenWindow : duplicateWindowDefault(adapter);
 	// n8n deep-copies the node on every getNode(): once per request is enough
 	const node = ctx.getNode();
 	const nodeKey = `${ctx.getWorkflow().id}:${node.id}`;

@@ -14,6 +14,8 @@ export const doDev: VendorAdapter = {
 	eventField: ['event', 'type'],
 	eventIdField: ['eventId', 'id', 'event_id'],
 	eventIdHeader: 'x-dodevwebhook-id',
+	// do.dev's platform retries after about 1 min, 5 min, 30 min and 2 h (about 2.5 h): 3 h covers it
+	retryWindowSec: 3 * 3600,
 	occurredAt: ['timestamp', 'createdAt'],
 	fields: {
 		callId: 'data.callId',

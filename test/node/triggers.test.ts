@@ -355,6 +355,26 @@ describe('what n8n hands the node', () => {
 		expect((await deliver({ ...d, parameters: { options: { ignoreDuplicates: false } } })).items).toHaveLength(1);
 	});
 
+	test("a repeat is recognised as long as the vendor retries: do.dev for 3 hours, others 5 minutes", async () => {
+		const windowOf = (node: INodeType) =>
+			node.description.properties.find((p) => p.name === 'options')?.options?.find((o) => o.name === 'duplicateWindowSec') as { default: number } | undefined;
+		expect([windowOf(NODES.dodev)?.default, windowOf(NODES.primevox)?.default, windowOf(NODES.voipline)?.default]).toEqual([10_800, 300, 300]);
+		const start = Date.now();
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+		try {
+			const d = { ...genuine(completed), workflowId: 'wf-retry-window' };
+			jest.setSystemTime(start);
+			expect((await deliver(d)).items).toHaveLength(1);
+			// do.dev's last retry comes about 2.5 hours after the first attempt
+			jest.setSystemTime(start + 2.5 * 3600_000);
+			expect(JSON.parse((await deliver(d)).body)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
+			jest.setSystemTime(start + 3 * 3600_000 + 1000);
+			expect((await deliver(d)).items).toHaveLength(1);
+		} finally {
+			jest.useRealTimers();
+		}
+	});
+
 	test('the IP allowlist uses the address n8n resolved for the request', async () => {
 		const d = genuine(completed);
 		const off = await deliver({ ...d, parameters: { options: { allowedIps: '203.0.113.0/24' } } });
