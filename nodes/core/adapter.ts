@@ -47,7 +47,10 @@ export interface EventRule {
 	occurredAt?: FieldSource;
 }
 
-/** Values that depend on the payload rather than on the event name alone. */
+/**
+ * Values that depend on the payload rather than on the event name alone.
+ * `occurredAt`, when present, replaces the table's time (null: the time of receipt).
+ */
 export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName; occurredAt?: string | null };
 
 export interface VendorAdapter {
@@ -211,7 +214,8 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 		for (const key in refined) {
 			const value = refined[key as keyof Refinement];
 			if (key === 'event') event = value as PbxEventName;
-			else if (key === 'occurredAt') occurredAt = (value as string | null) ?? occurredAt;
+			// a refined time replaces the table's: null says the event has none of its own (receipt time)
+			else if (key === 'occurredAt') occurredAt = (value as string | null | undefined) ?? null;
 			else (normalized as unknown as Record<string, unknown>)[key] = value;
 		}
 	}

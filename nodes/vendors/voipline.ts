@@ -16,6 +16,12 @@ const ENDED = new Set([
 ]);
 const OUTBOUND = { direction: 'outbound', fields: { didNumber: null } } as const;
 
+function endOf(startedAt: string | null, durationSec: number | null): string | null {
+	if (startedAt === null || durationSec === null || durationSec < 0) return null;
+	const end = Date.parse(startedAt) + durationSec * 1000;
+	return Number.isFinite(end) ? new Date(end).toISOString() : null;
+}
+
 /** VoIPLine Telecom (and the same hosted platform under other names): JSON, `X-Pbx-Token` header. */
 export const voipLine: VendorAdapter = {
 	id: 'voipline',
@@ -93,6 +99,8 @@ export const voipLine: VendorAdapter = {
 		if (ENDED.has(vendorEvent)) {
 			// completion events carry no status: a call with a connect time was answered
 			if (fields.status === null) refined.status = fields.answeredAt !== null ? 'answered' : 'missed';
+			// an end is dated at the end: the start plus the duration, or (either missing) the time of receipt
+			refined.occurredAt = endOf(fields.startedAt, fields.durationSec);
 		}
 		return refined;
 	},
