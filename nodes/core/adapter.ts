@@ -122,6 +122,7 @@ function emptyFields(): PbxEventFields {
 		messageText: null,
 		conversationId: null,
 		transferredFrom: null,
+		callFlowName: null,
 		tenantId: null,
 	};
 }

@@ -126,6 +126,8 @@ export interface PbxEventFields {
 	messageText: string | null;
 	conversationId: string | null;
 	transferredFrom: string | null;
+	/** the call-flow object that fired the event (several Webhook objects in one flow are told apart by it) */
+	callFlowName: string | null;
 	tenantId: string | null;
 }
 
@@ -177,6 +179,7 @@ export const EVENT_KEYS = [
 	'messageText',
 	'conversationId',
 	'transferredFrom',
+	'callFlowName',
 	'tenantId',
 	'receivedAt',
 	'verified',

@@ -194,6 +194,7 @@ function buildEvent(
 		messageText: f.messageText,
 		conversationId: f.conversationId,
 		transferredFrom: f.transferredFrom,
+		callFlowName: f.callFlowName,
 		tenantId: f.tenantId,
 		receivedAt: context.receivedAt,
 		verified: context.verified,

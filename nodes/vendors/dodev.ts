@@ -1,5 +1,7 @@
 import type { VendorAdapter } from '../core/adapter';
 
+const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.completed']);
+
 /**
  * do.dev PBX: the PBX page's JSON `{ event, timestamp, data }`, or do.dev's
  * webhook platform envelope `{ eventId, type, service, data, livemode,
@@ -50,10 +52,15 @@ export const doDev: VendorAdapter = {
 		'pbx.voicemail.received': { event: 'voicemail.received', target: 'mailbox' },
 		'pbx.queue.caller.joined': { event: 'queue.joined', target: 'queue' },
 		'pbx.queue.caller.connected': { event: 'queue.connected', target: 'queue' },
-		'pbx.queue.caller.abandoned': { event: 'queue.abandoned', target: 'queue' },
-		'pbx.queue.caller.timeout': { event: 'queue.timeout', target: 'queue' },
+		'pbx.queue.caller.abandoned': { event: 'queue.abandoned', target: 'queue', status: 'abandoned' },
+		'pbx.queue.caller.timeout': { event: 'queue.timeout', target: 'queue', status: 'timeout' },
 		'pbx.extension.registered': { event: 'device.registered', target: 'device' },
 		'pbx.extension.unregistered': { event: 'device.unregistered', target: 'device' },
+	},
+	refine(_payload, fields, vendorEvent) {
+		// the number an inbound call was made to is the office's own: its DID (a transfer's `to` is the new destination)
+		if (DIALLED_TO.has(vendorEvent) && fields.direction === 'inbound') return { didNumber: fields.toNumber };
+		return {};
 	},
 	setupNotice:
 		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential. do.dev pauses an endpoint after about ten failed deliveries in a row: if events stop arriving, check n8n\'s log for a refused request, fix the credential, then resume the endpoint in Webhooks &amp; Events.',

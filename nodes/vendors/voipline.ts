@@ -45,6 +45,7 @@ export const voipLine: VendorAdapter = {
 		durationSec: 'call_duration',
 		talkSec: 'conversation_duration',
 		recordingUrl: 'call_recording_link',
+		callFlowName: 'component_name',
 	},
 	rules: {
 		user_inbound: { event: 'call.ringing', target: 'extension', direction: 'inbound' },
