@@ -226,6 +226,21 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 	return { event, vendorEvent, vendorEventId, occurredAt, fields: normalized };
 }
 
+const PHONE_FIELDS: readonly PbxFieldName[] = ['fromNumber', 'toNumber', 'didNumber'];
+const numberKeysOf = new WeakMap<VendorAdapter, ReadonlySet<string>>();
+
+/** The payload keys a vendor's tables read phone numbers from (forms are flat: top-level keys only). */
+export function formNumberKeys(adapter: VendorAdapter): ReadonlySet<string> {
+	let keys = numberKeysOf.get(adapter);
+	if (!keys) {
+		const maps = [adapter.fields, ...Object.values(adapter.rules).map((rule) => rule.fields ?? {})];
+		const sources = maps.flatMap((map) => PHONE_FIELDS.flatMap((field) => map[field] ?? []));
+		keys = new Set(sources.filter((path) => !path.includes('.')));
+		numberKeysOf.set(adapter, keys);
+	}
+	return keys;
+}
+
 /** The normalized events a vendor can produce, in taxonomy order, for the node's event list. */
 export function eventsOf(adapter: VendorAdapter): PbxEventName[] {
 	const produced = new Set<PbxEventName>(Object.values(adapter.rules).map((rule) => rule.event));

@@ -31,15 +31,31 @@ function firstSignificantByte(raw: Buffer): number {
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 
-// PBXs fill templates such as `callerIdNum={FROM_NUMBER}` without encoding the
-// value: a value that starts with `+` and a digit is an international number,
-// not a space before digits (elsewhere a literal `+` is a space, as the form rules say)
-const UNENCODED_PLUS_NUMBER = /=\+(?=\d)/g;
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * PBXs fill templates such as `callerIdNum={FROM_NUMBER}` without encoding the
+ * value: in a field that holds a phone number, a leading `+` before a digit is
+ * an international number, not a space. Everywhere else a literal `+` is a
+ * space, as the form rules say (`message=+2+tickets` is " 2 tickets").
+ */
+function keepLeadingPlus(text: string, numberKeys: ReadonlySet<string>): string {
+	return text
+		.split('&')
+		.map((field) => {
+			const eq = field.indexOf('=');
+			const digit = field.charCodeAt(eq + 2);
+			return eq > 0 && field[eq + 1] === '+' && digit >= 48 && digit <= 57 && numberKeys.has(field.slice(0, eq))
+				? `${field.slice(0, eq + 1)}%2B${field.slice(eq + 2)}`
+				: field;
+		})
+		.join('&');
+}
 
 /** Form fields as an object; a repeated key becomes an array, `%2B` stays a `+`. */
-export function parseUrlencoded(text: string): Payload {
+export function parseUrlencoded(text: string, numberKeys: ReadonlySet<string> = NO_KEYS): Payload {
 	const result: Payload = {};
-	const form = text.includes('=+') ? text.replace(UNENCODED_PLUS_NUMBER, '=%2B') : text;
+	const form = numberKeys.size > 0 && text.includes('=+') ? keepLeadingPlus(text, numberKeys) : text;
 	for (const [key, value] of new URLSearchParams(form)) {
 		if (Object.prototype.hasOwnProperty.call(result, key)) {
 			const previous = result[key];
@@ -84,20 +100,26 @@ function parseJson(raw: Buffer, limits: BodyLimits): ParseResult {
 	}
 }
 
-function parseForm(raw: Buffer): ParseResult {
+function parseForm(raw: Buffer, numberKeys: ReadonlySet<string>): ParseResult {
 	const refused = checkFormLimits(raw);
 	if (refused) return refused;
 	const text = decode(raw);
 	if (text === null) return fail('the body is not UTF-8 text');
 	if (!text.includes('=')) return fail('the body is neither JSON nor form fields');
-	return { ok: true, payloads: [parseUrlencoded(text.trim())], batch: false };
+	return { ok: true, payloads: [parseUrlencoded(text.trim(), numberKeys)], batch: false };
 }
 
 /**
  * Parses the raw body: the bytes that were authenticated are the bytes that
  * are read (what the web server made of them may be a fallback `{}`).
  */
-export function parseBody(raw: Buffer, contentType: string | undefined, limits: BodyLimits): ParseResult {
+/** `numberKeys`: the form fields that hold phone numbers (their leading `+` survives unencoded). */
+export function parseBody(
+	raw: Buffer,
+	contentType: string | undefined,
+	limits: BodyLimits,
+	numberKeys: ReadonlySet<string> = NO_KEYS,
+): ParseResult {
 	const oversized = checkBodySize(raw);
 	if (oversized) return oversized;
 	const first = firstSignificantByte(raw);
@@ -105,5 +127,5 @@ export function parseBody(raw: Buffer, contentType: string | undefined, limits: 
 	const type = (contentType ?? '').toLowerCase();
 	const looksJson = first === OPEN_BRACE || first === OPEN_BRACKET;
 	if (type.includes('json') || looksJson) return parseJson(raw, limits);
-	return parseForm(raw);
+	return parseForm(raw, numberKeys);
 }

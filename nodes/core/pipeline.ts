@@ -7,7 +7,7 @@ import { hash } from 'crypto';
 
 import type { VendorAdapter } from './adapter';
 import type { Normalized } from './adapter';
-import { normalizePayload } from './adapter';
+import { formNumberKeys, normalizePayload } from './adapter';
 import { matchesAnyToken, parseStampedSignature, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './auth';
 import { DEFAULT_MAX_EVENTS } from './body-limits';
 import { ipAllowed, parseAllowlist } from './ip';
@@ -275,7 +275,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
 
 	const contentType = header(delivery.headers, 'content-type');
-	const parsed = parseBody(delivery.rawBody, contentType, { maxEvents: settings.maxEvents ?? DEFAULT_MAX_EVENTS });
+	const parsed = parseBody(delivery.rawBody, contentType, { maxEvents: settings.maxEvents ?? DEFAULT_MAX_EVENTS }, formNumberKeys(adapter));
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
 
 	const receivedAt = settings.receivedAt.toISOString();

@@ -1,5 +1,9 @@
 import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits, maxEventsSetting } from '../../nodes/core/body-limits';
+import { formNumberKeys } from '../../nodes/core/adapter';
 import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
+import { runPipeline } from '../../nodes/core/pipeline';
+import { pbxme } from '../../nodes/vendors/pbxme';
+import { primeVox } from '../../nodes/vendors/primevox';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -14,14 +18,30 @@ describe('urlencoded bodies', () => {
 		});
 	});
 
-	test('a number sent with its + unencoded keeps the +; other literal + are spaces', () => {
-		expect(parseUrlencoded('callerIdNum=+13125550142&callerIdName=JANE+DOE&didNumber=+44+20+7946+0958&note=a+1&x=+')).toEqual({
+	test('a phone number sent with its + unencoded keeps the +; every other literal + is a space', () => {
+		const numberKeys = new Set(['callerIdNum', 'didNumber']);
+		expect(parseUrlencoded('callerIdNum=+13125550142&callerIdName=JANE+DOE&didNumber=+44+20+7946+0958&note=a+1&x=+&message=+2+tickets', numberKeys)).toEqual({
 			callerIdNum: '+13125550142',
 			callerIdName: 'JANE DOE',
 			didNumber: '+44 20 7946 0958',
 			note: 'a 1',
 			x: ' ',
+			message: ' 2 tickets',
 		});
+		expect(parseUrlencoded('callerIdNum=+13125550142')).toEqual({ callerIdNum: ' 13125550142' });
+	});
+
+	test("each vendor's phone-number fields are where its tables read numbers, and nothing else", () => {
+		expect([...formNumberKeys(primeVox)].sort()).toEqual(['callerIdNum', 'didNumber', 'fromNumber', 'numberDialed', 'toNumber']);
+		expect([...formNumberKeys(pbxme)].sort()).toEqual(['caller_id', 'did_number', 'from', 'to']);
+		const sms = runPipeline(pbxme, { rawBody: Buffer.from('event=sms_received&from=+15551230000&to=+15559870000&message=+2+tickets'), headers: {} }, {
+			proof: { kind: 'none' },
+			events: null,
+			includeRaw: true,
+			recentIds: null,
+			receivedAt: new Date(),
+		});
+		expect(sms).toMatchObject({ status: 200, items: [{ fromNumber: '+15551230000', toNumber: '+15559870000', messageText: '2 tickets', raw: { message: ' 2 tickets' } }] });
 	});
 
 	test('a repeated key becomes an array; empty values stay empty strings', () => {
