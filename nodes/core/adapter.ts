@@ -45,6 +45,11 @@ export interface EventRule {
 	/** replaces or (with null) removes entries of the vendor's shared field map */
 	fields?: FieldMap;
 	occurredAt?: FieldSource;
+	/**
+	 * The same body can be a second genuine event (the vendor sends neither an
+	 * id nor a time that would tell the two apart): never suppressed as a repeat.
+	 */
+	repeatable?: true;
 }
 
 /**
@@ -89,6 +94,8 @@ export interface Normalized {
 	/** the event's own time, or null when the vendor sent none */
 	occurredAt: string | null;
 	fields: PbxEventFields;
+	/** an identical body may be a genuine second event: see EventRule.repeatable */
+	repeatable: boolean;
 }
 
 /** Every field, null: one object shape for all events. */
@@ -223,7 +230,7 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 	const vendorEventId = adapter.eventIdField
 		? toText(readFirst(payload, adapter.eventIdField))
 		: null;
-	return { event, vendorEvent, vendorEventId, occurredAt, fields: normalized };
+	return { event, vendorEvent, vendorEventId, occurredAt, fields: normalized, repeatable: rule?.repeatable === true };
 }
 
 const PHONE_FIELDS: readonly PbxFieldName[] = ['fromNumber', 'toNumber', 'didNumber'];

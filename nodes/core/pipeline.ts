@@ -206,6 +206,8 @@ export interface NormalizedEvents {
 	items: PbxEvent[];
 	/** each item's own time as the vendor sent it (null: none), for the age check */
 	vendorTimes: Array<string | null>;
+	/** whether a repeat of each item's id is suppressed: not where the id is the body's hash and an identical body can be genuine */
+	suppressRepeats: boolean[];
 }
 
 /**
@@ -221,11 +223,13 @@ export function normalizeAll(
 ): NormalizedEvents {
 	let bodyHash: string | undefined;
 	const vendorTimes: Array<string | null> = [];
+	const suppressRepeats: boolean[] = [];
 	const headerId = context.headerEventId?.trim() || null;
 	const items = payloads.map((payload, index) => {
 		const n = normalizePayload(adapter, payload);
 		let eventId = n.vendorEventId;
 		if (eventId === null && headerId !== null) eventId = batch ? `${headerId}:${index}` : headerId;
+		suppressRepeats.push(eventId !== null || !n.repeatable);
 		if (eventId === null) {
 			bodyHash ??= sha256Hex(rawBody);
 			eventId = batch ? `${bodyHash}:${index}` : bodyHash;
@@ -233,7 +237,7 @@ export function normalizeAll(
 		vendorTimes.push(n.occurredAt);
 		return buildEvent(adapter, payload, n, eventId, context);
 	});
-	return { items, vendorTimes };
+	return { items, vendorTimes, suppressRepeats };
 }
 
 const NOT_ALLOWED = 'the client address is not allowed to call this URL';
@@ -279,7 +283,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
 
 	const receivedAt = settings.receivedAt.toISOString();
-	const { items: all, vendorTimes } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+	const { items: all, vendorTimes, suppressRepeats } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
 		receivedAt,
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
@@ -294,10 +298,10 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	const items: PbxEvent[] = [];
 	let ignored = 0;
 	let duplicates = 0;
-	for (const item of all) {
+	all.forEach((item, index) => {
 		if (wanted && !wanted.has(item.event)) ignored++;
-		else if (settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
+		else if (suppressRepeats[index] && settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
 		else items.push(item);
-	}
+	});
 	return { status: 200, items, ignored, duplicates };
 }

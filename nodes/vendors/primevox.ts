@@ -35,13 +35,19 @@ export const primeVox: VendorAdapter = {
 		messageText: 'messageText',
 	},
 	rules: {
+		// no id and no time in any PrimeVOX event: an identical body is a repeat only for
+		// the events that happen once per call (InboundCall, HangupCall, voicemailHangup,
+		// outboundCall); the same text twice, an extension rung or answering twice, a
+		// queue entered twice in one call are genuine
 		inboundmessage: {
+			repeatable: true,
 			event: 'message.received',
 			target: 'number',
 			direction: 'inbound',
 			fields: { didNumber: 'toNumber' },
 		},
 		outboundmessage: {
+			repeatable: true,
 			event: 'message.sent',
 			target: 'number',
 			direction: 'outbound',
@@ -53,14 +59,15 @@ export const primeVox: VendorAdapter = {
 			direction: 'inbound',
 			fields: { toNumber: 'didNumber' },
 		},
-		ringattempt: { event: 'call.ringing' },
+		ringattempt: { event: 'call.ringing', repeatable: true },
 		extensionanswered: {
+			repeatable: true,
 			event: 'call.answered',
 			target: 'extension',
 			fields: { extensionNumber: 'extensionNumber', extensionName: 'extensionName' },
 		},
 		hangupcall: { event: 'call.completed', target: 'number', direction: 'inbound' },
-		inboundcallcompleted: { event: 'call.completed', target: 'extension', direction: 'inbound' },
+		inboundcallcompleted: { event: 'call.completed', target: 'extension', direction: 'inbound', repeatable: true },
 		voicemailhangup: { event: 'voicemail.received', target: 'mailbox', direction: 'inbound' },
 		outboundcall: {
 			event: 'call.started',
@@ -68,7 +75,7 @@ export const primeVox: VendorAdapter = {
 			direction: 'outbound',
 			fields: { toNumber: 'numberDialed' },
 		},
-		queueentered: { event: 'queue.joined', target: 'queue', direction: 'inbound' },
+		queueentered: { event: 'queue.joined', target: 'queue', direction: 'inbound', repeatable: true },
 	},
 	refine(payload, fields, vendorEvent) {
 		if (vendorEvent === 'hangupcall' || vendorEvent === 'inboundcallcompleted') {

@@ -48,7 +48,10 @@ export const voipLine: VendorAdapter = {
 		callFlowName: 'component_name',
 	},
 	rules: {
-		user_inbound: { event: 'call.ringing', target: 'extension', direction: 'inbound' },
+		// no event id: a user rung twice in one call, or a call passing the same Webhook
+		// object twice, sends the same body again (the times are the call's start); the
+		// other events carry times or durations of their own
+		user_inbound: { event: 'call.ringing', target: 'extension', direction: 'inbound', repeatable: true },
 		user_inbound_answered: {
 			event: 'call.answered',
 			target: 'extension',
@@ -80,6 +83,7 @@ export const voipLine: VendorAdapter = {
 			...OUTBOUND,
 		},
 		webhook_component_event: {
+			repeatable: true,
 			event: 'callflow.reached',
 			target: 'callFlow',
 			direction: 'inbound',

@@ -275,6 +275,20 @@ describe('what must start one execution, and what must start none', () => {
 		]);
 	});
 
+	test('PrimeVOX: the same extension rung twice in one call reaches the workflow twice; a retried hang-up starts one execution', async () => {
+		const call = `u-e2e-${Date.now()}`;
+		const ring = `eventType=ringAttempt&eventTarget=extension&tenantId=t1&extNumber=101&extName=Front+Desk&callUuid=${call}&callerIdNum=%2B15551230000`;
+		await expectDelivery(WF.primevox, ring, FORM_TYPE, 200, true);
+		await expectDelivery(WF.primevox, ring, FORM_TYPE, 200, true);
+		const hangup = `eventType=HangupCall&tenantId=t1&extNumber=101&extName=Front+Desk&callUuid=${call}&callerIdName=JANE&callerIdNum=%2B15551230000`;
+		await expectDelivery(WF.primevox, hangup, FORM_TYPE, 200, true);
+		const retry = await expectDelivery(WF.primevox, hangup, FORM_TYPE, 200, false);
+		expect(JSON.parse(retry.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
+		await n8n.waitForExecutions(WF.primevox.id, accepted.get(WF.primevox.id)!);
+		const items = n8n.executions(WF.primevox.id).flatMap((execution) => execution.nodes[TRIGGER][0]).filter((item) => item.callId === call);
+		expect(items.map((item) => item.event)).toEqual(['call.ringing', 'call.ringing', 'call.completed']);
+	});
+
 	test('a Basic auth credential without a password refuses even the matching header; the log says why', async () => {
 		const body = fresh(inbound, 8);
 		const half = { ...FORM_TYPE, authorization: `Basic ${Buffer.from('halfuser-e2e:').toString('base64')}` };
