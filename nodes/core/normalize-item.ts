@@ -65,7 +65,7 @@ function lowerCaseKeys(headers: unknown): Headers {
 
 /** A rejected item is seen by the workflow's owner: a refusal caused by the credential says what to change. */
 function forOwner(refusal: { reason: string; log?: string }): string {
-	return refusal.log ? `${refusal.reason}: ${refusal.log}` : refusal.reason;
+	return refusal.log ?? refusal.reason;
 }
 
 export function normalizeItem(request: NormalizeRequest): NormalizeResult {

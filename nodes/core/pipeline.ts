@@ -78,6 +78,11 @@ function header(headers: Headers, name: string): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
+// a PBX that signs or sends a token and is refused is most often a secret copied wrong:
+// the owner learns it from the log (once a minute), the caller only that it was refused
+const NOT_THE_VENDORS_SECRET =
+	"If your PBX sent it, the node's credential does not hold the secret the PBX uses: copy it again from the PBX's webhook settings.";
+
 /**
  * The verdict on what the caller presented. `usable` false (the node's own
  * secret is missing or incomplete) refuses what would otherwise match, with
@@ -94,7 +99,7 @@ function verdictOn(proof: Proof, delivery: Delivery, usable: boolean, clock: Clo
 			if (token === undefined) return { ok: false, reason: `the ${proof.header} header is missing` };
 			return usable && matchesAnyToken(token, proof.tokens)
 				? { ok: true, verified: true }
-				: { ok: false, reason: 'the token does not match' };
+				: { ok: false, reason: 'the token does not match', log: `the token does not match. ${NOT_THE_VENDORS_SECRET}` };
 		}
 		case 'urlToken': {
 			const token = delivery.query?.token;
@@ -132,7 +137,9 @@ function signatureVerdict(names: readonly string[], secrets: string[], delivery:
 			return { ok: true, verified: true };
 		}
 	}
-	return { ok: false, reason: outOfTime ? 'the signature timestamp is too far from the time of receipt' : 'the signature does not match' };
+	return outOfTime
+		? { ok: false, reason: 'the signature timestamp is too far from the time of receipt' }
+		: { ok: false, reason: 'the signature does not match', log: `the signature does not match. ${NOT_THE_VENDORS_SECRET}` };
 }
 
 export function authenticate(

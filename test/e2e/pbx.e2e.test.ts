@@ -442,7 +442,9 @@ describe('helper nodes in real workflows', () => {
 			const executions = n8n.executions(wf.id);
 			const events = executions.flatMap((e) => e.nodes.Events?.[0] ?? []);
 			const rejected = executions.flatMap((e) => e.nodes.Rejected?.[0] ?? []);
-			expect(rejected).toEqual([{ rejected: true, statusCode: 401, reason: wf === WF.normalizeDoDev ? 'the signature does not match' : 'the token does not match', vendor: wf === WF.normalizeDoDev ? 'dodev' : 'voipline' }]);
+			// the rejected output is the owner's: it says what most likely happened
+			const mismatch = wf === WF.normalizeDoDev ? 'the signature does not match' : 'the token does not match';
+			expect(rejected).toEqual([{ rejected: true, statusCode: 401, reason: `${mismatch}. If your PBX sent it, the node's credential does not hold the secret the PBX uses: copy it again from the PBX's webhook settings.`, vendor: wf === WF.normalizeDoDev ? 'dodev' : 'voipline' }]);
 			expect(events.length).toBe(executions.length - 1);
 			for (const item of events) {
 				const fromTrigger = triggerItems.get(String(item.eventId));

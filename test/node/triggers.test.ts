@@ -110,6 +110,8 @@ describe('rejections answer with a status and start nothing', () => {
 		expect(out.status).toBe(401);
 		expect(out.result).toEqual({ noWebhookResponse: true });
 		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the signature does not match' });
+		// the owner learns from the log what most likely happened, the caller does not
+		expect(out.warnings.join('\n')).toMatch(/the signature does not match\. If your PBX sent it, the node's credential does not hold the secret the PBX uses/);
 	});
 
 	test('do.dev: the previous secret is accepted while rotating', async () => {

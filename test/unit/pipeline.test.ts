@@ -184,7 +184,7 @@ describe('IP allowlist and event age', () => {
 		const allowed = { allowedIps: '203.0.113.0/24' };
 		expect(runPipeline(doDev, off, settings({ ...allowed, proof: token }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
 		expect(runPipeline(doDev, off, settings({ ...allowed, proof: unusable }))).toEqual({ status: 403, reason: 'the client address is not allowed to call this URL' });
-		expect(runPipeline(doDev, on, settings({ ...allowed, proof: token }))).toEqual({ status: 401, reason: 'the token does not match' });
+		expect(runPipeline(doDev, on, settings({ ...allowed, proof: token }))).toMatchObject({ status: 401, reason: 'the token does not match' });
 		expect(runPipeline(doDev, on, settings({ ...allowed, proof: unusable }))).toMatchObject({ status: 401, reason: 'the token query parameter is missing', log: expect.stringMatching(/Token is empty/) });
 	});
 
@@ -302,13 +302,13 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 	test('several v1 values: one matching is enough; the previous secret still counts', () => {
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${'ab'.repeat(32)},v1=${v1(t)}` })).toMatchObject({ status: 200 });
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t, OLD)}` })).toMatchObject({ status: 200 });
-		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t, 'some-other-secret')}` })).toEqual({ status: 401, reason: 'the signature does not match' });
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t, 'some-other-secret')}` })).toMatchObject({ status: 401, reason: 'the signature does not match' });
 	});
 
 	test('under a t=, a v1 over the body alone is refused: the time must be signed', () => {
 		const bodyOnly = createHmac('sha256', SECRET).update(body).digest('hex');
-		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${bodyOnly}` })).toEqual({ status: 401, reason: 'the signature does not match' });
-		expect(deliver({ 'x-dodevwebhook-signature': `t=${t + 1},v1=${v1(t)}` })).toEqual({ status: 401, reason: 'the signature does not match' });
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${bodyOnly}` })).toMatchObject({ status: 401, reason: 'the signature does not match' });
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${t + 1},v1=${v1(t)}` })).toMatchObject({ status: 401, reason: 'the signature does not match' });
 		// the same signature without the t= is the PBX page's form, over the body alone: that one is valid
 		expect(deliver({ 'x-dodevwebhook-signature': bodyOnly })).toMatchObject({ status: 200 });
 	});
@@ -321,7 +321,7 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 		const old = t - 3600;
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old)}` }, { signatureToleranceSec: 7200 })).toMatchObject({ status: 200 });
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old)}` }, { signatureToleranceSec: 0 })).toMatchObject({ status: 200 });
-		expect(deliver({ 'x-dodevwebhook-signature': `t=soon,v1=${v1('soon')}` })).toEqual({ status: 401, reason: 'the signature does not match' });
+		expect(deliver({ 'x-dodevwebhook-signature': `t=soon,v1=${v1('soon')}` })).toMatchObject({ status: 401, reason: 'the signature does not match' });
 	});
 
 	test('the event id comes from X-DoDevWebhook-Id where the body has none; a retry with it is a duplicate', () => {
