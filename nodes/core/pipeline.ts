@@ -71,7 +71,8 @@ export type Refusal = { status: 400 | 401 | 403 | 413; reason: string; log?: str
 
 export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number } | Refusal;
 
-type Verdict = { ok: true; verified: boolean } | { ok: false; reason: string; log?: string };
+/** `stamped`: proven by a signature over its own time (`t=`), which already guards against replays */
+type Verdict = { ok: true; verified: boolean; stamped?: true } | { ok: false; reason: string; log?: string };
 
 function header(headers: Headers, name: string): string | undefined {
 	const value = headers[name];
@@ -127,19 +128,27 @@ function signatureVerdict(names: readonly string[], secrets: string[], delivery:
 	const values = names.map((name) => header(delivery.headers, name)).filter((value): value is string => !!value);
 	if (values.length === 0) return { ok: false, reason: `the ${names.join(' or ')} header is missing` };
 	let outOfTime = false;
+	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
+	let skewSec: number | null = null;
 	for (const value of values) {
 		const stamped = parseStampedSignature(value);
 		if (stamped === null) {
 			if (usable && verifyHmacSha256(delivery.rawBody, value, secrets)) return { ok: true, verified: true };
 		} else if (clock.toleranceSec > 0 && !(Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec)) {
 			outOfTime ||= !Number.isNaN(stamped.t);
+			if (outOfTime && usable && verifyStampedHmac(delivery.rawBody, stamped, secrets)) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
 		} else if (usable && verifyStampedHmac(delivery.rawBody, stamped, secrets)) {
-			return { ok: true, verified: true };
+			return { ok: true, verified: true, stamped: true };
 		}
 	}
-	return outOfTime
-		? { ok: false, reason: 'the signature timestamp is too far from the time of receipt' }
-		: { ok: false, reason: 'the signature does not match', log: `the signature does not match. ${NOT_THE_VENDORS_SECRET}` };
+	if (!outOfTime) return { ok: false, reason: 'the signature does not match', log: `the signature does not match. ${NOT_THE_VENDORS_SECRET}` };
+	const refusal = { ok: false as const, reason: 'the signature timestamp is too far from the time of receipt' };
+	return skewSec === null
+		? refusal
+		: {
+				...refusal,
+				log: `a correctly signed request was stamped ${Math.abs(skewSec)} seconds ${skewSec < 0 ? 'before' : 'after'} this server's time. A replay looks like this; if it keeps happening with every delivery, check the clock of n8n's machine or raise the Signature Tolerance option.`,
+			};
 }
 
 export function authenticate(
@@ -297,7 +306,8 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		headerEventId: adapter.eventIdHeader ? header(delivery.headers, adapter.eventIdHeader) : null,
 	});
 	const now = settings.receivedAt.getTime();
-	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0) {
+	// a signed t= is checked against the tolerance already: the vendor's own time stays old on every retry
+	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0 && !verdict.stamped) {
 		const stale = checkEventAge(vendorTimes, settings.maxEventAgeSec, now);
 		if (stale) return stale;
 	}

@@ -97,7 +97,7 @@ const maxEventAgeOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	description:
-		'Refuse (401) events whose signed timestamp is older than this, against replayed deliveries. 0 turns it off; PBXs retry late, so leave room (e.g. 3600).',
+		'Refuse (401) events whose signed timestamp is older than this, against replayed deliveries of the PBX page\'s form (the platform\'s t=...,v1=... form is checked by Signature Tolerance instead). 0 turns it off; do.dev retries for about 2.5 hours, so leave room (e.g. 10800).',
 };
 
 const maxEventsOption: INodeProperties = {

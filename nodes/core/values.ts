@@ -107,8 +107,9 @@ export function toNumber(given: unknown): number | null {
 // Seconds below this are epoch seconds, above it epoch milliseconds.
 const EPOCH_MS_THRESHOLD = 1e11;
 const NAIVE_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-// `+hh`, `+hhmm` (Date reads only `+hh:mm`), and ` hh:mm`: a form body decodes an unencoded `+` as a space
-const OFFSET_DATE_TIME = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?:([+-])(\d{2})(\d{2})?| (\d{2}):(\d{2}))$/;
+// `+hh` and `+hhmm` (Date reads only `+hh:mm`), and all three with a space for the `+`:
+// a form body decodes an unencoded `+` as a space
+const OFFSET_DATE_TIME = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+ -])(\d{2})(?::?(\d{2}))?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -188,9 +189,8 @@ export function toIsoTime(given: unknown): string | null {
 		if (/^\d+(\.\d+)?$/.test(text)) return toIsoTime(Number(text));
 		const offset = OFFSET_DATE_TIME.exec(text);
 		if (offset) {
-			const [, dateTime, sign, hours, minutes, spacedHours, spacedMinutes] = offset;
-			const zone = sign ? `${sign}${hours}:${minutes ?? '00'}` : `+${spacedHours}:${spacedMinutes}`;
-			date = new Date(`${dateTime.replace(' ', 'T')}${zone}`);
+			const [, dateTime, sign, hours, minutes] = offset;
+			date = new Date(`${dateTime.replace(' ', 'T')}${sign === '-' ? '-' : '+'}${hours}:${minutes ?? '00'}`);
 		} else {
 			date = new Date(NAIVE_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text);
 		}

@@ -49,7 +49,8 @@ export const doDev: VendorAdapter = {
 		'pbx.call.completed': { event: 'call.completed' },
 		'pbx.call.transferred': { event: 'call.transferred' },
 		'pbx.call.recording.ready': { event: 'recording.ready' },
-		'pbx.voicemail.received': { event: 'voicemail.received', target: 'mailbox' },
+		// a voicemail is left by a caller who called in
+		'pbx.voicemail.received': { event: 'voicemail.received', target: 'mailbox', direction: 'inbound' },
 		// a queue holds callers who called in
 		'pbx.queue.caller.joined': { event: 'queue.joined', target: 'queue', direction: 'inbound' },
 		'pbx.queue.caller.connected': { event: 'queue.connected', target: 'queue', direction: 'inbound' },

@@ -152,6 +152,8 @@ describe('the pipeline', () => {
 			['2024-06-26T15:35:00+0130', '2024-06-26T14:05:00.000Z'],
 			['2024-06-26T15:35:00-05', '2024-06-26T20:35:00.000Z'],
 			['2024-06-26 15:35:00 01:00', '2024-06-26T14:35:00.000Z'],
+			['2024-06-26T15:35:00 01', '2024-06-26T14:35:00.000Z'],
+			['2024-06-26T15:35:00 0130', '2024-06-26T14:05:00.000Z'],
 			['2026-03-26 14:35:00', '2026-03-26T14:35:00.000Z'],
 			['2026-03-26T16:35:00+02:00', '2026-03-26T14:35:00.000Z'],
 			[1774535700, '2026-03-26T14:35:00.000Z'],
@@ -315,7 +317,7 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 
 	test('a t more than 5 minutes from now, either way, is 401 with a reason; the tolerance is a setting', () => {
 		for (const stamp of [t - 301, t + 301, t - 86_400]) {
-			expect(deliver({ 'x-dodevwebhook-signature': `t=${stamp},v1=${v1(stamp)}` })).toEqual({ status: 401, reason: 'the signature timestamp is too far from the time of receipt' });
+			expect(deliver({ 'x-dodevwebhook-signature': `t=${stamp},v1=${v1(stamp)}` })).toMatchObject({ status: 401, reason: 'the signature timestamp is too far from the time of receipt' });
 		}
 		for (const stamp of [t - 300, t + 300]) expect(deliver({ 'x-dodevwebhook-signature': `t=${stamp},v1=${v1(stamp)}` })).toMatchObject({ status: 200 });
 		const old = t - 3600;
@@ -334,6 +336,32 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 		const later = new Date(NOW.getTime() + 60_000);
 		const retry = runPipeline(doDev, { rawBody: bare, headers: { ...JSON_HEADERS, 'x-dodevwebhook-signature': sign(t + 60), 'x-dodevwebhook-id': 'evt_from_header' } }, settings({ proof, recentIds, receivedAt: later }));
 		expect(retry).toMatchObject({ status: 200, items: [], duplicates: 1 });
+	});
+
+	test('Max Event Age leaves the platform form to the tolerance: a retry 2 hours on passes, a PBX-page event that old does not', () => {
+		const later = new Date(NOW.getTime() + 2 * 3600_000);
+		const stamp = Math.floor(later.getTime() / 1000);
+		const retry = runPipeline(doDev, { rawBody: body, headers: { ...JSON_HEADERS, 'x-dodevwebhook-signature': `t=${stamp},v1=${v1(stamp)}` } }, settings({ proof, receivedAt: later, maxEventAgeSec: 3600 }));
+		expect(retry).toMatchObject({ status: 200 });
+		const page = json({ event: 'pbx.call.started', timestamp: NOW.toISOString(), data: {} });
+		const pageSigned = createHmac('sha256', SECRET).update(page).digest('hex');
+		const stale = runPipeline(doDev, { rawBody: page, headers: { ...JSON_HEADERS, 'x-webhook-signature': pageSigned } }, settings({ proof, receivedAt: later, maxEventAgeSec: 3600 }));
+		expect(stale).toMatchObject({ status: 401, reason: 'the event is too old to be accepted' });
+	});
+
+	test('a correctly signed request refused for its time is logged: a wrong server clock refuses every delivery', () => {
+		const old = t - 900;
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old)}` })).toEqual({
+			status: 401,
+			reason: 'the signature timestamp is too far from the time of receipt',
+			log: expect.stringMatching(/stamped 900 seconds before this server's time.*check the clock of n8n's machine or raise the Signature Tolerance option/),
+		});
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old, 'forged')}` })).toEqual({ status: 401, reason: 'the signature timestamp is too far from the time of receipt' });
+	});
+
+	test('a PBXme form body whose time has an unencoded +01 keeps its time', () => {
+		const form = Buffer.from('event=incoming_call&did_number=+447911123456&caller_id=+19175550100&timestamp=2024-11-15T14:32:00+01');
+		expect(runPipeline(pbxme, { rawBody: form, headers: {} }, settings())).toMatchObject({ items: [{ occurredAt: '2024-11-15T13:32:00.000Z', didNumber: '+447911123456', fromNumber: '+19175550100' }] });
 	});
 
 	test('either header missing altogether is named in the reason', () => {

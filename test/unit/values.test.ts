@@ -1,9 +1,15 @@
 import { toIsoTime } from '../../nodes/core/values';
 
-/** What Date itself makes of a vendor's time (a time without a zone is UTC). */
+/**
+ * What Date itself makes of a vendor's time: a time without a zone is UTC, and an
+ * offset is `+hh:mm` also when written `+hh` or `+hhmm`, or with a space for its `+`
+ * (what a form body makes of an unencoded `+`).
+ */
 function viaDate(text: string): string | null {
 	const naive = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
-	const date = new Date(naive ? `${text.replace(' ', 'T')}Z` : text);
+	const offset = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+ -])(\d{2}):?(\d{2})?$/.exec(text);
+	const written = offset ? `${offset[1]}T${offset[2]}${offset[3] === '-' ? '-' : '+'}${offset[4]}:${offset[5] ?? '00'}` : naive ? `${text.replace(' ', 'T')}Z` : text;
+	const date = new Date(written);
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
