@@ -9,6 +9,8 @@
  * of room above that.
  */
 
+import { toNumber } from './values';
+
 /** Brackets and braces inside one another, the outer array of a batch included. */
 export const MAX_DEPTH = 32;
 
@@ -156,7 +158,7 @@ export function checkFormLimits(raw: Buffer): BodyRefusal | null {
 
 /** The Max Events per Request setting as a usable number: an expression can make it anything. */
 export function maxEventsSetting(value: unknown): number {
-	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-	if (!Number.isFinite(number)) return DEFAULT_MAX_EVENTS;
+	const number = toNumber(value);
+	if (number === null) return DEFAULT_MAX_EVENTS;
 	return Math.min(MAX_EVENTS_SETTING, Math.max(1, Math.floor(number)));
 }

@@ -27,6 +27,7 @@ import type { Refusal } from './pipeline';
 import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from './pipeline';
 import { credentialKind, proofFor, proofFromCredential, proofProblem } from './proof';
 import { runPipeline } from './pipeline';
+import { toNumber } from './values';
 
 /** For vendors whose documents say nothing of retries. */
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -296,8 +297,8 @@ function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IW
 
 /** The tolerance option as a number of seconds (an expression can make it anything). */
 function toleranceSetting(value: unknown): number {
-	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-	return Number.isFinite(number) && number >= 0 ? number : DEFAULT_SIGNATURE_TOLERANCE_SEC;
+	const number = toNumber(value);
+	return number !== null && number >= 0 ? number : DEFAULT_SIGNATURE_TOLERANCE_SEC;
 }
 
 /** The webhook() of every PBX trigger. */
