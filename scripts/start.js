@@ -21,10 +21,10 @@ function linkPackage() {
 
 function examples() {
 	const dir = join(ROOT, 'examples');
-	const workflows = readdirSync(dir)
-		.filter((f) => f.endsWith('.json') && f !== 'credentials.json')
-		.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
-	const credentials = JSON.parse(readFileSync(join(dir, 'credentials.json'), 'utf8'));
+	const read = (folder) => readdirSync(folder).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')));
+	const workflows = read(dir);
+	// the local demo secrets the example triggers are set up with
+	const credentials = read(join(dir, 'credentials'));
 	return { workflows, credentials };
 }
 
@@ -61,7 +61,8 @@ async function main() {
 
   The example workflows are active; their production URLs:
 ${seed.workflows.map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
-  Send a documented sample:  npm run send-event -- dodev call.completed ${base}/webhook/dodev-example/webhook --secret local-demo-signing-secret
+  Send a documented sample:  npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
+  (npm run send-event -- <vendor> lists a vendor's samples)
 
   Ctrl-C stops n8n.
 `);

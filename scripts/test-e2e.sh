@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/n8n-setup.sh
-[ -f dist/nodes/DoDevPbxTrigger/DoDevPbxTrigger.node.js ] || npm run --silent build >/dev/null
+[ -f dist/nodes/vendors/index.js ] || npm run --silent build >/dev/null
 npx jest -c test/e2e/jest.config.js "$@"

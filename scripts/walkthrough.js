@@ -29,6 +29,8 @@ const SHOTS = process.env.WALKTHROUGH_SHOTS || join(ROOT, 'docs', 'screenshots')
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const OWNER = { email: 'owner@example.com', password: 'PbxLocal-2026!' };
 const DEMO_TOKEN = 'local-demo-token';
+// the trigger of the README's tutorial, *Your first event*, which this walks through
+const WALKED_TRIGGER = 'voipLineTrigger';
 
 function playwright() {
 	const dir = join(ROOT, 'test', 'browser', 'node_modules', 'playwright-core');
@@ -160,14 +162,14 @@ async function walk(page, base) {
 	await closeNodeView(page);
 
 	step('screenshots: the other triggers and the helper nodes in example workflows');
-	for (const [search, action, name] of [
-		['do.dev', 'On call completed', 'dodev-trigger'],
-		['PBXme', 'On message received', 'pbxme-trigger'],
-		['PrimeVOX', 'On call completed', 'primevox-trigger'],
-	]) {
+	// every other registered vendor's trigger, with its first event picked
+	const { VENDORS } = require(join(ROOT, 'dist', 'nodes', 'vendors'));
+	const { eventsOf } = require(join(ROOT, 'dist', 'nodes', 'core', 'normalize'));
+	const { EVENT_LABELS } = require(join(ROOT, 'dist', 'nodes', 'core', 'event'));
+	for (const vendor of VENDORS.filter((v) => v.triggerName !== WALKED_TRIGGER)) {
 		await newWorkflow(page, base);
-		await addTrigger(page, search, action);
-		await shot(page, name);
+		await addTrigger(page, vendor.displayName, `On ${EVENT_LABELS[eventsOf(vendor)[0]].name.toLowerCase()}`);
+		await shot(page, `${vendor.id}-trigger`);
 	}
 	await showWorkflow(page, base, 'exMissedCalls01', 'example-missed-calls');
 	await showWorkflow(page, base, 'exTwoVendors001', 'example-two-vendors');

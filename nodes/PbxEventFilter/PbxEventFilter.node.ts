@@ -11,8 +11,8 @@ import {
 	eventAndGroupOptions,
 	statusOptions,
 	vendorOptions,
-} from '../core/helper-options';
-import { notAnEventError } from '../core/not-an-event';
+} from '../n8n/helper-options';
+import { notAnEventError } from '../n8n/not-an-event';
 import { matchesFilter, missingEventField } from '../core/select';
 
 export class PbxEventFilter implements INodeType {

@@ -6,11 +6,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { vendorOptions } from '../core/helper-options';
+import { proofFor } from '../core/authenticate';
 import { normalizeItem } from '../core/normalize-item';
-import { proofFor } from '../core/proof';
-import { pbxSecretTest } from '../core/trigger';
-import { ADAPTERS, adapterById } from '../vendors';
+import { pbxSecretTest } from '../n8n/credential-test';
+import { normalizeCredentials } from '../n8n/credentials';
+import { vendorOptions } from '../n8n/helper-options';
+import { VENDORS, vendorById } from '../vendors';
+
+/** The vendors that sign nothing: the user picks how their requests are proven. */
+const UNSIGNED = VENDORS.filter((vendor) => vendor.proof.kind === 'userChosen').map((vendor) => vendor.id);
 
 export class PbxEventNormalize implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,34 +31,7 @@ export class PbxEventNormalize implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Events', 'Rejected'],
-		credentials: [
-			{
-				name: 'doDevPbxApi',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { vendor: ['dodev'], verify: [true] } },
-			},
-			{
-				name: 'voipLineApi',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { vendor: ['voipline'], verify: [true] } },
-			},
-			{
-				name: 'pbxUrlTokenApi',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { vendor: ['pbxme', 'primevox'], verify: [true], authentication: ['urlToken'] } },
-			},
-			{
-				// NODES.md names n8n's own Basic auth credential: users have one already
-				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
-				name: 'httpBasicAuth',
-				required: true,
-				testedBy: 'pbxSecretTest',
-				displayOptions: { show: { vendor: ['pbxme', 'primevox'], verify: [true], authentication: ['basicAuth'] } },
-			},
-		],
+		credentials: normalizeCredentials(VENDORS),
 		properties: [
 			{
 				displayName:
@@ -109,7 +86,7 @@ export class PbxEventNormalize implements INodeType {
 					{ name: 'Basic Auth', value: 'basicAuth' },
 				],
 				default: 'urlToken',
-				displayOptions: { show: { vendor: ['pbxme', 'primevox'], verify: [true] } },
+				displayOptions: { show: { vendor: UNSIGNED, verify: [true] } },
 			},
 			{
 				displayName: 'Raw Body Binary Field',
@@ -137,17 +114,22 @@ export class PbxEventNormalize implements INodeType {
 		const rejected: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			const vendorId = this.getNodeParameter('vendor', i) as string;
-			const vendor = vendorId === 'detect' ? null : (adapterById(vendorId) ?? null);
+			const vendor = vendorId === 'detect' ? null : (vendorById(vendorId) ?? null);
 			const verify = vendor !== null && (this.getNodeParameter('verify', i, false) as boolean);
 			const proof = verify
-				? await proofFor(vendor, this.getNodeParameter('authentication', i, 'urlToken') as string, async (type) => {
-						try {
-							return (await this.getCredentials(type, i)) as Record<string, unknown>;
-						} catch {
-							// no credential attached: the proof has no secret and the item is rejected
-							return null;
-						}
-					})
+				? await proofFor(
+						vendor.proof,
+						this.getNodeParameter('authentication', i, 'urlToken') as string,
+						async (type) => {
+							try {
+								return (await this.getCredentials(type, i)) as Record<string, unknown>;
+							} catch {
+								// no credential attached: the proof has no secret and the item is rejected
+								return null;
+							}
+						},
+						vendor.proof.kind === 'userChosen' ? '' : vendor.proof.credential,
+					)
 				: null;
 			const rawBodyField = this.getNodeParameter('rawBodyField', i, 'data') as string;
 			const rawBody = items[i].binary?.[rawBodyField] ? await this.helpers.getBinaryDataBuffer(i, rawBodyField) : null;
@@ -155,7 +137,7 @@ export class PbxEventNormalize implements INodeType {
 				json: items[i].json,
 				rawBody,
 				field: (this.getNodeParameter('field', i, '') as string).trim(),
-				adapters: ADAPTERS,
+				adapters: VENDORS,
 				vendor,
 				proof,
 				includeRaw: this.getNodeParameter('includeRaw', i, true) as boolean,

@@ -7,10 +7,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { EVENT_GROUPS } from '../core/event';
-import { eventOptions } from '../core/helper-options';
-import { notAnEventError } from '../core/not-an-event';
+import { eventOptions } from '../n8n/helper-options';
+import { notAnEventError } from '../n8n/not-an-event';
 import { missingEventField, switchOutput } from '../core/select';
-import { switchOutputsExpression } from '../core/switch-outputs';
+import { switchOutputsExpression } from '../n8n/switch-outputs';
 
 export class PbxEventSwitch implements INodeType {
 	description: INodeTypeDescription = {

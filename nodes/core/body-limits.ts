@@ -9,7 +9,7 @@
  * of room above that.
  */
 
-import { toNumber } from './values';
+import { toNumber } from './convert';
 
 /** Brackets and braces inside one another, the outer array of a batch included. */
 export const MAX_DEPTH = 32;

@@ -3,11 +3,11 @@
  * header, then by an event name only that vendor uses, then by fields only
  * that vendor sends. Driven by the adapters' own tables.
  */
-import type { VendorAdapter } from './adapter';
-import { vendorEventName } from './adapter';
-import type { Headers } from './pipeline';
-import type { Payload } from './values';
-import { lookup } from './values';
+import type { Headers } from './delivery';
+import { vendorEventName } from './normalize';
+import type { Payload } from './paths';
+import { lookup } from './paths';
+import type { VendorAdapter } from './vendor';
 
 export function detectVendor(
 	adapters: readonly VendorAdapter[],
@@ -16,7 +16,7 @@ export function detectVendor(
 ): VendorAdapter | null {
 	for (const adapter of adapters) {
 		const proof = adapter.proof;
-		const names = proof.kind === 'hmacSha256' ? proof.headers : proof.kind === 'headerToken' ? [proof.header] : [];
+		const names = proof.kind === 'hmacSha256' ? proof.headers : proof.kind === 'token' && proof.in === 'header' ? [proof.name] : [];
 		if (names.some((name) => headers[name] !== undefined)) return adapter;
 	}
 	for (const adapter of adapters) {

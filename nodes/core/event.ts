@@ -44,10 +44,6 @@ export function groupOf(event: string): PbxEventGroup {
 	return (EVENT_GROUPS as readonly string[]).includes(group) ? group : 'unknown';
 }
 
-export function isEventName(value: unknown): value is PbxEventName {
-	return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
-}
-
 /** Friendly names and descriptions the editor shows for each normalized event. */
 export const EVENT_LABELS: Record<PbxEventName, { name: string; description: string }> = {
 	'call.started': { name: 'Call Started', description: 'A call arrived or was placed' },
@@ -85,55 +81,77 @@ export const EVENT_LABELS: Record<PbxEventName, { name: string; description: str
 	},
 };
 
-export type PbxTarget =
-	| 'number'
-	| 'extension'
-	| 'ringGroup'
-	| 'queue'
-	| 'device'
-	| 'callFlow'
-	| 'mailbox';
-export type PbxDirection = 'inbound' | 'outbound' | 'internal';
-export type PbxStatus = 'answered' | 'missed' | 'abandoned' | 'timeout' | 'busy' | 'failed';
+export const TARGETS = ['number', 'extension', 'ringGroup', 'queue', 'device', 'callFlow', 'mailbox'] as const;
+export const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+export const STATUSES = ['answered', 'missed', 'abandoned', 'timeout', 'busy', 'failed'] as const;
+export type PbxTarget = (typeof TARGETS)[number];
+export type PbxDirection = (typeof DIRECTIONS)[number];
+export type PbxStatus = (typeof STATUSES)[number];
 
-/** The fields a vendor mapping may fill; the rest of PbxEvent is set by the pipeline. */
-export interface PbxEventFields {
-	target: PbxTarget | null;
-	callId: string | null;
-	direction: PbxDirection | null;
-	fromNumber: string | null;
-	fromName: string | null;
-	toNumber: string | null;
-	toName: string | null;
-	didNumber: string | null;
-	didName: string | null;
-	extensionNumber: string | null;
-	extensionName: string | null;
-	queueNumber: string | null;
-	queueName: string | null;
-	ringGroupNumber: string | null;
-	ringGroupName: string | null;
-	status: PbxStatus | null;
-	startedAt: string | null;
-	answeredAt: string | null;
-	durationSec: number | null;
-	talkSec: number | null;
-	recordingId: string | null;
-	recordingUrl: string | null;
-	transcription: string | null;
-	summary: string | null;
-	sentiment: string | null;
-	messageText: string | null;
-	conversationId: string | null;
-	transferredFrom: string | null;
+/** What each kind of field holds. */
+interface ValueOfKind {
+	text: string;
+	number: number;
+	time: string;
+	target: PbxTarget;
+	direction: PbxDirection;
+	status: PbxStatus;
+}
+export type FieldKind = keyof ValueOfKind;
+
+/**
+ * The fields a vendor's payload fills, in the order items show them, each
+ * with the kind of value it holds (times are ISO 8601 UTC, durations seconds).
+ * Everything else derives from this list: the item's keys, its empty form,
+ * the conversion of each value.
+ */
+export const FIELDS = {
+	target: 'target',
+	callId: 'text',
+	direction: 'direction',
+	fromNumber: 'text',
+	fromName: 'text',
+	toNumber: 'text',
+	toName: 'text',
+	didNumber: 'text',
+	didName: 'text',
+	extensionNumber: 'text',
+	extensionName: 'text',
+	queueNumber: 'text',
+	queueName: 'text',
+	ringGroupNumber: 'text',
+	ringGroupName: 'text',
+	status: 'status',
+	/** the event's own time; null until the item is built, which then puts the time of receipt */
+	occurredAt: 'time',
+	startedAt: 'time',
+	answeredAt: 'time',
+	durationSec: 'number',
+	talkSec: 'number',
+	recordingId: 'text',
+	recordingUrl: 'text',
+	transcription: 'text',
+	summary: 'text',
+	sentiment: 'text',
+	messageText: 'text',
+	conversationId: 'text',
+	transferredFrom: 'text',
 	/** the call-flow object that fired the event (several Webhook objects in one flow are told apart by it) */
-	callFlowName: string | null;
-	tenantId: string | null;
+	callFlowName: 'text',
+	tenantId: 'text',
+} as const satisfies Record<string, FieldKind>;
+
+export type PbxFieldName = keyof typeof FIELDS;
+export type PbxEventFields = { -readonly [K in PbxFieldName]: ValueOfKind[(typeof FIELDS)[K]] | null };
+
+export const FIELD_NAMES = Object.keys(FIELDS) as PbxFieldName[];
+
+/** Every field, null: one object shape for all events. */
+export function emptyFields(): PbxEventFields {
+	return Object.fromEntries(FIELD_NAMES.map((name) => [name, null])) as PbxEventFields;
 }
 
-export type PbxFieldName = keyof PbxEventFields;
-
-export interface PbxEvent extends PbxEventFields {
+export interface PbxEvent extends Omit<PbxEventFields, 'occurredAt'> {
 	event: PbxEventName;
 	eventId: string;
 	vendor: string;
@@ -144,47 +162,14 @@ export interface PbxEvent extends PbxEventFields {
 	raw: Record<string, unknown>;
 }
 
-/** Every key of PbxEvent, in the order items show them. */
-export const EVENT_KEYS = [
+/** Every key of an item, in the order items show them. */
+export const EVENT_KEYS: ReadonlyArray<keyof PbxEvent> = [
 	'event',
 	'eventId',
 	'vendor',
 	'vendorEvent',
-	'target',
-	'callId',
-	'direction',
-	'fromNumber',
-	'fromName',
-	'toNumber',
-	'toName',
-	'didNumber',
-	'didName',
-	'extensionNumber',
-	'extensionName',
-	'queueNumber',
-	'queueName',
-	'ringGroupNumber',
-	'ringGroupName',
-	'status',
-	'occurredAt',
-	'startedAt',
-	'answeredAt',
-	'durationSec',
-	'talkSec',
-	'recordingId',
-	'recordingUrl',
-	'transcription',
-	'summary',
-	'sentiment',
-	'messageText',
-	'conversationId',
-	'transferredFrom',
-	'callFlowName',
-	'tenantId',
+	...FIELD_NAMES,
 	'receivedAt',
 	'verified',
 	'raw',
-] as const satisfies ReadonlyArray<keyof PbxEvent>;
-
-export const NUMBER_FIELDS: ReadonlySet<PbxFieldName> = new Set(['durationSec', 'talkSec']);
-export const TIME_FIELDS: ReadonlySet<PbxFieldName> = new Set(['startedAt', 'answeredAt']);
+];

@@ -74,12 +74,8 @@ function rangeOf(entry: string): Range | null {
 
 export type Allowlist = { ok: true; ranges: Range[] } | { ok: false; invalid: string[] };
 
-const cache = new Map<string, Allowlist>();
-
-/** Reads entries separated by commas, spaces or lines; cached by text, as it is read per request. */
+/** Reads entries separated by commas, spaces or lines. */
 export function parseAllowlist(text: string): Allowlist {
-	const cached = cache.get(text);
-	if (cached) return cached;
 	const ranges: Range[] = [];
 	const invalid: string[] = [];
 	for (const entry of text.split(/[\s,;]+/).filter((e) => e !== '')) {
@@ -87,10 +83,7 @@ export function parseAllowlist(text: string): Allowlist {
 		if (range) ranges.push(range);
 		else invalid.push(entry);
 	}
-	const result: Allowlist = invalid.length > 0 ? { ok: false, invalid } : { ok: true, ranges };
-	if (cache.size >= 100) cache.clear();
-	cache.set(text, result);
-	return result;
+	return invalid.length > 0 ? { ok: false, invalid } : { ok: true, ranges };
 }
 
 /** Whether the address is in one of the ranges; IPv4 written as ::ffff:a.b.c.d counts as IPv4. */

@@ -5,15 +5,18 @@
  * vendor's trigger would.
  */
 
-import type { VendorAdapter } from './adapter';
+import type { Proof } from './authenticate';
+import { authenticate } from './authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_DEPTH } from './body-limits';
+import type { Headers } from './delivery';
 import { detectVendor } from './detect';
 import type { PbxEvent } from './event';
-import type { Headers, Proof } from './pipeline';
-import { authenticate, normalizeAll, runPipeline } from './pipeline';
+import { normalizeAll } from './items';
 import { parseBody } from './parse';
-import type { Payload } from './values';
-import { isPlainObject, readPath } from './values';
+import type { Payload } from './paths';
+import { isPlainObject, readPath } from './paths';
+import { runPipeline } from './pipeline';
+import type { VendorAdapter } from './vendor';
 
 export interface NormalizeRequest {
 	json: Payload;
@@ -36,6 +39,8 @@ export interface NormalizeRequest {
 const UNRECOGNIZED: VendorAdapter = {
 	id: 'unknown',
 	displayName: 'Unknown',
+	triggerName: '',
+	icon: '',
 	proof: { kind: 'userChosen' },
 	eventField: ['event', 'eventType', 'type'],
 	fields: {},
@@ -107,7 +112,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 			vendor: adapter.id,
 		};
 	}
-	const verdict = authenticate(proof, { rawBody: Buffer.alloc(0), headers, query });
+	const verdict = authenticate(proof, { rawBody: Buffer.alloc(0), headers, query }, undefined, elements as Payload[]);
 	if (!verdict.ok) return { kind: 'rejected', status: 401, reason: forOwner(verdict), vendor: adapter.id };
 	// without the bytes as sent, the id is the hash of the payload as n8n holds it;
 	// reading those bytes back applies the limits a trigger applies to what it receives

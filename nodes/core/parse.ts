@@ -4,8 +4,8 @@
  */
 import type { BodyLimits, BodyRefusal } from './body-limits';
 import { checkBodySize, checkFormLimits, checkJsonLimits } from './body-limits';
-import type { Payload } from './values';
-import { isPlainObject } from './values';
+import type { Payload } from './paths';
+import { isPlainObject } from './paths';
 
 export type ParseResult =
 	| { ok: true; payloads: Payload[]; batch: boolean }

@@ -3,7 +3,7 @@
  */
 import type { PbxEventGroup } from './event';
 import { EVENT_GROUPS, groupOf } from './event';
-import { isPlainObject } from './values';
+import { isPlainObject } from './paths';
 
 /** Picks in the Filter's event list: an event name, or `group:<group>` for a whole group. */
 export const GROUP_PREFIX = 'group:';

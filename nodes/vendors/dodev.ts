@@ -1,4 +1,4 @@
-import type { VendorAdapter } from '../core/adapter';
+import type { VendorAdapter } from '../core/vendor';
 
 const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.completed']);
 
@@ -11,6 +11,8 @@ const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.c
 export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
+	triggerName: 'doDevPbxTrigger',
+	icon: 'dodev',
 	// the PBX page names the first header; do.dev's webhook platform sends the second
 	proof: { kind: 'hmacSha256', headers: ['x-webhook-signature', 'x-dodevwebhook-signature'], credential: 'doDevPbxApi' },
 	eventField: ['event', 'type'],
@@ -18,8 +20,8 @@ export const doDev: VendorAdapter = {
 	eventIdHeader: 'x-dodevwebhook-id',
 	// do.dev's platform retries after about 1 min, 5 min, 30 min and 2 h (about 2.5 h): 3 h covers it
 	retryWindowSec: 3 * 3600,
-	occurredAt: ['timestamp', 'createdAt'],
 	fields: {
+		occurredAt: ['timestamp', 'createdAt'],
 		callId: 'data.callId',
 		direction: 'data.direction',
 		fromNumber: ['data.from', 'data.callerNumber'],

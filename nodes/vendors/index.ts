@@ -1,12 +1,17 @@
-import type { VendorAdapter } from '../core/adapter';
+/**
+ * The registry: the one list of vendors. Trigger nodes, credentials lists,
+ * the helper nodes' vendor options, detection, the tools and the tests all
+ * derive from it.
+ */
+import type { VendorAdapter } from '../core/vendor';
 import { doDev } from './dodev';
 import { pbxme } from './pbxme';
 import { primeVox } from './primevox';
 import { voipLine } from './voipline';
 
-/** Every vendor, in the order detection tries them (signed vendors first). */
-export const ADAPTERS: readonly VendorAdapter[] = [doDev, voipLine, primeVox, pbxme];
+/** In the order detection tries them (those with a proof in a header first). */
+export const VENDORS: readonly VendorAdapter[] = [doDev, voipLine, primeVox, pbxme];
 
-export function adapterById(id: string): VendorAdapter | undefined {
-	return ADAPTERS.find((adapter) => adapter.id === id);
+export function vendorById(id: string): VendorAdapter | undefined {
+	return VENDORS.find((vendor) => vendor.id === id);
 }

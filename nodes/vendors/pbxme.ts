@@ -1,13 +1,15 @@
-import type { VendorAdapter } from '../core/adapter';
+import type { VendorAdapter } from '../core/vendor';
 
 /** PBXme: flat JSON or form-encoded fields, unsigned. */
 export const pbxme: VendorAdapter = {
 	id: 'pbxme',
 	displayName: 'PBXme',
+	triggerName: 'pbxmeTrigger',
+	icon: 'pbxme',
 	proof: { kind: 'userChosen' },
 	eventField: 'event',
-	occurredAt: 'timestamp',
 	fields: {
+		occurredAt: 'timestamp',
 		callId: ['call_id', 'callid'],
 		fromNumber: ['caller_id', 'from'],
 		toNumber: ['did_number', 'to'],

@@ -1,6 +1,7 @@
-import type { VendorAdapter } from '../core/adapter';
+import type { VendorAdapter } from '../core/vendor';
 import type { PbxTarget } from '../core/event';
-import { lookup, toText } from '../core/values';
+import { toText } from '../core/convert';
+import { lookup } from '../core/paths';
 
 const TARGETS: Record<string, PbxTarget> = {
 	phonenumber: 'number',
@@ -17,6 +18,8 @@ const TARGETS: Record<string, PbxTarget> = {
 export const primeVox: VendorAdapter = {
 	id: 'primevox',
 	displayName: 'PrimeVOX',
+	triggerName: 'primeVoxTrigger',
+	icon: 'primevox',
 	proof: { kind: 'userChosen' },
 	eventField: 'eventType',
 	fields: {

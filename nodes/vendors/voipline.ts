@@ -1,6 +1,6 @@
-import type { Refinement, VendorAdapter } from '../core/adapter';
+import type { Refinement, VendorAdapter } from '../core/vendor';
 import type { PbxEventName } from '../core/event';
-import { lookup } from '../core/values';
+import { lookup } from '../core/paths';
 
 const QUEUE_OUTCOME: Record<string, PbxEventName> = {
 	answered: 'queue.completed',
@@ -26,10 +26,12 @@ function endOf(startedAt: string | null, durationSec: number | null): string | n
 export const voipLine: VendorAdapter = {
 	id: 'voipline',
 	displayName: 'VoIPLine',
-	proof: { kind: 'headerToken', header: 'x-pbx-token', credential: 'voipLineApi' },
+	triggerName: 'voipLineTrigger',
+	icon: 'voipline',
+	proof: { kind: 'token', in: 'header', name: 'x-pbx-token', credential: 'voipLineApi', field: 'secretTokens' },
 	eventField: 'type',
-	occurredAt: 'call_start_at',
 	fields: {
+		occurredAt: 'call_start_at',
 		callId: 'unique_call_id',
 		fromNumber: 'caller_id',
 		fromName: 'caller_name',
@@ -56,15 +58,15 @@ export const voipLine: VendorAdapter = {
 			event: 'call.answered',
 			target: 'extension',
 			direction: 'inbound',
-			occurredAt: 'connected_at',
+			fields: { occurredAt: 'connected_at' },
 		},
 		user_inbound_completed: { event: 'call.completed', target: 'extension', direction: 'inbound' },
 		user_outbound: { event: 'call.started', target: 'extension', ...OUTBOUND },
 		user_outbound_answered: {
 			event: 'call.answered',
 			target: 'extension',
-			occurredAt: 'connected_at',
 			...OUTBOUND,
+			fields: { ...OUTBOUND.fields, occurredAt: 'connected_at' },
 		},
 		user_outbound_completed: { event: 'call.completed', target: 'extension', ...OUTBOUND },
 		queue_call: { event: 'queue.completed', target: 'queue', direction: 'inbound' },
@@ -73,14 +75,14 @@ export const voipLine: VendorAdapter = {
 			event: 'voicemail.received',
 			target: 'mailbox',
 			direction: 'inbound',
-			occurredAt: 'recorded_at',
+			fields: { occurredAt: 'recorded_at' },
 		},
-		recording_inbound: { event: 'recording.ready', direction: 'inbound', occurredAt: 'recorded_at' },
+		recording_inbound: { event: 'recording.ready', direction: 'inbound', fields: { occurredAt: 'recorded_at' } },
 		recording_outbound: {
 			event: 'recording.ready',
 			target: 'extension',
-			occurredAt: 'recorded_at',
 			...OUTBOUND,
+			fields: { ...OUTBOUND.fields, occurredAt: 'recorded_at' },
 		},
 		webhook_component_event: {
 			repeatable: true,

@@ -7,6 +7,8 @@ import { execFileSync } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { loadFixtures } from '../support/fixtures';
+import { VENDORS } from '../support/vendors';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION, ROOT } from './n8n';
 
@@ -16,10 +18,10 @@ const TOKEN = 'local-demo-token';
 
 const workflows: Record<string, WorkflowSeed> = Object.fromEntries(
 	readdirSync(EXAMPLES)
-		.filter((file) => file.endsWith('.json') && file !== 'credentials.json')
+		.filter((file) => file.endsWith('.json'))
 		.map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowSeed]),
 );
-const credentials = JSON.parse(readFileSync(join(EXAMPLES, 'credentials.json'), 'utf8')) as CredentialSeed[];
+const credentials = readdirSync(join(EXAMPLES, 'credentials')).map((file) => JSON.parse(readFileSync(join(EXAMPLES, 'credentials', file), 'utf8')) as CredentialSeed);
 
 let n8n: N8n;
 
@@ -58,28 +60,25 @@ describe('the example workflows, as imported by npm start', () => {
 		}
 	});
 
-	test('one per vendor: a sample becomes one normalized item', async () => {
-		const sends: Array<[string, string, string, string[]]> = [
-			['dodev', 'dodev', 'call.answered', ['--secret', SECRET]],
-			['pbxme', 'pbxme', 'incoming_call', []],
-			['primevox', 'primevox', 'InboundCall', []],
-			['voipline', 'voipline', 'user_inbound', ['--token', TOKEN]],
-		];
-		for (const [example, vendor, event, flags] of sends) {
-			expect(sendEvent(vendor, event, url(example), ...flags)).toMatch(/^200 /);
-			const nodes = await nextExecution(example, 1);
-			const trigger = workflows[example].nodes[0].name as string;
-			expect(nodes[trigger][0]).toEqual([expect.objectContaining({ vendor, vendorEvent: expect.any(String), verified: vendor === 'dodev' || vendor === 'voipline' })]);
-		}
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its example turns its first sample into one normalized item', async (vendor, adapter) => {
+		const [sample] = loadFixtures(vendor);
+		const flags = adapter.proof.kind === 'hmacSha256' ? ['--secret', SECRET] : adapter.proof.kind === 'token' ? ['--token', TOKEN] : [];
+		expect(sendEvent(vendor, sample.name, url(vendor), ...flags)).toMatch(/^200 /);
+		const nodes = await nextExecution(vendor, 1);
+		const trigger = workflows[vendor].nodes[0].name as string;
+		expect(nodes[trigger][0]).toEqual([expect.objectContaining({ vendor, event: sample.expected.event, verified: adapter.proof.kind !== 'userChosen' })]);
 	});
 
-	test("do.dev samples go out in do.dev's platform form by default, the PBX page's form with --page-form", async () => {
-		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
-		// the one-per-vendor test above sent the first
+	test("do.dev: the platform's envelope signed t=...,v1=... by default, the PBX page's form with --page-form", async () => {
+		expect(sendEvent('dodev', 'platform.call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
+		// the test above sent the first
 		const platform = (await nextExecution('dodev', 2))[workflows.dodev.nodes[0].name as string][0][0];
 		expect(platform).toMatchObject({ event: 'call.started', eventId: expect.stringMatching(/^evt_[0-9a-f]{32}$/), verified: true, raw: { type: 'pbx.call.started', service: 'pbx' } });
+		// sent again, it is a new event: the sender gives every sample a fresh id
+		expect(sendEvent('dodev', 'platform.call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
+		await nextExecution('dodev', 3);
 		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET, '--page-form')).toMatch(/^200 /);
-		const page = (await nextExecution('dodev', 3))[workflows.dodev.nodes[0].name as string][0][0];
+		const page = (await nextExecution('dodev', 4))[workflows.dodev.nodes[0].name as string][0][0];
 		expect(page).toMatchObject({ event: 'call.started', eventId: expect.stringMatching(/^[0-9a-f]{64}$/), verified: true, raw: { event: 'pbx.call.started' } });
 	});
 

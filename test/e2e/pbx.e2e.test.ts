@@ -4,45 +4,47 @@
  */
 import { createHash, createHmac } from 'crypto';
 
-import type { Fixture, VendorId } from '../support/fixtures';
-import { expectedItem, loadFixtures } from '../support/fixtures';
+import type { VendorAdapter } from '../../nodes/core/vendor';
 import { runPipeline } from '../../nodes/core/pipeline';
-import { adapterById } from '../../nodes/vendors';
-import { FUZZ_PROOFS, FUZZ_SECRET, FUZZ_TOKEN, FUZZ_URL_TOKEN, asNodeHeaders, fuzzCases } from '../support/fuzz';
+import type { Fixture } from '../support/fixtures';
+import { expectedItem, loadFixtures, rawOf } from '../support/fixtures';
+import { FUZZ_SECRETS, FUZZ_UNSIGNED, asNodeHeaders, fuzzCases, fuzzProof } from '../support/fuzz';
+import type { SecretSet, Unsigned, VendorId } from '../support/vendors';
+import { credentialFor, prove, vendor as vendorOf, VENDORS } from '../support/vendors';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION } from './n8n';
 import secrets from '../support/secrets.json';
 
-const SIGNING_SECRET = secrets.e2e.signingSecret;
-const OLD_SIGNING_SECRET = secrets.e2e.previousSigningSecret;
-const PBX_TOKENS = secrets.e2e.pbxTokens;
-const URL_TOKEN = secrets.e2e.urlToken;
-const BASIC = secrets.e2e.basic;
+const SECRETS: SecretSet = secrets.e2e;
+const SIGNING_SECRET = SECRETS.signingSecret;
+const OLD_SIGNING_SECRET = SECRETS.previousSigningSecret!;
+const PBX_TOKENS = SECRETS.tokens;
+const URL_TOKEN = SECRETS.urlToken;
+const BASIC = SECRETS.basic;
 const TRIGGER = 'PBX Trigger';
+const PACKAGE = 'n8n-nodes-pbx';
 
-const TYPES: Record<VendorId, string> = {
-	dodev: 'n8n-nodes-pbx.doDevPbxTrigger',
-	pbxme: 'n8n-nodes-pbx.pbxmeTrigger',
-	primevox: 'n8n-nodes-pbx.primeVoxTrigger',
-	voipline: 'n8n-nodes-pbx.voipLineTrigger',
-};
+/** An id n8n accepts (15 characters), made from a prefix and a vendor id. */
+const idFor = (prefix: string, id: string) => `${prefix}${id}`.replace(/\W/g, '').slice(0, 15).padEnd(15, '0');
 
-const credentials: CredentialSeed[] = [
-	{ id: 'credDoDev000001', name: 'do.dev', type: 'doDevPbxApi', data: { signingSecret: SIGNING_SECRET, previousSigningSecret: OLD_SIGNING_SECRET } },
-	{ id: 'credDoDevEmpty1', name: 'do.dev unset', type: 'doDevPbxApi', data: { signingSecret: '', previousSigningSecret: '' } },
-	{ id: 'credVoipLine001', name: 'VoIPLine', type: 'voipLineApi', data: { secretTokens: PBX_TOKENS.join('\n') } },
-	{ id: 'credUrlToken001', name: 'URL token', type: 'pbxUrlTokenApi', data: { token: URL_TOKEN } },
-	{ id: 'credBasicAuth01', name: 'Basic', type: 'httpBasicAuth', data: BASIC },
-	{ id: 'credFuzzDoDev01', name: 'fuzz do.dev', type: 'doDevPbxApi', data: { signingSecret: FUZZ_SECRET } },
-	{ id: 'credFuzzVoipLn1', name: 'fuzz VoIPLine', type: 'voipLineApi', data: { secretTokens: FUZZ_TOKEN } },
-	{ id: 'credFuzzUrlTok1', name: 'fuzz URL token', type: 'pbxUrlTokenApi', data: { token: FUZZ_URL_TOKEN } },
-	{ id: 'credHalfBasic01', name: 'Basic without password', type: 'httpBasicAuth', data: { user: 'halfuser-e2e', password: '' } },
-];
+const credentials: CredentialSeed[] = [];
 
-function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, creds: Record<string, string> = {}, typeVersion = 2): WorkflowSeed {
-	const credentialRefs = Object.fromEntries(
-		Object.entries(creds).map(([type, credId]) => [type, { id: credId, name: credentials.find((c) => c.id === credId)!.name }]),
-	);
+/** The credential a user fills in for the vendor (none for a vendor that signs nothing, left open). */
+function credentialOf(adapter: VendorAdapter, set: SecretSet, label: string, unsigned: Unsigned = 'none'): Record<string, { id: string; name: string }> {
+	const credential = credentialFor(adapter, set, unsigned);
+	if (!credential) return {};
+	const id = idFor(`cr${label}`, `${adapter.id}${unsigned}`);
+	const name = `${label} ${adapter.displayName} ${unsigned}`;
+	if (!credentials.some((c) => c.id === id)) credentials.push({ id, name, type: credential.type, data: credential.data as Record<string, string> });
+	return { [credential.type]: { id, name } };
+}
+
+function credentialSeed(id: string, name: string, type: string, data: Record<string, string>): Record<string, { id: string; name: string }> {
+	credentials.push({ id, name, type, data });
+	return { [type]: { id, name } };
+}
+
+function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, credentialRefs: Record<string, { id: string; name: string }> = {}, typeVersion = 2): WorkflowSeed {
 	return {
 		id,
 		name: `${vendor} ${id}`,
@@ -50,7 +52,7 @@ function trigger(id: string, vendor: VendorId, parameters: Record<string, unknow
 			{
 				id: `${id}-node`,
 				name: TRIGGER,
-				type: TYPES[vendor],
+				type: `${PACKAGE}.${vendorOf(vendor).triggerName}`,
 				typeVersion,
 				position: [0, 0],
 				webhookId: `${id.toLowerCase()}-hook`,
@@ -103,28 +105,39 @@ function webhookNormalize(id: string, vendor: VendorId, credential: Record<strin
 	};
 }
 
+/** One workflow per vendor taking every event, with its own proof (a vendor that signs nothing: none). */
+const ALL: Record<VendorId, WorkflowSeed> = Object.fromEntries(
+	VENDORS.map((adapter) => [adapter.id, trigger(idFor('wfAll', adapter.id), adapter.id, {}, credentialOf(adapter, SECRETS, 'e2e'))]),
+);
+/** Webhook node + PBX Event Normalize verifying, for each vendor that proves its requests itself. */
+const NORMALIZE: Record<VendorId, WorkflowSeed> = Object.fromEntries(
+	VENDORS.filter((adapter) => adapter.proof.kind !== 'userChosen').map((adapter) => [
+		adapter.id,
+		webhookNormalize(idFor('wfNorm', adapter.id), adapter.id, credentialOf(adapter, SECRETS, 'e2e')),
+	]),
+);
+/**
+ * The fuzz sample's workflows. A vendor whose token is in the body is left
+ * out: the fuzz cases are built without its token (see fuzzProof), which its
+ * trigger rightly refuses.
+ */
+const FUZZ_WF: Record<VendorId, WorkflowSeed> = Object.fromEntries(
+	VENDORS.filter((adapter) => fuzzProof(adapter.id).kind !== 'none' || adapter.proof.kind === 'userChosen').map((adapter) => [
+		adapter.id,
+		trigger(idFor('wfFuzz', adapter.id), adapter.id, adapter.proof.kind === 'userChosen' ? { authentication: FUZZ_UNSIGNED } : {}, credentialOf(adapter, FUZZ_SECRETS, 'fuzz', FUZZ_UNSIGNED)),
+	]),
+);
 const WF = {
-	dodev: trigger('wfDoDevAll00001', 'dodev', {}, { doDevPbxApi: 'credDoDev000001' }),
-	pbxme: trigger('wfPbxmeAll00001', 'pbxme', {}),
-	primevox: trigger('wfPrimeVoxAll01', 'primevox', {}),
-	voipline: trigger('wfVoipLineAll01', 'voipline', {}, { voipLineApi: 'credVoipLine001' }),
-	dodevSelected: trigger('wfDoDevSelect01', 'dodev', { events: ['call.completed'] }, { doDevPbxApi: 'credDoDev000001' }),
-	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, { doDevPbxApi: 'credDoDevEmpty1' }),
+	dodevSelected: trigger('wfDoDevSelect01', 'dodev', { events: ['call.completed'] }, ALL.dodev.nodes[0].credentials as Record<string, { id: string; name: string }>),
+	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, credentialSeed('credDoDevEmpty1', 'do.dev unset', 'doDevPbxApi', { signingSecret: '', previousSigningSecret: '' })),
 	// saved with version 1 of the node: both versions must behave alike
-	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credUrlToken001' }, 1),
-	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credBasicAuth01' }),
-	primevoxHalfBasic: trigger('wfPrimeVoxHalfB', 'primevox', { authentication: 'basicAuth' }, { httpBasicAuth: 'credHalfBasic01' }),
+	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, credentialOf(vendorOf('pbxme'), SECRETS, 'e2e', 'urlToken'), 1),
+	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, credentialOf(vendorOf('primevox'), SECRETS, 'e2e', 'basicAuth')),
+	primevoxHalfBasic: trigger('wfPrimeVoxHalfB', 'primevox', { authentication: 'basicAuth' }, credentialSeed('credHalfBasic01', 'Basic without password', 'httpBasicAuth', { user: 'halfuser-e2e', password: '' })),
 	pbxmeAllowTypo: trigger('wfPbxmeAllowTyp', 'pbxme', { options: { allowedIps: '127.0.0.1, ::1, vpn-gw.internal.example' } }),
 	route: ROUTE,
-	normalizeVoipLine: webhookNormalize('wfWebhookNormVL', 'voipline', { voipLineApi: { id: 'credVoipLine001', name: 'VoIPLine' } }),
-	normalizeDoDev: webhookNormalize('wfWebhookNormDD', 'dodev', { doDevPbxApi: { id: 'credDoDev000001', name: 'do.dev' } }),
 };
-const FUZZ_WF: Record<VendorId, WorkflowSeed> = {
-	dodev: trigger('wfFuzzDoDev0001', 'dodev', {}, { doDevPbxApi: 'credFuzzDoDev01' }),
-	pbxme: trigger('wfFuzzPbxme0001', 'pbxme', {}),
-	primevox: trigger('wfFuzzPrimeVox1', 'primevox', { authentication: 'urlToken' }, { pbxUrlTokenApi: 'credFuzzUrlTok1' }),
-	voipline: trigger('wfFuzzVoipLine1', 'voipline', {}, { voipLineApi: 'credFuzzVoipLn1' }),
-};
+const WORKFLOWS = [...Object.values(ALL), ...Object.values(NORMALIZE), ...Object.values(FUZZ_WF), ...Object.values(WF)];
 const triggerItems = new Map<string, Record<string, unknown>>();
 
 let n8n: N8n;
@@ -160,55 +173,66 @@ async function expectDelivery(
 	return out;
 }
 
-function genuineHeaders(fixture: Fixture): Record<string, string> {
-	const headers: Record<string, string> = { 'content-type': fixture.contentType };
-	if (fixture.vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${sign(fixture.body)}`;
-	if (fixture.vendor === 'voipline') headers['x-pbx-token'] = PBX_TOKENS[0];
-	return headers;
+/** The fixture as its vendor delivers it, with its proof. */
+function genuine(fixture: Fixture): { body: Buffer; headers: Record<string, string> } {
+	const { body, headers } = prove(vendorOf(fixture.vendor), { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS);
+	return { body, headers };
 }
 
 beforeAll(async () => {
-	n8n = await N8n.start({ credentials, workflows: [...Object.values(WF), ...Object.values(FUZZ_WF)] });
+	n8n = await N8n.start({ credentials, workflows: WORKFLOWS });
 }, 300_000);
 
 describe(`every documented payload, delivered to a real n8n ${N8N_VERSION}`, () => {
 	const fixtures = loadFixtures();
 
 	test('each genuine delivery answers 200 and its execution holds the expected item', async () => {
-		const started = new Map<string, Fixture>();
+		const started = new Map<string, { fixture: Fixture; body: Buffer }>();
 		for (const fixture of fixtures) {
-			await expectDelivery(WF[fixture.vendor], fixture.body, genuineHeaders(fixture), 200, true);
-			started.set(sha(fixture.body), fixture);
+			const { body, headers } = genuine(fixture);
+			await expectDelivery(ALL[fixture.vendor], body, headers, 200, true);
+			started.set(String(fixture.expected.eventId ?? sha(body)), { fixture, body });
 		}
-		for (const vendor of ['dodev', 'pbxme', 'primevox', 'voipline'] as const) {
-			await n8n.waitForExecutions(WF[vendor].id, accepted.get(WF[vendor].id)!);
-		}
+		for (const adapter of VENDORS) await n8n.waitForExecutions(ALL[adapter.id].id, accepted.get(ALL[adapter.id].id) ?? 0);
 		const seen = new Set<string>();
-		for (const vendor of ['dodev', 'pbxme', 'primevox', 'voipline'] as const) {
-			for (const execution of n8n.executions(WF[vendor].id)) {
+		for (const adapter of VENDORS) {
+			for (const execution of n8n.executions(ALL[adapter.id].id)) {
 				expect(execution.status).toBe('success');
 				const items = execution.nodes[TRIGGER][0];
 				expect(items).toHaveLength(1);
 				const item = items[0];
-				const fixture = started.get(String(item.eventId));
-				expect(fixture).toBeDefined();
+				const sent = started.get(String(item.eventId));
+				expect(sent).toBeDefined();
 				seen.add(String(item.eventId));
 				triggerItems.set(String(item.eventId), item);
 				expect(item.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-				const text = fixture!.body.toString();
-				const raw = fixture!.contentType === 'application/json' ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
 				expect(item).toEqual(
-					expectedItem(fixture!, {
-						eventId: sha(fixture!.body),
+					expectedItem(sent!.fixture, {
+						eventId: sha(sent!.body),
 						receivedAt: String(item.receivedAt),
-						verified: vendor === 'dodev' || vendor === 'voipline',
-						raw,
+						verified: adapter.proof.kind !== 'userChosen',
+						raw: rawOf(adapter.id, sent!.body, sent!.fixture.contentType),
 					}),
 				);
 			}
 		}
 		expect(seen.size).toBe(fixtures.length);
 	}, 180_000);
+
+	test.each(VENDORS.filter((adapter) => adapter.proof.kind !== 'userChosen').map((adapter) => [adapter.displayName, adapter] as const))(
+		'%s: a delivery with a wrong secret is 401 and starts nothing',
+		async (_name, adapter) => {
+			const [fixture] = loadFixtures(adapter.id);
+			const wrong = prove(adapter, { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS, 'none', 'e2e-not-the-secret-11aa');
+			const out = await expectDelivery(ALL[adapter.id], wrong.body, wrong.headers, 401, false);
+			expect(JSON.parse(out.text)).toMatchObject({ status: 'rejected' });
+		},
+	);
+
+	test.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: a body that is no event, with a genuine proof, is 400 and starts nothing', async (_name, adapter) => {
+		const { body, headers } = prove(adapter, { body: Buffer.from('"just a string"'), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
+		await expectDelivery(ALL[adapter.id], body, headers, 400, false);
+	});
 });
 
 describe('what must start one execution, and what must start none', () => {
@@ -226,17 +250,17 @@ describe('what must start one execution, and what must start none', () => {
 
 	test('do.dev: bad, missing or stale-secret signatures are 401; the previous secret is accepted', async () => {
 		const body = fresh(completed, 1);
-		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, 'wrong') }, 401, false);
-		await expectDelivery(WF.dodev, body, JSON_TYPE, 401, false);
-		await expectDelivery(WF.dodev, Buffer.from(JSON.stringify(JSON.parse(body.toString()))), { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 401, false);
-		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': Buffer.from(sign(body, OLD_SIGNING_SECRET), 'hex').toString('base64') }, 200, true);
+		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, 'wrong') }, 401, false);
+		await expectDelivery(ALL.dodev, body, JSON_TYPE, 401, false);
+		await expectDelivery(ALL.dodev, Buffer.from(JSON.stringify(JSON.parse(body.toString()))), { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 401, false);
+		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': Buffer.from(sign(body, OLD_SIGNING_SECRET), 'hex').toString('base64') }, 200, true);
 	});
 
 	test('do.dev: a signed body that is not JSON is 400 (422 from n8n itself when labeled application/json)', async () => {
 		const body = Buffer.from('{"event": "pbx.call.completed", ');
-		const out = await expectDelivery(WF.dodev, body, { 'content-type': 'text/plain', 'x-webhook-signature': sign(body) }, 400, false);
+		const out = await expectDelivery(ALL.dodev, body, { 'content-type': 'text/plain', 'x-webhook-signature': sign(body) }, 400, false);
 		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the body is not valid JSON' });
-		await expectDelivery(WF.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 422, false);
+		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 422, false);
 	});
 
 	test('do.dev: no signing secret configured rejects every request', async () => {
@@ -253,21 +277,21 @@ describe('what must start one execution, and what must start none', () => {
 		const now = () => Math.floor(Date.now() / 1000);
 		const id = `evt_e2e_${Date.now()}`;
 		const body = envelope(id);
-		await expectDelivery(WF.dodev, body, stamped(body, now()), 200, true);
+		await expectDelivery(ALL.dodev, body, stamped(body, now()), 200, true);
 		// do.dev's first retry comes about a minute later, signed again with its own t
-		const retry = await expectDelivery(WF.dodev, body, stamped(body, now() + 60), 200, false);
+		const retry = await expectDelivery(ALL.dodev, body, stamped(body, now() + 60), 200, false);
 		expect(JSON.parse(retry.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
 		const stale = envelope(`${id}_stale`);
-		const refused = await expectDelivery(WF.dodev, stale, stamped(stale, now() - 600), 401, false);
+		const refused = await expectDelivery(ALL.dodev, stale, stamped(stale, now() - 600), 401, false);
 		expect(JSON.parse(refused.text)).toEqual({ status: 'rejected', reason: 'the signature timestamp is too far from the time of receipt' });
 		const two = envelope(`${id}_two`);
-		await expectDelivery(WF.dodev, two, stamped(two, now(), `v1=${'ab'.repeat(32)}`), 200, true);
+		await expectDelivery(ALL.dodev, two, stamped(two, now(), `v1=${'ab'.repeat(32)}`), 200, true);
 		// no eventId in the body: the X-DoDevWebhook-Id header names the event, and its retry is a repeat
 		const bare = envelope(undefined);
-		await expectDelivery(WF.dodev, bare, { ...stamped(bare, now()), 'x-dodevwebhook-id': `${id}_header` }, 200, true);
-		await expectDelivery(WF.dodev, bare, { ...stamped(bare, now() + 60), 'x-dodevwebhook-id': `${id}_header` }, 200, false);
-		await n8n.waitForExecutions(WF.dodev.id, accepted.get(WF.dodev.id)!);
-		const items = n8n.executions(WF.dodev.id).flatMap((execution) => execution.nodes[TRIGGER][0]);
+		await expectDelivery(ALL.dodev, bare, { ...stamped(bare, now()), 'x-dodevwebhook-id': `${id}_header` }, 200, true);
+		await expectDelivery(ALL.dodev, bare, { ...stamped(bare, now() + 60), 'x-dodevwebhook-id': `${id}_header` }, 200, false);
+		await n8n.waitForExecutions(ALL.dodev.id, accepted.get(ALL.dodev.id)!);
+		const items = n8n.executions(ALL.dodev.id).flatMap((execution) => execution.nodes[TRIGGER][0]);
 		expect(items.filter((item) => String(item.eventId).startsWith(id)).map((item) => [item.eventId, item.event, item.verified])).toEqual([
 			[id, 'call.completed', true],
 			[`${id}_two`, 'call.completed', true],
@@ -278,14 +302,14 @@ describe('what must start one execution, and what must start none', () => {
 	test('PrimeVOX: the same extension rung twice in one call reaches the workflow twice; a retried hang-up starts one execution', async () => {
 		const call = `u-e2e-${Date.now()}`;
 		const ring = `eventType=ringAttempt&eventTarget=extension&tenantId=t1&extNumber=101&extName=Front+Desk&callUuid=${call}&callerIdNum=%2B15551230000`;
-		await expectDelivery(WF.primevox, ring, FORM_TYPE, 200, true);
-		await expectDelivery(WF.primevox, ring, FORM_TYPE, 200, true);
+		await expectDelivery(ALL.primevox, ring, FORM_TYPE, 200, true);
+		await expectDelivery(ALL.primevox, ring, FORM_TYPE, 200, true);
 		const hangup = `eventType=HangupCall&tenantId=t1&extNumber=101&extName=Front+Desk&callUuid=${call}&callerIdName=JANE&callerIdNum=%2B15551230000`;
-		await expectDelivery(WF.primevox, hangup, FORM_TYPE, 200, true);
-		const retry = await expectDelivery(WF.primevox, hangup, FORM_TYPE, 200, false);
+		await expectDelivery(ALL.primevox, hangup, FORM_TYPE, 200, true);
+		const retry = await expectDelivery(ALL.primevox, hangup, FORM_TYPE, 200, false);
 		expect(JSON.parse(retry.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
-		await n8n.waitForExecutions(WF.primevox.id, accepted.get(WF.primevox.id)!);
-		const items = n8n.executions(WF.primevox.id).flatMap((execution) => execution.nodes[TRIGGER][0]).filter((item) => item.callId === call);
+		await n8n.waitForExecutions(ALL.primevox.id, accepted.get(ALL.primevox.id)!);
+		const items = n8n.executions(ALL.primevox.id).flatMap((execution) => execution.nodes[TRIGGER][0]).filter((item) => item.callId === call);
 		expect(items.map((item) => item.event)).toEqual(['call.ringing', 'call.ringing', 'call.completed']);
 	});
 
@@ -314,9 +338,9 @@ describe('what must start one execution, and what must start none', () => {
 
 	test('a batch starts one execution with one item per element', async () => {
 		const batch = Buffer.from(JSON.stringify([JSON.parse(completed.body.toString()), JSON.parse(voicemail.body.toString()), { event: 'pbx.call.parked', data: { callId: 'p1' } }]));
-		await expectDelivery(WF.dodev, batch, { ...JSON_TYPE, 'x-webhook-signature': sign(batch) }, 200, true);
-		await n8n.waitForExecutions(WF.dodev.id, accepted.get(WF.dodev.id)!);
-		const execution = n8n.executions(WF.dodev.id).find((e) => e.nodes[TRIGGER][0][0].eventId === `${sha(batch)}:0`);
+		await expectDelivery(ALL.dodev, batch, { ...JSON_TYPE, 'x-webhook-signature': sign(batch) }, 200, true);
+		await n8n.waitForExecutions(ALL.dodev.id, accepted.get(ALL.dodev.id)!);
+		const execution = n8n.executions(ALL.dodev.id).find((e) => e.nodes[TRIGGER][0][0].eventId === `${sha(batch)}:0`);
 		expect(execution?.nodes[TRIGGER][0].map((i) => [i.event, i.eventId])).toEqual([
 			['call.completed', `${sha(batch)}:0`],
 			['voicemail.received', `${sha(batch)}:1`],
@@ -327,15 +351,15 @@ describe('what must start one execution, and what must start none', () => {
 	test('a repeated delivery starts no second execution', async () => {
 		const body = fresh(vlVoicemail, 4);
 		const headers = { ...JSON_TYPE, 'x-pbx-token': PBX_TOKENS[1] };
-		await expectDelivery(WF.voipline, body, headers, 200, true);
-		const again = await expectDelivery(WF.voipline, body, headers, 200, false);
+		await expectDelivery(ALL.voipline, body, headers, 200, true);
+		const again = await expectDelivery(ALL.voipline, body, headers, 200, false);
 		expect(JSON.parse(again.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
 	});
 
 	test('VoIPLine: a wrong or missing X-Pbx-Token is 401', async () => {
 		const body = fresh(vlVoicemail, 5);
-		await expectDelivery(WF.voipline, body, { ...JSON_TYPE, 'x-pbx-token': 'nope' }, 401, false);
-		await expectDelivery(WF.voipline, body, JSON_TYPE, 401, false);
+		await expectDelivery(ALL.voipline, body, { ...JSON_TYPE, 'x-pbx-token': 'nope' }, 401, false);
+		await expectDelivery(ALL.voipline, body, JSON_TYPE, 401, false);
 	});
 
 	test('PBXme URL token: wrong or missing is 401, right is 200', async () => {
@@ -354,9 +378,9 @@ describe('what must start one execution, and what must start none', () => {
 	});
 
 	test('unreadable bodies are 400 and start nothing', async () => {
-		await expectDelivery(WF.pbxme, '', JSON_TYPE, 400, false);
-		await expectDelivery(WF.pbxme, '"just a string"', JSON_TYPE, 400, false);
-		await expectDelivery(WF.primevox, 'no form here', { 'content-type': 'text/plain' }, 400, false);
+		await expectDelivery(ALL.pbxme, '', JSON_TYPE, 400, false);
+		await expectDelivery(ALL.pbxme, '"just a string"', JSON_TYPE, 400, false);
+		await expectDelivery(ALL.primevox, 'no form here', { 'content-type': 'text/plain' }, 400, false);
 	});
 });
 
@@ -371,7 +395,7 @@ describe('a sample of the fuzz cases, sent to the real n8n', () => {
 	const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 	const PER_VENDOR = Number(process.env.FUZZ_E2E_CASES ?? 60);
 
-	test.each(['dodev', 'pbxme', 'primevox', 'voipline'] as const)(`%s: ${PER_VENDOR} cases, seed ${SEED}: the documented status each time, executions only for what was accepted`, async (vendor) => {
+	test.each(Object.keys(FUZZ_WF))(`%s: ${PER_VENDOR} cases, seed ${SEED}: the documented status each time, executions only for what was accepted`, async (vendor) => {
 		const workflow = FUZZ_WF[vendor];
 		const wrong: string[] = [];
 		// what the pipeline makes of each accepted case, to compare with what n8n stored
@@ -382,8 +406,8 @@ describe('a sample of the fuzz cases, sent to the real n8n', () => {
 			const want = c.n8nExpected ?? c.expected;
 			if (out.status !== want) wrong.push(`#${index} ${c.kind}: ${out.status}, expected ${want}: ${out.text.slice(0, 120)}`);
 			if (out.status === 200 && out.text.includes('Workflow was started')) {
-				const outcome = runPipeline(adapterById(vendor)!, { rawBody: c.body, headers: asNodeHeaders(c.headers), query: c.query, clientIp: '127.0.0.1' }, {
-					proof: FUZZ_PROOFS[vendor],
+				const outcome = runPipeline(vendorOf(vendor), { rawBody: c.body, headers: asNodeHeaders(c.headers), query: c.query, clientIp: '127.0.0.1' }, {
+					proof: fuzzProof(vendor),
 					events: null,
 					includeRaw: true,
 					recentIds: null,
@@ -428,23 +452,24 @@ describe('helper nodes in real workflows', () => {
 	});
 
 	test('Webhook node -> Normalize gives the trigger\'s items, and rejects what the trigger rejects', async () => {
-		const cases = [
-			...loadFixtures('voipline').map((f) => ({ f, wf: WF.normalizeVoipLine })),
-			...loadFixtures('dodev').map((f) => ({ f, wf: WF.normalizeDoDev })),
-		];
-		for (const { f, wf } of cases) await expectDelivery(wf, f.body, genuineHeaders(f), 200, true);
-		const [vm] = loadFixtures('voipline').filter((f) => f.name === 'voicemail');
-		const [call] = loadFixtures('dodev').filter((f) => f.name === 'call.completed');
-		await expectDelivery(WF.normalizeVoipLine, vm.body, { 'content-type': 'application/json', 'x-pbx-token': 'wrong-token' }, 200, true);
-		await expectDelivery(WF.normalizeDoDev, call.body, { 'content-type': 'application/json', 'x-webhook-signature': sign(call.body, 'wrong') }, 200, true);
-		for (const wf of [WF.normalizeVoipLine, WF.normalizeDoDev]) {
+		for (const [id, wf] of Object.entries(NORMALIZE)) {
+			const adapter = vendorOf(id);
+			for (const fixture of loadFixtures(id)) {
+				const { body, headers } = genuine(fixture);
+				await expectDelivery(wf, body, headers, 200, true);
+			}
+			const [first] = loadFixtures(id);
+			const wrong = prove(adapter, { body: first.body, headers: { 'content-type': first.contentType }, query: {} }, SECRETS, 'none', 'e2e-wrong-secret-22bb');
+			await expectDelivery(wf, wrong.body, wrong.headers, 200, true);
+		}
+		for (const [id, wf] of Object.entries(NORMALIZE)) {
 			await n8n.waitForExecutions(wf.id, accepted.get(wf.id)!);
 			const executions = n8n.executions(wf.id);
 			const events = executions.flatMap((e) => e.nodes.Events?.[0] ?? []);
 			const rejected = executions.flatMap((e) => e.nodes.Rejected?.[0] ?? []);
 			// the rejected output is the owner's: it says what most likely happened
-			const mismatch = wf === WF.normalizeDoDev ? 'the signature does not match' : 'the token does not match';
-			expect(rejected).toEqual([{ rejected: true, statusCode: 401, reason: `${mismatch}. If your PBX sent it, the node's credential does not hold the secret the PBX uses: copy it again from the PBX's webhook settings.`, vendor: wf === WF.normalizeDoDev ? 'dodev' : 'voipline' }]);
+			const mismatch = vendorOf(id).proof.kind === 'hmacSha256' ? 'the signature does not match' : 'the token does not match';
+			expect(rejected).toEqual([{ rejected: true, statusCode: 401, reason: `${mismatch}. If your PBX sent it, the node's credential does not hold the secret the PBX uses: copy it again from the PBX's webhook settings.`, vendor: id }]);
 			expect(events.length).toBe(executions.length - 1);
 			for (const item of events) {
 				const fromTrigger = triggerItems.get(String(item.eventId));
@@ -467,17 +492,17 @@ afterAll(async () => {
 
 // every workflow ran exactly as often as deliveries were accepted: nothing lost, nothing extra
 async function everyWorkflowRanExactlyAsAccepted() {
-	for (const workflow of [...Object.values(WF), ...Object.values(FUZZ_WF)]) {
+	for (const workflow of WORKFLOWS) {
 		const want = accepted.get(workflow.id) ?? 0;
 		if (want > 0) await n8n.waitForExecutions(workflow.id, want);
 		expect({ workflow: workflow.id, executions: n8n.executionCount(workflow.id) }).toEqual({ workflow: workflow.id, executions: want });
 		for (const execution of n8n.executions(workflow.id)) expect({ id: execution.id, status: execution.status }).toEqual({ id: execution.id, status: 'success' });
 	}
-	const all = [...Object.values(WF), ...Object.values(FUZZ_WF)].flatMap((workflow) => n8n.executions(workflow.id));
+	const all = WORKFLOWS.flatMap((workflow) => n8n.executions(workflow.id));
 	// n8n's own Webhook node outputs the request headers, tokens included: that output is n8n's, not ours
 	const ours = JSON.stringify(all.map((e) => Object.entries(e.nodes).filter(([name]) => name !== 'Webhook')));
 	const logs = n8n.logs();
-	for (const secret of [SIGNING_SECRET, OLD_SIGNING_SECRET, ...PBX_TOKENS, URL_TOKEN, BASIC.password]) {
+	for (const secret of [SIGNING_SECRET, OLD_SIGNING_SECRET, ...PBX_TOKENS, URL_TOKEN, BASIC.password, ...FUZZ_SECRETS.tokens]) {
 		expect(logs.includes(secret)).toBe(false);
 		expect(ours.includes(secret)).toBe(false);
 	}

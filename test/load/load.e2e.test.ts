@@ -9,7 +9,7 @@ import type { WorkflowSeed } from '../e2e/n8n';
 import { N8n, N8N_VERSION } from '../e2e/n8n';
 import secrets from '../support/secrets.json';
 
-const TOKEN = secrets.load.pbxToken;
+const TOKEN = secrets.load.tokens[0];
 const COUNT = Number(process.env.LOAD_COUNT ?? 2000);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 20);
 

@@ -1,46 +1,37 @@
 import { createHmac } from 'crypto';
 
-import type { INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
 
-import { DoDevPbxTrigger } from '../../nodes/DoDevPbxTrigger/DoDevPbxTrigger.node';
-import { PbxmeTrigger } from '../../nodes/PbxmeTrigger/PbxmeTrigger.node';
-import { PrimeVoxTrigger } from '../../nodes/PrimeVoxTrigger/PrimeVoxTrigger.node';
-import { VoipLineTrigger } from '../../nodes/VoipLineTrigger/VoipLineTrigger.node';
 import { EVENT_KEYS } from '../../nodes/core/event';
-import type { Fixture, VendorId } from '../support/fixtures';
+import type { Fixture } from '../support/fixtures';
 import { loadFixtures } from '../support/fixtures';
-import { deliver } from '../support/webhook-harness';
 import secrets from '../support/secrets.json';
+import type { SecretSet, VendorId } from '../support/vendors';
+import { credentialFor, prove, triggerNode, vendor, VENDORS } from '../support/vendors';
+import { deliver } from '../support/webhook-harness';
 
-const SIGNING_SECRET = secrets.node.signingSecret;
-const OLD_SIGNING_SECRET = secrets.node.previousSigningSecret;
-const PBX_TOKENS = secrets.node.pbxTokens;
-const URL_TOKEN = secrets.node.urlToken;
-const BASIC = secrets.node.basic;
+const SECRETS: SecretSet = secrets.node;
+const SIGNING_SECRET = SECRETS.signingSecret;
+const OLD_SIGNING_SECRET = SECRETS.previousSigningSecret!;
+const PBX_TOKENS = SECRETS.tokens;
+const URL_TOKEN = SECRETS.urlToken;
+const BASIC = SECRETS.basic;
 
-const NODES: Record<VendorId, INodeType> = {
-	dodev: new DoDevPbxTrigger(),
-	pbxme: new PbxmeTrigger(),
-	primevox: new PrimeVoxTrigger(),
-	voipline: new VoipLineTrigger(),
-};
+const NODES: Record<VendorId, INodeType> = Object.fromEntries(VENDORS.map((adapter) => [adapter.id, triggerNode(adapter)]));
 
 const sign = (body: Buffer | string, secret = SIGNING_SECRET) =>
 	createHmac('sha256', secret).update(body).digest('hex');
 
-/** Headers and credentials a genuine delivery of the vendor carries. */
+/** A genuine delivery of the fixture, with the credential its trigger is given. */
 function genuine(fixture: Fixture) {
-	const headers: Record<string, string> = { 'content-type': fixture.contentType };
-	if (fixture.vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${sign(fixture.body)}`;
-	if (fixture.vendor === 'voipline') headers['x-pbx-token'] = PBX_TOKENS[1];
+	const adapter = vendor(fixture.vendor);
+	const request = prove(adapter, { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS);
+	const credential = credentialFor(adapter, SECRETS);
 	return {
 		nodeType: NODES[fixture.vendor],
-		body: fixture.body,
-		headers,
-		credentials: {
-			doDevPbxApi: { signingSecret: SIGNING_SECRET, previousSigningSecret: '' },
-			voipLineApi: { secretTokens: PBX_TOKENS.join('\n') },
-		},
+		body: request.body,
+		headers: request.headers,
+		credentials: credential ? { [credential.type]: credential.data as ICredentialDataDecryptedObject } : {},
 	};
 }
 
@@ -61,30 +52,26 @@ describe('node descriptions', () => {
 		expect(options).toEqual(expect.arrayContaining(['includeRaw', 'ignoreDuplicates']));
 	});
 
-	test('types and credentials follow NODES.md', () => {
-		expect(NODES.dodev.description.name).toBe('doDevPbxTrigger');
-		expect(NODES.pbxme.description.name).toBe('pbxmeTrigger');
-		expect(NODES.primevox.description.name).toBe('primeVoxTrigger');
-		expect(NODES.voipline.description.name).toBe('voipLineTrigger');
-		expect(NODES.dodev.description.credentials?.map((c) => c.name)).toEqual(['doDevPbxApi']);
-		expect(NODES.voipline.description.credentials?.map((c) => c.name)).toEqual(['voipLineApi']);
-		for (const node of [NODES.pbxme, NODES.primevox]) {
-			expect(node.description.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'httpBasicAuth']);
-			const auth = node.description.properties.find((p) => p.name === 'authentication');
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its type, display name and credentials come from its adapter', (_id, adapter) => {
+		const d = NODES[adapter.id].description;
+		expect([d.name, d.displayName, d.defaults.name]).toEqual([adapter.triggerName, `${adapter.displayName} Trigger`, `${adapter.displayName} Trigger`]);
+		if (adapter.proof.kind === 'userChosen') {
+			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'httpBasicAuth']);
+			const auth = d.properties.find((p) => p.name === 'authentication');
 			expect(auth?.default).toBe('none');
 			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['none', 'urlToken', 'basicAuth']);
+		} else {
+			expect(d.credentials).toEqual([{ name: adapter.proof.credential, required: true, testedBy: 'pbxSecretTest' }]);
+			expect(d.properties.find((p) => p.name === 'authentication')).toBeUndefined();
 		}
 	});
 
-	test('every event a vendor document names can be picked, with a friendly name', () => {
-		const values = (vendor: VendorId) =>
-			(NODES[vendor].description.properties.find((p) => p.name === 'events')?.options ?? []).map((o) =>
-				'value' in o ? o.value : null,
-			);
-		expect(values('dodev')).toEqual(expect.arrayContaining(['call.started', 'call.transferred', 'queue.timeout', 'device.unregistered', 'recording.ready', 'voicemail.received', 'unknown']));
-		expect(values('voipline')).toEqual(expect.arrayContaining(['call.ringing', 'queue.completed', 'queue.abandoned', 'queue.timeout', 'callflow.reached', 'recording.ready']));
-		expect(values('primevox')).toEqual(expect.arrayContaining(['message.received', 'message.sent', 'call.ringing', 'queue.joined']));
-		expect(values('pbxme')).toEqual(['call.started', 'call.answered', 'call.completed', 'message.received', 'unknown']);
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: every event its documented payloads produce can be picked, with a friendly name', (_id, adapter) => {
+		const options = NODES[adapter.id].description.properties.find((p) => p.name === 'events')?.options ?? [];
+		const values = options.map((o) => ('value' in o ? o.value : null));
+		for (const fixture of loadFixtures(adapter.id)) expect(values).toContain(fixture.expected.event);
+		expect(values).toContain('unknown');
+		for (const option of options) expect(option.name).toMatch(/^[A-Z][a-z]+( [A-Z][a-z]+)*$/);
 	});
 });
 
@@ -95,7 +82,16 @@ describe.each(loadFixtures().map((f) => [`${f.vendor}/${f.name}`, f] as const))(
 		expect(out.items).toHaveLength(1);
 		expect(Object.keys(out.items[0])).toEqual([...EVENT_KEYS]);
 		expect(out.items[0]).toMatchObject({ ...fixture.expected, occurredAt: expect.any(String), vendor: fixture.vendor });
-		expect(out.items[0].verified).toBe(fixture.vendor === 'dodev' || fixture.vendor === 'voipline');
+		expect(out.items[0].verified).toBe(vendor(fixture.vendor).proof.kind !== 'userChosen');
+	});
+
+	test('a wrong secret is refused (401) and starts nothing, where the vendor proves its requests', async () => {
+		const adapter = vendor(fixture.vendor);
+		if (adapter.proof.kind === 'userChosen') return;
+		const wrong = prove(adapter, { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS, 'none', 'not-the-secret-0000');
+		const out = await deliver({ ...genuine(fixture), body: wrong.body, headers: wrong.headers });
+		expect(out.status).toBe(401);
+		expect(out.items).toEqual([]);
 	});
 });
 
@@ -289,7 +285,7 @@ describe('bodies beyond the limits are refused before anything reaches n8n', () 
 		const first = await deliver(d);
 		const again = await deliver(d);
 		expect([first.status, again.status]).toEqual([401, 401]);
-		expect(first.warnings.join('\n')).toMatch(/no Secret Token is set/);
+		expect(first.warnings.join('\n')).toMatch(/no token is set/);
 		expect(again.warnings).toEqual([]);
 	});
 

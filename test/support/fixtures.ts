@@ -2,14 +2,14 @@
  * The vendor documents' payloads, byte for byte as a vendor sends them
  * (`.json` or `.form` bodies), each with the normalized item it must become.
  */
-import { readdirSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { EVENT_KEYS } from '../../nodes/core/event';
+import type { VendorId } from './vendors';
+import { secretBodyField, vendor as vendorOf, VENDORS } from './vendors';
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
-export const VENDORS = ['dodev', 'pbxme', 'primevox', 'voipline'] as const;
-export type VendorId = (typeof VENDORS)[number];
 
 /** Marks an expected `occurredAt` that must equal the time of receipt (the vendor sends none). */
 export const RECEIVED_AT = '$receivedAt';
@@ -25,8 +25,9 @@ export interface Fixture {
 
 export function loadFixtures(vendor?: VendorId): Fixture[] {
 	const fixtures: Fixture[] = [];
-	for (const v of vendor ? [vendor] : VENDORS) {
+	for (const v of vendor ? [vendor] : VENDORS.map((adapter) => adapter.id)) {
 		const dir = join(FIXTURES_DIR, v);
+		if (!existsSync(dir)) continue;
 		for (const file of readdirSync(dir).sort()) {
 			const match = /^(.*)\.(json|form)$/.exec(file);
 			if (!match || file.endsWith('.expected.json')) continue;
@@ -54,11 +55,21 @@ export function expectedItem(
 	for (const key of EVENT_KEYS) item[key] = null;
 	Object.assign(item, fixture.expected, {
 		vendor: fixture.vendor,
-		eventId: delivery.eventId,
+		// the vendor's own id where the fixture names it, else the body's hash
+		eventId: fixture.expected.eventId ?? delivery.eventId,
 		receivedAt: delivery.receivedAt,
 		verified: delivery.verified,
 		raw: delivery.raw,
 	});
 	if (item.occurredAt === RECEIVED_AT) item.occurredAt = delivery.receivedAt;
 	return item;
+}
+
+/** The payload a body holds as an item's `raw` keeps it: parsed, without a token the vendor sends in it. */
+export function rawOf(vendor: VendorId, body: Buffer, contentType: string): Record<string, unknown> {
+	const text = body.toString('utf8');
+	const raw: Record<string, unknown> = contentType.startsWith('application/json') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
+	const secret = secretBodyField(vendorOf(vendor));
+	if (secret !== null) delete raw[secret];
+	return raw;
 }

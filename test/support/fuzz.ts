@@ -5,14 +5,19 @@
  */
 import { createHmac } from 'crypto';
 
-import type { Proof } from '../../nodes/core/pipeline';
-import type { Fixture, VendorId } from './fixtures';
+import type { Proof } from '../../nodes/core/authenticate';
+import type { VendorAdapter } from '../../nodes/core/vendor';
+import type { Fixture } from './fixtures';
 import { loadFixtures } from './fixtures';
 import secrets from './secrets.json';
+import type { SecretSet, Unsigned, VendorId } from './vendors';
+import { proofFor, prove as proveAs, vendor as vendorOf } from './vendors';
 
-export const FUZZ_SECRET = secrets.fuzz.signingSecret;
-export const FUZZ_TOKEN = secrets.fuzz.pbxToken;
-export const FUZZ_URL_TOKEN = secrets.fuzz.urlToken;
+export const FUZZ_SECRETS: SecretSet = secrets.fuzz;
+const FUZZ_TOKEN = FUZZ_SECRETS.tokens[0];
+const FUZZ_URL_TOKEN = FUZZ_SECRETS.urlToken;
+/** Vendors that sign nothing are fuzzed behind a URL token, so wrong tokens are fuzzed too. */
+export const FUZZ_UNSIGNED: Unsigned = 'urlToken';
 
 export interface FuzzCase {
 	kind: string;
@@ -44,19 +49,27 @@ const int = (rand: Rand, max: number) => Math.floor(rand() * max);
 const JUNK_VALUES: unknown[] = [null, true, false, 0, -1, 1e308, '', ' ', '💥', '\u0000', 'null', '12abc', [], {}, [1, [2, [3]]], { a: { b: { c: {} } } }];
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
+/**
+ * Whether the fuzz presents the vendor's proof. A token in the body is read
+ * after the body is parsed, and the cases below are about reading bodies:
+ * such a vendor is fuzzed without a proof (its token check has unit tests).
+ */
+function fuzzedWithProof(adapter: VendorAdapter): boolean {
+	return !(adapter.proof.kind === 'token' && adapter.proof.in === 'body');
+}
+
 /** What each vendor's trigger is set up with in the fuzz runs. */
-export const FUZZ_PROOFS: Record<VendorId, Proof> = {
-	dodev: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [FUZZ_SECRET] },
-	pbxme: { kind: 'none' },
-	primevox: { kind: 'urlToken', token: FUZZ_URL_TOKEN },
-	voipline: { kind: 'headerToken', header: 'x-pbx-token', tokens: [FUZZ_TOKEN] },
-};
+export function fuzzProof(vendor: VendorId): Proof {
+	const adapter = vendorOf(vendor);
+	return fuzzedWithProof(adapter) ? proofFor(adapter, FUZZ_SECRETS, FUZZ_UNSIGNED) : { kind: 'none' };
+}
 
 /** The proof each vendor demands in the fuzz runs. */
-function prove(vendor: VendorId, body: Buffer, headers: Record<string, string>, query: Record<string, unknown>) {
-	if (vendor === 'dodev') headers['x-webhook-signature'] = `sha256=${createHmac('sha256', FUZZ_SECRET).update(body).digest('hex')}`;
-	if (vendor === 'voipline') headers['x-pbx-token'] = FUZZ_TOKEN;
-	if (vendor === 'primevox') query.token = FUZZ_URL_TOKEN;
+function prove(adapter: VendorAdapter, body: Buffer, headers: Record<string, string>, query: Record<string, unknown>) {
+	if (!fuzzedWithProof(adapter)) return;
+	const proven = proveAs(adapter, { body, headers, query }, FUZZ_SECRETS, FUZZ_UNSIGNED);
+	Object.assign(headers, proven.headers);
+	Object.assign(query, proven.query);
 }
 
 function mutatePayload(rand: Rand, payload: Record<string, unknown>): Record<string, unknown> {
@@ -139,6 +152,8 @@ export function asNodeHeaders(headers: Record<string, string>): Record<string, s
 }
 
 export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCase[] {
+	const adapter = vendorOf(vendor);
+	const proof = fuzzedWithProof(adapter) ? adapter.proof : null;
 	const rand = prng(seed);
 	const fixtures: Fixture[] = loadFixtures(vendor);
 	const cases: FuzzCase[] = [];
@@ -245,19 +260,19 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 		}
 		// the size is checked before the body is read: whatever else is wrong with it
 		if (body.length > LIMIT_BYTES) expected = 413;
-		prove(vendor, body, headers, query);
+		prove(adapter, body, headers, query);
 		if (shape === 9) {
 			kind = 'valid, duplicate proof header';
-			if (vendor === 'voipline') {
-				headers['x-pbx-token'] = `${FUZZ_TOKEN}, ${FUZZ_TOKEN}`; // Node joins repeated headers: not the token
+			if (proof?.kind === 'token') {
+				headers[proof.name] = `${FUZZ_TOKEN}, ${FUZZ_TOKEN}`; // Node joins repeated headers: not the token
 				expected = 401;
 			}
 		}
-		if (shape === 10 && vendor !== 'pbxme') {
+		if (shape === 10 && proof !== null) {
 			kind = 'bad proof';
-			if (vendor === 'dodev') headers['x-webhook-signature'] = pick(rand, ['', 'sha256=', `sha256=${'ab'.repeat(32)}`, 'garbage', createHmac('sha256', 'other').update(body).digest('base64')]);
-			if (vendor === 'voipline') headers['x-pbx-token'] = pick(rand, ['', 'wrong', FUZZ_TOKEN.toUpperCase(), `${FUZZ_TOKEN} `.trim() + 'x']);
-			if (vendor === 'primevox') query.token = pick(rand, ['', 'nope', [FUZZ_URL_TOKEN, FUZZ_URL_TOKEN], FUZZ_URL_TOKEN.slice(1), FUZZ_URL_TOKEN.toUpperCase()]);
+			if (proof.kind === 'hmacSha256') headers[proof.headers[0]] = pick(rand, ['', 'sha256=', `sha256=${'ab'.repeat(32)}`, 'garbage', createHmac('sha256', 'other').update(body).digest('base64')]);
+			else if (proof.kind === 'token') headers[proof.name] = pick(rand, ['', 'wrong', FUZZ_TOKEN.toUpperCase(), `${FUZZ_TOKEN} `.trim() + 'x']);
+			else query.token = pick(rand, ['', 'nope', [FUZZ_URL_TOKEN, FUZZ_URL_TOKEN], FUZZ_URL_TOKEN.slice(1), FUZZ_URL_TOKEN.toUpperCase()]);
 			expected = 401;
 			// n8n itself refuses a body labeled JSON that is not JSON before any proof is checked
 			n8nExpected = undefined;

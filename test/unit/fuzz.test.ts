@@ -1,16 +1,15 @@
-import { runPipeline } from '../../nodes/core/pipeline';
 import { RecentIds } from '../../nodes/core/dedupe';
-import { ADAPTERS } from '../support/adapters';
-import { VENDORS } from '../support/fixtures';
-import { FUZZ_PROOFS, asNodeHeaders, fuzzCases } from '../support/fuzz';
+import { runPipeline } from '../../nodes/core/pipeline';
+import { asNodeHeaders, fuzzCases, fuzzProof } from '../support/fuzz';
+import { VENDORS } from '../support/vendors';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const PER_VENDOR = Number(process.env.FUZZ_CASES ?? 10_000);
 
 
 describe(`fuzzing the pipeline: ${PER_VENDOR} generated deliveries per vendor, seed ${SEED}`, () => {
-	test.each([...VENDORS])('%s: no crash, exactly the documented status, hostile keys kept as data, Object.prototype untouched', (vendor) => {
-		const cases = fuzzCases(vendor, SEED + VENDORS.indexOf(vendor), PER_VENDOR);
+	test.each(VENDORS.map((adapter, index) => [adapter.id, adapter, index] as const))('%s: no crash, exactly the documented status, hostile keys kept as data, Object.prototype untouched', (vendor, adapter, index) => {
+		const cases = fuzzCases(vendor, SEED + index, PER_VENDOR);
 		const recentIds = new RecentIds(300_000, 10_000);
 		const mismatches: string[] = [];
 		const kinds = new Map<string, number>();
@@ -19,8 +18,8 @@ describe(`fuzzing the pipeline: ${PER_VENDOR} generated deliveries per vendor, s
 			kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
 			let status: number;
 			try {
-				const outcome = runPipeline(ADAPTERS[vendor], { rawBody: c.body, headers: asNodeHeaders(c.headers), query: c.query, clientIp: '127.0.0.1' }, {
-					proof: FUZZ_PROOFS[vendor],
+				const outcome = runPipeline(adapter, { rawBody: c.body, headers: asNodeHeaders(c.headers), query: c.query, clientIp: '127.0.0.1' }, {
+					proof: fuzzProof(vendor),
 					events: null,
 					includeRaw: true,
 					recentIds,

@@ -1,5 +1,5 @@
 import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits, maxEventsSetting } from '../../nodes/core/body-limits';
-import { formNumberKeys } from '../../nodes/core/adapter';
+import { formNumberKeys } from '../../nodes/core/normalize';
 import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
 import { runPipeline } from '../../nodes/core/pipeline';
 import { pbxme } from '../../nodes/vendors/pbxme';

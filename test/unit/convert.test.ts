@@ -1,4 +1,4 @@
-import { toIsoTime } from '../../nodes/core/values';
+import { toIsoTime } from '../../nodes/core/convert';
 
 /**
  * What Date itself makes of a vendor's time: a time without a zone is UTC, and an
@@ -33,7 +33,7 @@ describe('timestamps', () => {
 		expect(toIsoTime('')).toBeNull();
 	});
 
-	test('the fast reading of UTC date-times agrees with Date on every calendar edge', () => {
+	test('UTC date-times are read as Date reads them, on every calendar edge', () => {
 		const seen: string[] = [];
 		for (const year of [1970, 1999, 2000, 2023, 2024, 2100, 2400]) {
 			for (let month = 0; month <= 13; month++) {

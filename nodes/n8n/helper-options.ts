@@ -3,8 +3,9 @@
  */
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES } from './event';
-import { GROUP_PREFIX } from './select';
+import { EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES } from '../core/event';
+import { GROUP_PREFIX } from '../core/select';
+import { VENDORS } from '../vendors';
 
 const GROUP_LABELS: Record<(typeof EVENT_GROUPS)[number], string> = {
 	call: 'Call',
@@ -52,9 +53,7 @@ export const statusOptions: INodePropertyOptions[] = [
 	{ name: 'Timeout', value: 'timeout' },
 ];
 
-export const vendorOptions: INodePropertyOptions[] = [
-	{ name: 'do.dev PBX', value: 'dodev' },
-	{ name: 'PBXme', value: 'pbxme' },
-	{ name: 'PrimeVOX', value: 'primevox' },
-	{ name: 'VoIPLine', value: 'voipline' },
-];
+/** Every registered vendor, by name. */
+export const vendorOptions: INodePropertyOptions[] = VENDORS.map((vendor) => ({ name: vendor.displayName, value: vendor.id })).sort((a, b) =>
+	a.name.localeCompare(b.name),
+);

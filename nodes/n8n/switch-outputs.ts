@@ -2,7 +2,7 @@
  * The PBX Event Switch's outputs, computed by the editor from its parameters
  * (n8n evaluates this expression to draw and name the outputs on the canvas).
  */
-import { EVENT_GROUPS, EVENT_LABELS } from './event';
+import { EVENT_GROUPS, EVENT_LABELS } from '../core/event';
 import { groupName } from './helper-options';
 
 const groupOutputs = EVENT_GROUPS.map((group) => ({ type: 'main', displayName: groupName(group) }));

@@ -1,0 +1,65 @@
+/**
+ * A vendor's tables applied to one parsed payload: the normalized fields,
+ * the event name, the vendor's own id.
+ */
+import { CONVERT, toText } from './convert';
+import type { PbxEventFields, PbxEventName } from './event';
+import { emptyFields, EVENT_NAMES, FIELD_NAMES, FIELDS } from './event';
+import type { Payload } from './paths';
+import { lookup, readFirst } from './paths';
+import type { VendorAdapter } from './vendor';
+
+export interface Normalized {
+	event: PbxEventName;
+	vendorEvent: string;
+	vendorEventId: string | null;
+	/** `occurredAt` null: the vendor sent no time of its own */
+	fields: PbxEventFields;
+	/** an identical body may be a genuine second event: see EventRule.repeatable */
+	repeatable: boolean;
+}
+
+export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
+	return toText(readFirst(payload, adapter.eventField));
+}
+
+export function normalizePayload(adapter: VendorAdapter, payload: Payload): Normalized {
+	const vendorEvent = vendorEventName(adapter, payload) ?? '';
+	const ruleKey = vendorEvent.toLowerCase();
+	const rule = lookup(adapter.rules, ruleKey);
+	const fields = emptyFields();
+	const values = fields as Record<string, unknown>;
+	for (const name of FIELD_NAMES) {
+		const source = rule?.fields && name in rule.fields ? rule.fields[name] : adapter.fields[name];
+		if (source) values[name] = CONVERT[FIELDS[name]](readFirst(payload, source));
+	}
+	if (rule?.target) fields.target = rule.target;
+	if (rule?.direction) fields.direction = rule.direction;
+	if (rule?.status) fields.status = rule.status;
+
+	let event: PbxEventName = rule?.event ?? 'unknown';
+	if (adapter.refine && rule) {
+		const { event: refinedEvent, ...refined } = adapter.refine(payload, fields, ruleKey);
+		if (refinedEvent) event = refinedEvent;
+		for (const [name, value] of Object.entries(refined)) values[name] = value ?? null;
+	}
+	const vendorEventId = adapter.eventIdField ? toText(readFirst(payload, adapter.eventIdField)) : null;
+	return { event, vendorEvent, vendorEventId, fields, repeatable: rule?.repeatable === true };
+}
+
+const PHONE_FIELDS = ['fromNumber', 'toNumber', 'didNumber'] as const;
+
+/** The payload keys a vendor's tables read phone numbers from (forms are flat: top-level keys only). */
+export function formNumberKeys(adapter: VendorAdapter): ReadonlySet<string> {
+	const maps = [adapter.fields, ...Object.values(adapter.rules).map((rule) => rule.fields ?? {})];
+	const sources = maps.flatMap((map) => PHONE_FIELDS.flatMap((field) => map[field] ?? []));
+	return new Set(sources.filter((path) => !path.includes('.')));
+}
+
+/** The normalized events a vendor can produce, in taxonomy order, for the node's event list. */
+export function eventsOf(adapter: VendorAdapter): PbxEventName[] {
+	const produced = new Set<PbxEventName>(Object.values(adapter.rules).map((rule) => rule.event));
+	for (const extra of adapter.extraEvents ?? []) produced.add(extra);
+	produced.add('unknown');
+	return EVENT_NAMES.filter((name) => produced.has(name));
+}

@@ -1,0 +1,41 @@
+/**
+ * Which credentials a node asks for, derived from the vendors' proofs: a
+ * vendor that signs or sends a token has its own credential type; for one
+ * that signs nothing the user picks a URL token or Basic auth.
+ */
+import type { INodeCredentialDescription } from 'n8n-workflow';
+
+import { USER_CHOSEN_CREDENTIALS } from '../core/authenticate';
+import type { VendorAdapter } from '../core/vendor';
+
+/** The name of the credential test every node registers. */
+export const CREDENTIAL_TEST = 'pbxSecretTest';
+
+type Show = Record<string, Array<string | boolean>>;
+
+function credential(name: string, show?: Show): INodeCredentialDescription {
+	// NODES.md names n8n's own Basic auth credential: users have one already, and saved workflows refer to it
+	return { name, required: true, testedBy: CREDENTIAL_TEST, ...(show ? { displayOptions: { show } } : {}) };
+}
+
+function userChosen(show: Show = {}): INodeCredentialDescription[] {
+	return [
+		credential(USER_CHOSEN_CREDENTIALS.urlToken, { ...show, authentication: ['urlToken'] }),
+		credential(USER_CHOSEN_CREDENTIALS.basicAuth, { ...show, authentication: ['basicAuth'] }),
+	];
+}
+
+export function triggerCredentials(adapter: VendorAdapter): INodeCredentialDescription[] {
+	return adapter.proof.kind === 'userChosen' ? userChosen() : [credential(adapter.proof.credential)];
+}
+
+/** PBX Event Normalize: the credential of the chosen vendor, when it verifies. */
+export function normalizeCredentials(vendors: readonly VendorAdapter[]): INodeCredentialDescription[] {
+	const unsigned = vendors.filter((vendor) => vendor.proof.kind === 'userChosen').map((vendor) => vendor.id);
+	return [
+		...vendors.flatMap((vendor) =>
+			vendor.proof.kind === 'userChosen' ? [] : [credential(vendor.proof.credential, { vendor: [vendor.id], verify: [true] })],
+		),
+		...(unsigned.length > 0 ? userChosen({ vendor: unsigned, verify: [true] }) : []),
+	];
+}

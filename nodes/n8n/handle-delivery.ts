@@ -1,0 +1,120 @@
+/**
+ * The webhook() of every PBX trigger: n8n's request handed to the engine's
+ * pipeline, its outcome turned into n8n's answer, refusals logged for the owner.
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { DEFAULT_SIGNATURE_TOLERANCE_SEC, proofFor } from '../core/authenticate';
+import { maxEventsSetting } from '../core/body-limits';
+import { toNumber } from '../core/convert';
+import { recentIdsFor } from '../core/dedupe';
+import type { Refusal } from '../core/pipeline';
+import { runPipeline } from '../core/pipeline';
+import type { VendorAdapter } from '../core/vendor';
+import { cachedCredentials } from './credential-cache';
+import { duplicateWindowDefault } from './trigger-description';
+
+/** Ids remembered per trigger: about 120 bytes each, so at most about 6 MB. */
+const DUPLICATE_MEMORY_MAX = 50_000;
+
+const WARNING_INTERVAL_MS = 60_000;
+const lastWarned = new Map<string, number>();
+
+/**
+ * Whether a warning is due: each cause is logged once a minute per node, as
+ * any caller can repeat a refused request as often as it likes.
+ */
+function firstInAMinute(key: string): boolean {
+	const now = Date.now();
+	const last = lastWarned.get(key);
+	if (last !== undefined && now - last < WARNING_INTERVAL_MS) return false;
+	if (lastWarned.size >= 1000) lastWarned.clear();
+	lastWarned.set(key, now);
+	return true;
+}
+
+function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
+	res.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
+	return { noWebhookResponse: true };
+}
+
+/** The tolerance option as a number of seconds (an expression can make it anything). */
+function toleranceSetting(value: unknown): number {
+	const number = toNumber(value);
+	return number !== null && number >= 0 ? number : DEFAULT_SIGNATURE_TOLERANCE_SEC;
+}
+
+/** The webhook() of every PBX trigger. */
+export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdapter): Promise<IWebhookResponseData> {
+	const req = ctx.getRequestObject();
+	if (!req.rawBody) {
+		try {
+			await req.readRawBody();
+		} catch (error) {
+			// n8n's body reader refuses bodies over N8N_PAYLOAD_SIZE_MAX with a 413 error
+			const tooLarge = (error as { status?: unknown }).status === 413;
+			return reject(
+				ctx,
+				tooLarge
+					? { status: 413, reason: 'the body is larger than this n8n accepts' }
+					: { status: 400, reason: 'the body could not be read' },
+			);
+		}
+	}
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const events = ctx.getNodeParameter('events', []) as string[];
+	const dedupe = options.ignoreDuplicates !== false && ctx.getMode() !== 'manual';
+	const chosenWindow = Number(options.duplicateWindowSec);
+	const windowSec = Number.isFinite(chosenWindow) && chosenWindow >= 1 ? chosenWindow : duplicateWindowDefault(adapter);
+	// n8n deep-copies the node on every getNode(): once per request is enough
+	const node = ctx.getNode();
+	const nodeKey = `${ctx.getWorkflow().id}:${node.id}`;
+	const proof = await proofFor(
+		adapter.proof,
+		adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : '',
+		async (type) => await cachedCredentials(ctx, node, nodeKey, type),
+		adapter.proof.kind === 'userChosen' ? '' : adapter.proof.credential,
+	);
+
+	const outcome = runPipeline(
+		adapter,
+		{
+			rawBody: req.rawBody ?? Buffer.alloc(0),
+			headers: req.headers,
+			query: req.query as Record<string, unknown>,
+			clientIp: req.ip,
+		},
+		{
+			proof,
+			events: events.length > 0 ? new Set(events) : null,
+			includeRaw: options.includeRaw !== false,
+			recentIds: dedupe
+				? recentIdsFor(nodeKey, windowSec * 1000, DUPLICATE_MEMORY_MAX)
+				: null,
+			receivedAt: new Date(),
+			allowedIps: typeof options.allowedIps === 'string' ? options.allowedIps : '',
+			maxEventAgeSec: Number(options.maxEventAgeSec ?? 0),
+			maxEvents: maxEventsSetting(options.maxEventsPerRequest),
+			signatureToleranceSec: toleranceSetting(options.signatureToleranceSec),
+		},
+	);
+
+	if (outcome.status !== 200) {
+		if (outcome.log && firstInAMinute(`${nodeKey}:${outcome.log}`)) {
+			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${outcome.log}`);
+		}
+		return reject(ctx, outcome, proof.kind === 'basicAuth');
+	}
+	if (outcome.items.length === 0) {
+		return {
+			webhookResponse: {
+				status: 'ignored',
+				reason: outcome.duplicates > 0 ? 'duplicate delivery' : 'event not selected in the trigger',
+			},
+		};
+	}
+	return { workflowData: [ctx.helpers.returnJsonArray(outcome.items as unknown as IDataObject[])] };
+}
+

@@ -1,0 +1,108 @@
+/**
+ * The registry as the tests use it: every vendor, the credential a user
+ * would fill in for it, and a request carrying its proof as the vendor (or,
+ * for a vendor that signs nothing, the user's chosen setting) presents it.
+ * Derived from each vendor's `proof`, so a new vendor needs no entry here.
+ */
+import { createHmac } from 'crypto';
+
+import type { INodeType } from 'n8n-workflow';
+
+import type { Proof } from '../../nodes/core/authenticate';
+import { proofFromCredential, USER_CHOSEN_CREDENTIALS } from '../../nodes/core/authenticate';
+import type { VendorAdapter } from '../../nodes/core/vendor';
+import { VENDORS, vendorById } from '../../nodes/vendors';
+
+export { VENDORS };
+export type VendorId = string;
+
+export interface SecretSet {
+	signingSecret: string;
+	previousSigningSecret?: string;
+	tokens: string[];
+	urlToken: string;
+	basic: { user: string; password: string };
+}
+
+/** How a vendor that signs nothing is set up: `none`, `urlToken` or `basicAuth`. */
+export type Unsigned = 'none' | 'urlToken' | 'basicAuth';
+
+export function vendor(id: VendorId): VendorAdapter {
+	const found = vendorById(id);
+	if (!found) throw new Error(`no vendor ${id} in the registry`);
+	return found;
+}
+
+/** The credential type and data a user fills in for the proof; null for none. */
+export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): { type: string; data: Record<string, unknown> } | null {
+	const proof = adapter.proof;
+	if (proof.kind === 'hmacSha256') {
+		return { type: proof.credential, data: { signingSecret: secrets.signingSecret, previousSigningSecret: secrets.previousSigningSecret ?? '' } };
+	}
+	if (proof.kind === 'token') return { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } };
+	if (unsigned === 'urlToken') return { type: USER_CHOSEN_CREDENTIALS.urlToken, data: { token: secrets.urlToken } };
+	if (unsigned === 'basicAuth') return { type: USER_CHOSEN_CREDENTIALS.basicAuth, data: secrets.basic };
+	return null;
+}
+
+/** The proof the vendor's trigger holds with these secrets. */
+export function proofFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): Proof {
+	const credential = credentialFor(adapter, secrets, unsigned);
+	if (adapter.proof.kind !== 'userChosen') return proofFromCredential(adapter.proof, credential!.data);
+	return unsigned === 'none' ? { kind: 'none' } : proofFromCredential({ kind: unsigned }, credential!.data);
+}
+
+export interface TestRequest {
+	body: Buffer;
+	headers: Record<string, string>;
+	query: Record<string, unknown>;
+}
+
+/** The body with a top-level field added to each JSON object (or form) it holds; other bodies as they are. */
+export function withBodyField(body: Buffer, name: string, value: string): Buffer {
+	const text = body.toString('utf8');
+	try {
+		const parsed: unknown = JSON.parse(text);
+		const put = (o: unknown) => (typeof o === 'object' && o !== null && !Array.isArray(o) ? { ...(o as object), [name]: value } : o);
+		return Buffer.from(JSON.stringify(Array.isArray(parsed) ? parsed.map(put) : put(parsed)));
+	} catch {
+		return /^[^{[\s]/.test(text) ? Buffer.from(`${text}&${new URLSearchParams({ [name]: value })}`) : body;
+	}
+}
+
+/**
+ * The request with the proof the vendor presents: signature, token header,
+ * token in the body, or for a vendor that signs nothing the URL token or
+ * Basic auth the user set. `secret` replaces the right one (a wrong proof).
+ */
+export function prove(adapter: VendorAdapter, request: TestRequest, secrets: SecretSet, unsigned: Unsigned = 'none', secret?: string): TestRequest {
+	const headers = { ...request.headers };
+	const query = { ...request.query };
+	let body = request.body;
+	const proof = adapter.proof;
+	if (proof.kind === 'hmacSha256') {
+		headers[proof.headers[0]] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+	} else if (proof.kind === 'token' && proof.in === 'header') {
+		headers[proof.name] = secret ?? secrets.tokens[0];
+	} else if (proof.kind === 'token') {
+		body = withBodyField(body, proof.name, secret ?? secrets.tokens[0]);
+	} else if (unsigned === 'urlToken') {
+		query.token = secret ?? secrets.urlToken;
+	} else if (unsigned === 'basicAuth') {
+		headers.authorization = `Basic ${Buffer.from(`${secrets.basic.user}:${secret ?? secrets.basic.password}`).toString('base64')}`;
+	}
+	return { body, headers, query };
+}
+
+/** The field of the body a vendor's proof is in, which items leave out of `raw`. */
+export function secretBodyField(adapter: VendorAdapter): string | null {
+	return adapter.proof.kind === 'token' && adapter.proof.in === 'body' ? adapter.proof.name : null;
+}
+
+/** The trigger node n8n would load for the vendor: `nodes/<Name>/<Name>.node.ts`, class `<Name>`. */
+export function triggerNode(adapter: VendorAdapter): INodeType {
+	const name = `${adapter.triggerName[0].toUpperCase()}${adapter.triggerName.slice(1)}`;
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const module = require(`../../nodes/${name}/${name}.node`) as Record<string, new () => INodeType>;
+	return new module[name]();
+}

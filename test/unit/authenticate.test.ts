@@ -1,0 +1,115 @@
+import { createHmac } from 'crypto';
+
+import type { Proof } from '../../nodes/core/authenticate';
+import { authenticate, proofFromCredential } from '../../nodes/core/authenticate';
+import secrets from '../support/secrets.json';
+
+const SECRET = secrets.unit.signingSecret;
+const HEADER_TOKEN = { kind: 'token', in: 'header', name: 'x-pbx-token' } as const;
+
+describe('authenticate(): the verdict for each proof', () => {
+	const rawBody = Buffer.from('{"type":"user_inbound"}');
+	const delivery = (headers: Record<string, string>, query: Record<string, unknown> = {}) => ({
+		rawBody,
+		headers,
+		query,
+	});
+
+	test('no secret, or half of one, means reject with the answer a wrong secret gets; only the log says what to fix', () => {
+		const halfUser = `Basic ${Buffer.from('halfuser:').toString('base64')}`;
+		const halfPassword = `Basic ${Buffer.from(':halfpass').toString('base64')}`;
+		const signed = 'sha256=' + createHmac('sha256', '').update(rawBody).digest('hex');
+		// each unusable proof, a usable one of the same kind the caller does not match, and what the caller sends
+		const cases: Array<[Proof, Proof, Record<string, string>, Record<string, unknown>, RegExp]> = [
+			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
+			[{ ...HEADER_TOKEN, tokens: [] }, { ...HEADER_TOKEN, tokens: ['another-token'] }, { 'x-pbx-token': '' }, {}, /no token is set/],
+			[{ kind: 'urlToken', token: '' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: '' }, /Token is empty/],
+			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: 'short-token-15c' }, /shorter than 16 characters/],
+			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, {}, /shorter than 16 characters/],
+			[{ kind: 'basicAuth', user: '', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: 'Basic Og==' }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: halfUser }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: '', password: 'halfpass' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, { authorization: halfPassword }, {}, /user name or the password is empty/],
+			[{ kind: 'basicAuth', user: 'halfuser', password: '' }, { kind: 'basicAuth', user: 'u', password: 'another-pass' }, {}, {}, /user name or the password is empty/],
+		];
+		for (const [proof, configured, headers, query, problem] of cases) {
+			const verdict = authenticate(proof, delivery(headers, query));
+			const wrongSecret = authenticate(configured, delivery(headers, query));
+			expect(verdict).toMatchObject({ ok: false, reason: (wrongSecret as { reason: string }).reason });
+			expect(verdict.ok === false && verdict.log).toMatch(problem);
+			expect(verdict.ok === false && verdict.log).toMatch(/every request is refused\. Fix it in the node's credential/);
+			expect(JSON.stringify(wrongSecret)).not.toMatch(/another-/);
+			expect(JSON.stringify(verdict)).not.toMatch(/halfuser|halfpass|short-token/);
+		}
+	});
+
+	test('the previous signing secret alone is no secret: the Signing Secret must be set', () => {
+		const creds = { signingSecret: '', previousSigningSecret: 'old-secret-still-here' };
+		const proof = proofFromCredential({ kind: 'hmacSha256', headers: ['x-webhook-signature'] }, creds);
+		const signed = 'sha256=' + createHmac('sha256', 'old-secret-still-here').update(rawBody).digest('hex');
+		expect(authenticate(proof, delivery({ 'x-webhook-signature': signed }))).toMatchObject({ ok: false, log: expect.stringMatching(/Signing Secret is empty/) });
+		const both = proofFromCredential({ kind: 'hmacSha256', headers: ['x-webhook-signature'] }, { ...creds, signingSecret: 'new-secret' });
+		expect(authenticate(both, delivery({ 'x-webhook-signature': signed }))).toEqual({ ok: true, verified: true });
+	});
+
+	test('a URL token of exactly the minimum length is usable, one character less is not', () => {
+		const token = 'x'.repeat(16);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token }))).toEqual({ ok: true, verified: true });
+		expect(authenticate({ kind: 'urlToken', token: token.slice(1) }, delivery({}, { token: token.slice(1) })).ok).toBe(false);
+	});
+
+	test('the URL token is compared case by case', () => {
+		const token = 'Url-Token-Mixed-Case-7f';
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token })).ok).toBe(true);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token: token.toLowerCase() })).ok).toBe(false);
+		expect(authenticate({ kind: 'urlToken', token }, delivery({}, { token: token.toUpperCase() })).ok).toBe(false);
+	});
+
+	test('none accepts and marks the item unverified; proofs mark it verified', () => {
+		expect(authenticate({ kind: 'none' }, delivery({}))).toEqual({ ok: true, verified: false });
+		expect(
+			authenticate({ ...HEADER_TOKEN, tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1' })),
+		).toEqual({ ok: true, verified: true });
+		expect(authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u1-url-token-long' }))).toEqual({
+			ok: true,
+			verified: true,
+		});
+	});
+
+	test('missing or repeated proofs are refused, and reasons never hold a secret', () => {
+		const cases = [
+			authenticate({ ...HEADER_TOKEN, tokens: ['t1'] }, delivery({})),
+			authenticate({ ...HEADER_TOKEN, tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1, t1' })),
+			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: ['u1-url-token-long', 'u1-url-token-long'] })),
+			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u2-url-token-long' })),
+			authenticate({ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [SECRET] }, delivery({})),
+			authenticate({ kind: 'basicAuth', user: 'u', password: 'p1' }, delivery({ authorization: 'Basic dTpwMg==' })),
+		];
+		for (const verdict of cases) {
+			expect(verdict.ok).toBe(false);
+			expect(JSON.stringify(verdict)).not.toMatch(/t1|u1|p1|whsec/);
+		}
+	});
+
+	test('a token in the body: every event of the body must carry a matching one; a missing one is named', () => {
+		const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: ['body-token-1', 'body-token-2'] };
+		const empty = delivery({});
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'nope' }])).toMatchObject({ ok: false, reason: 'the token does not match' });
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, {}])).toMatchObject({ ok: false, reason: 'the token field is missing' });
+		expect(authenticate(proof, empty, undefined, [{ token: ['body-token-1'] }])).toMatchObject({ ok: false, reason: 'the token field is missing' });
+		expect(authenticate(proof, empty, undefined, [])).toMatchObject({ ok: false, reason: 'the token field is missing' });
+		// the token in a header proves nothing here
+		expect(authenticate(proof, delivery({ token: 'body-token-1' }), undefined, [{}]).ok).toBe(false);
+		const unset: Proof = { ...proof, tokens: [] };
+		expect(authenticate(unset, empty, undefined, [{ token: '' }])).toMatchObject({ ok: false, reason: 'the token does not match', log: expect.stringMatching(/no token is set/) });
+	});
+
+	test('a credential becomes the proof its vendor names: the token field is the one the vendor declares', () => {
+		const source = { kind: 'token', in: 'body', name: 'token', field: 'webhookTokens' } as const;
+		expect(proofFromCredential(source, { webhookTokens: 'a-token\nb-token, c-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: ['a-token', 'b-token', 'c-token'] });
+		expect(proofFromCredential(source, { secretTokens: 'a-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [] });
+		expect(proofFromCredential(source, null)).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [] });
+	});
+});

@@ -1,0 +1,133 @@
+import { createHmac } from 'crypto';
+
+import {
+	decodeSignature,
+	matchesAnyToken,
+	safeEqual,
+	splitTokens,
+	verifyBasicAuth,
+	verifyHmacSha256,
+} from '../../nodes/core/secret-checks';
+import secrets from '../support/secrets.json';
+
+const SECRET = secrets.unit.signingSecret;
+const OLD_SECRET = secrets.unit.previousSigningSecret;
+
+function sign(body: Buffer | string, secret = SECRET) {
+	return createHmac('sha256', secret).update(body).digest();
+}
+
+describe('HMAC-SHA256 signatures on raw bytes', () => {
+	const body = Buffer.from('{\n  "event": "pbx.call.completed",\n  "data": { "from": "+15551234567" }\n}\n');
+
+	test.each([
+		['hex', sign(body).toString('hex')],
+		['upper-case hex', sign(body).toString('hex').toUpperCase()],
+		['base64', sign(body).toString('base64')],
+		['base64 without padding', sign(body).toString('base64').replace(/=+$/, '')],
+		['URL-safe base64', sign(body).toString('base64url')],
+		['sha256= hex', `sha256=${sign(body).toString('hex')}`],
+		['sha256= base64', `sha256=${sign(body).toString('base64')}`],
+		['surrounding spaces', `  ${sign(body).toString('hex')} `],
+		['a list with one good signature', `sha256=${'0'.repeat(64)}, sha256=${sign(body).toString('hex')}`],
+	])('accepts %s', (_name, header) => {
+		expect(verifyHmacSha256(body, header, [SECRET])).toBe(true);
+	});
+
+	test('accepts the previous secret during rotation, and the current one', () => {
+		expect(verifyHmacSha256(body, sign(body, OLD_SECRET).toString('hex'), [SECRET, OLD_SECRET])).toBe(true);
+		expect(verifyHmacSha256(body, sign(body).toString('hex'), [SECRET, OLD_SECRET])).toBe(true);
+		expect(verifyHmacSha256(body, sign(body, OLD_SECRET).toString('hex'), [SECRET])).toBe(false);
+	});
+
+	test.each([
+		['another secret', sign(body, 'other').toString('hex')],
+		['a truncated signature', sign(body).toString('hex').slice(0, 40)],
+		['one flipped character', sign(body).toString('hex').replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))],
+		['garbage', 'not-a-signature'],
+		['an empty header', ''],
+		['md5= prefix', `md5=${sign(body).toString('hex')}`],
+	])('rejects %s', (_name, header) => {
+		expect(verifyHmacSha256(body, header, [SECRET])).toBe(false);
+	});
+
+	test('a pretty-printed body verifies against its own bytes, never against a re-serialization', () => {
+		const compact = Buffer.from(JSON.stringify(JSON.parse(body.toString())));
+		expect(verifyHmacSha256(body, sign(body).toString('hex'), [SECRET])).toBe(true);
+		expect(verifyHmacSha256(compact, sign(body).toString('hex'), [SECRET])).toBe(false);
+		const reordered = Buffer.from('{"data":{"from":"+15551234567"},"event":"pbx.call.completed"}');
+		expect(verifyHmacSha256(reordered, sign(reordered).toString('hex'), [SECRET])).toBe(true);
+		expect(verifyHmacSha256(reordered, sign(compact).toString('hex'), [SECRET])).toBe(false);
+	});
+
+	test('a form body with %2B verifies on the bytes as sent', () => {
+		const form = Buffer.from('from=%2B15551234567&to=%2B15557654321');
+		expect(verifyHmacSha256(form, sign(form).toString('hex'), [SECRET])).toBe(true);
+		const decoded = Buffer.from('from=+15551234567&to=+15557654321');
+		expect(verifyHmacSha256(decoded, sign(form).toString('hex'), [SECRET])).toBe(false);
+	});
+
+	test('non-UTF-8 bytes are signed as bytes', () => {
+		const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+		expect(verifyHmacSha256(bytes, sign(bytes).toString('base64'), [SECRET])).toBe(true);
+	});
+
+	test('decodeSignature refuses wrong lengths', () => {
+		expect(decodeSignature('abcd')).toBeNull();
+		expect(decodeSignature(Buffer.alloc(31).toString('base64'))).toBeNull();
+		expect(decodeSignature(Buffer.alloc(32).toString('hex'))).toHaveLength(32);
+	});
+});
+
+describe('tokens', () => {
+	test('matches any of several tokens, exactly', () => {
+		expect(matchesAnyToken('tok-b', ['tok-a', 'tok-b'])).toBe(true);
+		expect(matchesAnyToken('tok-a', ['tok-a', 'tok-b'])).toBe(true);
+		expect(matchesAnyToken('tok-', ['tok-a', 'tok-b'])).toBe(false);
+		expect(matchesAnyToken('tok-bb', ['tok-a', 'tok-b'])).toBe(false);
+		expect(matchesAnyToken('TOK-A', ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('', ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('anything', [])).toBe(false);
+	});
+
+	test('a token that is a prefix, an extension or a multibyte look-alike does not match', () => {
+		expect(matchesAnyToken('tok-a\u0000', ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('tok-a'.repeat(100), ['tok-a'])).toBe(false);
+		expect(matchesAnyToken('tök', ['tok'])).toBe(false);
+		expect(matchesAnyToken('tök', ['tök'])).toBe(true);
+		// an empty configured entry never matches, not even an empty header
+		expect(matchesAnyToken('', [''])).toBe(false);
+	});
+
+	test('splits a list typed one per line or with commas', () => {
+		expect(splitTokens(' a \nb,c\r\n\n, d ')).toEqual(['a', 'b', 'c', 'd']);
+		expect(splitTokens(undefined)).toEqual([]);
+		expect(splitTokens('')).toEqual([]);
+	});
+
+	test('safeEqual compares bytes of different lengths without throwing', () => {
+		expect(safeEqual(Buffer.from('abc'), Buffer.from('abc'))).toBe(true);
+		expect(safeEqual(Buffer.from('abc'), Buffer.from('abcd'))).toBe(false);
+		expect(safeEqual(Buffer.alloc(0), Buffer.alloc(0))).toBe(true);
+	});
+});
+
+describe('Basic auth', () => {
+	const header = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+	test('accepts the right pair only', () => {
+		expect(verifyBasicAuth(header('pbx', 's3cret:x'), 'pbx', 's3cret:x')).toBe(true);
+		expect(verifyBasicAuth(header('pbx', 'wrong'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('PBX', 's3cret:x'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth('Bearer abc', 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth('Basic !!!', 'pbx', 's3cret:x')).toBe(false);
+	});
+
+	test('a password that only starts or ends like the right one is refused; non-ASCII is compared as UTF-8 bytes', () => {
+		expect(verifyBasicAuth(header('pbx', 's3cret:x!'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('pbx', 's3cret'), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('pbx', ''), 'pbx', 's3cret:x')).toBe(false);
+		expect(verifyBasicAuth(header('zoë', 'pässwörd'), 'zoë', 'pässwörd')).toBe(true);
+		const latin1 = `Basic ${Buffer.from('zoë:pässwörd', 'latin1').toString('base64')}`;
+		expect(verifyBasicAuth(latin1, 'zoë', 'pässwörd')).toBe(false);
+	});
+});
