@@ -297,11 +297,11 @@ function n8nParse(body) {
 
 function pipelinePart(list) {
 	const { runPipeline } = require(join(runner.ROOT, 'dist', 'nodes', 'core', 'pipeline.js'));
-	const { ADAPTERS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
+	const { VENDORS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
 	for (const body of list) {
 		const trigger = TRIGGERS[body.vendor];
-		const adapter = ADAPTERS.find((a) => a.id === (trigger.adapter ?? body.vendor));
-		const proof = body.vendor === 'voipline' ? { kind: 'headerToken', header: 'x-pbx-token', tokens: [TOKEN] } : { kind: 'none' };
+		const adapter = VENDORS.find((a) => a.id === (trigger.adapter ?? body.vendor));
+		const proof = body.vendor === 'voipline' ? { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: [TOKEN] } : { kind: 'none' };
 		const ours = bestOf5(() =>
 			runPipeline(adapter, { rawBody: body.raw, headers: body.headers, query: {}, clientIp: '127.0.0.1' }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date(), maxEvents: trigger.maxEvents }),
 		);

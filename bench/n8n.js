@@ -120,10 +120,10 @@ const delivery = () =>
 /** The item (a) emits for one delivery, from the built package. */
 function triggerItem() {
 	const { runPipeline } = require(join(runner.ROOT, 'dist', 'nodes', 'core', 'pipeline.js'));
-	const { ADAPTERS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
-	const proof = { kind: 'headerToken', header: 'x-pbx-token', tokens: [TOKEN] };
+	const { VENDORS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
+	const proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: [TOKEN] };
 	const headers = { 'content-type': 'application/json', 'x-pbx-token': TOKEN };
-	const out = runPipeline(ADAPTERS.find((a) => a.id === 'voipline'), { rawBody: Buffer.from(delivery()), headers }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
+	const out = runPipeline(VENDORS.find((a) => a.id === 'voipline'), { rawBody: Buffer.from(delivery()), headers }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
 	return out.items[0];
 }
 

@@ -12,7 +12,7 @@ const os = require('os');
 
 const dist = join(__dirname, '..', 'dist', 'nodes');
 const { runPipeline } = require(join(dist, 'core', 'pipeline.js'));
-const { ADAPTERS } = require(join(dist, 'vendors', 'index.js'));
+const { VENDORS } = require(join(dist, 'vendors', 'index.js'));
 
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'bench-pbx-token-0123456789';
@@ -32,9 +32,12 @@ function setup(adapter, fixture) {
 		headers[adapter.proof.headers[0]] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
 		proof = { kind: 'hmacSha256', headers: adapter.proof.headers, secrets: [SECRET] };
 	}
-	if (adapter.proof.kind === 'headerToken') {
-		headers[adapter.proof.header] = TOKEN;
-		proof = { kind: 'headerToken', header: adapter.proof.header, tokens: [TOKEN] };
+	if (adapter.proof.kind === 'token') {
+		const { name } = adapter.proof;
+		proof = { kind: 'token', in: adapter.proof.in, name, tokens: [TOKEN] };
+		if (adapter.proof.in === 'header') headers[name] = TOKEN;
+		// the vendor sends its token in the body: the fixture as the vendor would send it
+		else fixture.body = Buffer.from(JSON.stringify({ ...JSON.parse(fixture.body.toString()), [name]: TOKEN }));
 	}
 	return { headers, proof };
 }
@@ -51,7 +54,7 @@ function measure(fn, inputs) {
 }
 
 const rows = [];
-for (const adapter of ADAPTERS) {
+for (const adapter of VENDORS) {
 	const inputs = fixtures(adapter.id).map((fixture) => ({ fixture, ...setup(adapter, fixture) }));
 	const run = (x) => runPipeline(adapter, { rawBody: x.fixture.body, headers: x.headers, query: {} }, { proof: x.proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
 	for (const x of inputs) {

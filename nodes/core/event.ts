@@ -146,9 +146,11 @@ export type PbxEventFields = { -readonly [K in PbxFieldName]: ValueOfKind[(typeo
 
 export const FIELD_NAMES = Object.keys(FIELDS) as PbxFieldName[];
 
+const NO_FIELDS = Object.freeze(Object.fromEntries(FIELD_NAMES.map((name) => [name, null])) as PbxEventFields);
+
 /** Every field, null: one object shape for all events. */
 export function emptyFields(): PbxEventFields {
-	return Object.fromEntries(FIELD_NAMES.map((name) => [name, null])) as PbxEventFields;
+	return { ...NO_FIELDS };
 }
 
 export interface PbxEvent extends Omit<PbxEventFields, 'occurredAt'> {

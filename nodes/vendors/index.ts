@@ -9,7 +9,10 @@ import { pbxme } from './pbxme';
 import { primeVox } from './primevox';
 import { voipLine } from './voipline';
 
-/** In the order detection tries them (those with a proof in a header first). */
+/**
+ * In the order detection tries them: a vendor whose payloads carry keys that
+ * identify it better comes before one whose keys others could also send.
+ */
 export const VENDORS: readonly VendorAdapter[] = [doDev, voipLine, primeVox, pbxme];
 
 export function vendorById(id: string): VendorAdapter | undefined {

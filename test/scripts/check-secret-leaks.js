@@ -17,7 +17,7 @@ function leaves(value) {
 	return [];
 }
 
-const secrets = leaves(JSON.parse(readFileSync(join(__dirname, '..', 'test', 'support', 'secrets.json'), 'utf8')));
+const secrets = leaves(JSON.parse(readFileSync(join(__dirname, '..', 'support', 'secrets.json'), 'utf8')));
 const files = process.argv.slice(2).flatMap((path) =>
 	statSync(path).isDirectory() ? readdirSync(path).map((f) => join(path, f)).filter((f) => statSync(f).isFile()) : [path],
 );

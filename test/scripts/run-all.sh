@@ -4,7 +4,7 @@
 # 2.x with lazy isolates), the browser walk-through,
 # then a search of everything the run printed or logged for the test secrets.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 export PBX_TEST_LOG_DIR="$(mktemp -d)"
 trap 'rm -rf "$PBX_TEST_LOG_DIR"' EXIT
@@ -16,16 +16,16 @@ step() { printf '\n=== %s\n' "$*"; }
 	step "types (TypeScript strict)"; npx tsc --noEmit -p tsconfig.json; npx tsc -p test/tsconfig.json
 	step "build"; npm run --silent build >/dev/null
 	step "unit and node tests"; npx jest
-	step "end-to-end tests in a real n8n (the version of devDependencies)"; bash scripts/test-e2e.sh
+	step "end-to-end tests in a real n8n (the version of devDependencies)"; bash test/scripts/e2e.sh
 	step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
 	bash scripts/n8n-setup.sh test/compat/n8n-1
-	PBX_N8N_DIR=test/compat/n8n-1 bash scripts/test-e2e.sh
+	PBX_N8N_DIR=test/compat/n8n-1 bash test/scripts/e2e.sh
 	step "end-to-end tests with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (the setting the README recommends for busy PBXs)"
-	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash scripts/test-e2e.sh
+	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash test/scripts/e2e.sh
 	step "browser walk-through: the editor of npm start in headless Chromium"
-	bash scripts/browser-setup.sh
-	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node scripts/walkthrough.js  # the logs folder is scanned below: its files, not this folder
+	bash test/browser/setup.sh
+	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node test/browser/walkthrough.js  # the logs folder is scanned below: its files, not this folder
 } 2>&1 | tee "$OUT"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
-step "secret hygiene"; node scripts/check-secret-leaks.js "$PBX_TEST_LOG_DIR"
+step "secret hygiene"; node test/scripts/check-secret-leaks.js "$PBX_TEST_LOG_DIR"

@@ -3,7 +3,7 @@
 # download their own browser here) and playwright-core, pinned with its own
 # lockfile in test/browser/ so the package's lockfile stays as it is.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ ! -x /usr/bin/chromium ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "browser-setup: installing Debian's chromium (a minute or two, once)" >&2

@@ -22,7 +22,7 @@ const { existsSync, mkdirSync, mkdtempSync, rmSync } = require('fs');
 const { tmpdir } = require('os');
 const { join } = require('path');
 
-const runner = require('./n8n-runner');
+const runner = require('../../scripts/n8n-runner');
 
 const ROOT = runner.ROOT;
 const SHOTS = process.env.WALKTHROUGH_SHOTS || join(ROOT, 'docs', 'screenshots');
@@ -34,7 +34,7 @@ const WALKED_TRIGGER = 'voipLineTrigger';
 
 function playwright() {
 	const dir = join(ROOT, 'test', 'browser', 'node_modules', 'playwright-core');
-	if (!existsSync(dir)) throw new Error('playwright-core is missing: run bash scripts/browser-setup.sh');
+	if (!existsSync(dir)) throw new Error('playwright-core is missing: run bash test/browser/setup.sh');
 	return require(dir);
 }
 
@@ -178,7 +178,7 @@ async function walk(page, base) {
 }
 
 async function main() {
-	if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run bash scripts/browser-setup.sh (Debian's chromium package)`);
+	if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run bash test/browser/setup.sh (Debian's chromium package)`);
 	const { chromium } = playwright();
 	mkdirSync(SHOTS, { recursive: true });
 	const folder = mkdtempSync(join(tmpdir(), 'pbx-walkthrough-'));
