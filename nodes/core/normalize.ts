@@ -38,7 +38,8 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 	if (rule?.status) fields.status = rule.status;
 
 	let event: PbxEventName = rule?.event ?? 'unknown';
-	if (adapter.refine && rule) {
+	// an event without a rule still gets what the vendor derives from its payload (an outbound call's parties, say)
+	if (adapter.refine) {
 		const { event: refinedEvent, ...refined } = adapter.refine(payload, fields, ruleKey);
 		if (refinedEvent) event = refinedEvent;
 		for (const [name, value] of Object.entries(refined)) values[name] = value ?? null;

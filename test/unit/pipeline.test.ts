@@ -17,6 +17,12 @@ describe('the pipeline', () => {
 		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: 'user_parked', callId: 'c1' }] });
 	});
 
+	test("an unknown event still gets the vendor's derived values", () => {
+		const vendor: VendorAdapter = { ...pbxme, refine: (_payload, fields) => ({ toName: `refined ${fields.fromNumber}` }) };
+		const out = runPipeline(vendor, { rawBody: json({ event: 'call_parked', caller_id: '+1555' }), headers: JSON_HEADERS }, settings());
+		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: 'call_parked', fromNumber: '+1555', toName: 'refined +1555' }] });
+	});
+
 	test('a payload without an event name is unknown with an empty vendorEvent', () => {
 		const out = runPipeline(pbxme, { rawBody: json({ hello: 1 }), headers: JSON_HEADERS }, settings());
 		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown', vendorEvent: '', raw: { hello: 1 } }] });
