@@ -4,6 +4,7 @@
  * derive from it.
  */
 import type { VendorAdapter } from '../core/vendor';
+import { aircall } from './aircall';
 import { doDev } from './dodev';
 import { pbxme } from './pbxme';
 import { primeVox } from './primevox';
@@ -13,7 +14,7 @@ import { voipLine } from './voipline';
  * In the order detection tries them: a vendor whose payloads carry keys that
  * identify it better comes before one whose keys others could also send.
  */
-export const VENDORS: readonly VendorAdapter[] = [doDev, voipLine, primeVox, pbxme];
+export const VENDORS: readonly VendorAdapter[] = [aircall, doDev, voipLine, primeVox, pbxme];
 
 export function vendorById(id: string): VendorAdapter | undefined {
 	return VENDORS.find((vendor) => vendor.id === id);

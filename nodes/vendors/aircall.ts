@@ -1,0 +1,134 @@
+import { toNumber, toText } from '../core/convert';
+import type { PbxStatus } from '../core/event';
+import type { Payload } from '../core/paths';
+import { isPlainObject, lookup } from '../core/paths';
+import type { Refinement, VendorAdapter } from '../core/vendor';
+
+/** Aircall's missed-call reasons: the caller gave up, or nobody could take the call. */
+const MISSED_BECAUSE: Record<string, PbxStatus> = {
+	short_abandoned: 'abandoned',
+	abandoned_in_ivr: 'abandoned',
+	abandoned_in_classic: 'abandoned',
+	out_of_opening_hours: 'missed',
+	no_available_agent: 'missed',
+	agents_did_not_answer: 'missed',
+};
+
+/** `call.ended` is the call's last snapshot, about 30 s after `call.hungup`, with every field. */
+const ENDED = 'call.ended';
+
+/** A message has no call: its outside party is `external_number`, its text `body`. */
+const MESSAGE = { fromNumber: ['data.external_number', 'data.raw_digits'], messageText: 'data.body', callId: null } as const;
+
+function objectAt(value: unknown): Payload {
+	return isPlainObject(value) ? value : {};
+}
+
+function contactName(contact: Payload): string | null {
+	const name = [toText(contact.first_name), toText(contact.last_name)].filter((part) => part !== null).join(' ');
+	return name !== '' ? name : toText(contact.company_name);
+}
+
+/** Unix seconds as ISO 8601, or null. */
+function isoSeconds(seconds: number | null): string | null {
+	return seconds === null ? null : new Date(seconds * 1000).toISOString();
+}
+
+/**
+ * Aircall: JSON `{ resource, event, timestamp, token, data }`, one event per
+ * request, no signature: the `token` field is the webhook's token. `data` is
+ * the call (or message) as it stands at `timestamp`, times in Unix seconds.
+ * The line (`data.number`) and the outside party (`raw_digits`,
+ * `external_number`) are read as caller and called party by direction.
+ */
+export const aircall: VendorAdapter = {
+	id: 'aircall',
+	displayName: 'Aircall',
+	triggerName: 'aircallTrigger',
+	icon: 'aircall',
+	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallApi', field: 'webhookTokens' },
+	eventField: 'event',
+	// Aircall retries a failed delivery up to 50 times and for up to 12 hours (the webhook is
+	// disabled meanwhile and enabled again by a success): 13 hours covers it
+	retryWindowSec: 13 * 3600,
+	fields: {
+		occurredAt: 'timestamp',
+		callId: 'data.id',
+		direction: 'data.direction',
+		// read as an inbound event; refine turns them round for an outbound one
+		fromNumber: ['data.raw_digits', 'data.external_number'],
+		toNumber: ['data.number.e164_digits', 'data.number.digits'],
+		toName: 'data.number.name',
+		didNumber: ['data.number.e164_digits', 'data.number.digits'],
+		didName: 'data.number.name',
+		// Aircall has users, not extensions: the user's id and name
+		extensionNumber: 'data.user.id',
+		extensionName: 'data.user.name',
+		status: 'data.status',
+		startedAt: 'data.started_at',
+		answeredAt: 'data.answered_at',
+		durationSec: 'data.duration',
+		recordingUrl: ['data.recording', 'data.voicemail', 'data.asset'],
+	},
+	rules: {
+		'call.created': { event: 'call.started', target: 'number' },
+		// the user is the agent being rung
+		'call.ringing_on_agent': { event: 'call.ringing', target: 'extension' },
+		'call.answered': { event: 'call.answered', target: 'extension', status: 'answered' },
+		'call.transferred': {
+			event: 'call.transferred',
+			target: 'extension',
+			fields: { extensionNumber: 'data.transferred_to.id', extensionName: 'data.transferred_to.name', transferredFrom: 'data.transferred_by.name' },
+		},
+		'call.external_transferred': {
+			event: 'call.transferred',
+			target: 'number',
+			fields: { extensionNumber: null, extensionName: null, transferredFrom: 'data.user.name' },
+		},
+		[ENDED]: { event: 'call.completed', target: 'number' },
+		// only callers leave voicemails
+		'call.voicemail_left': { event: 'voicemail.received', target: 'mailbox', direction: 'inbound', fields: { recordingUrl: ['data.voicemail', 'data.asset'] } },
+		'call.comm_assets_generated': { event: 'recording.ready' },
+		'message.received': { event: 'message.received', target: 'number', direction: 'inbound', fields: MESSAGE },
+		'message.sent': { event: 'message.sent', target: 'number', direction: 'outbound', fields: MESSAGE },
+	},
+	refine(payload, fields, vendorEvent) {
+		const data = objectAt(payload.data);
+		const refined: Refinement = {};
+		const contact = contactName(objectAt(data.contact));
+		if (fields.direction === 'outbound') {
+			// the line called out: it is the caller, the outside party the one called
+			refined.fromNumber = fields.toNumber;
+			refined.fromName = vendorEvent.startsWith('message.') ? fields.toName : (toText(objectAt(data.user).name) ?? fields.toName);
+			refined.toNumber = fields.fromNumber;
+			refined.toName = contact;
+			refined.didNumber = null;
+			refined.didName = null;
+		} else if (contact !== null) {
+			refined.fromName = contact;
+		}
+		const team = Array.isArray(data.teams) ? objectAt(data.teams[0]) : {};
+		if (toText(team.name) !== null) {
+			refined.ringGroupNumber = toText(team.id);
+			refined.ringGroupName = toText(team.name);
+		}
+		const reason = toText(data.missed_call_reason);
+		const missed = reason === null ? undefined : lookup(MISSED_BECAUSE, reason);
+		if (vendorEvent === ENDED) {
+			const endedAt = toNumber(data.ended_at);
+			const answeredAt = toNumber(data.answered_at);
+			refined.status = answeredAt !== null ? 'answered' : (missed ?? 'missed');
+			if (endedAt !== null && answeredAt !== null && endedAt >= answeredAt) refined.talkSec = endedAt - answeredAt;
+			// an end is dated at the end: ended_at, else start plus duration, else the time of receipt
+			const startedAt = toNumber(data.started_at);
+			const duration = fields.durationSec;
+			refined.occurredAt = isoSeconds(endedAt) ?? (startedAt !== null && duration !== null ? isoSeconds(startedAt + duration) : null);
+		} else if (missed !== undefined && fields.answeredAt === null) {
+			refined.status = missed;
+		}
+		return refined;
+	},
+	setupNotice:
+		'In the Aircall Dashboard open <b>Integrations &amp; API</b>, add the <b>Webhook</b> integration, paste the URL above and tick the events to send. Aircall shows the webhook\'s <b>token</b> when it is created (or through its API, <code>GET /v1/webhooks</code>): put it in this node\'s credential. Aircall disables a webhook whose deliveries keep failing and enables it again after a success within 12 hours: if events stop, check n8n\'s log for a refused request.',
+	signatureKeys: ['resource', 'event', 'timestamp', 'data'],
+};
