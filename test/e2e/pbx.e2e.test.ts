@@ -16,11 +16,6 @@ import { N8n, N8N_VERSION } from './n8n';
 import secrets from '../support/secrets.json';
 
 const SECRETS: SecretSet = secrets.e2e;
-const SIGNING_SECRET = SECRETS.signingSecret;
-const OLD_SIGNING_SECRET = SECRETS.previousSigningSecret!;
-const PBX_TOKENS = SECRETS.tokens;
-const URL_TOKEN = SECRETS.urlToken;
-const BASIC = SECRETS.basic;
 const TRIGGER = 'PBX Trigger';
 const PACKAGE = 'n8n-nodes-pbx';
 
@@ -151,7 +146,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000) {
 }
 const accepted = new Map<string, number>();
 const sha = (body: Buffer) => createHash('sha256').update(body).digest('hex');
-const sign = (body: Buffer, secret = SIGNING_SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+const sign = (body: Buffer, secret = SECRETS.signingSecret) => createHmac('sha256', secret).update(body).digest('hex');
 
 async function post(workflow: WorkflowSeed, body: Buffer | string, headers: Record<string, string>, search = '') {
 	const response = await fetch(`${n8n.webhookUrl(workflow.id)}${search}`, { method: 'POST', headers, body });
@@ -253,7 +248,7 @@ describe('what must start one execution, and what must start none', () => {
 		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': sign(body, 'wrong') }, 401, false);
 		await expectDelivery(ALL.dodev, body, JSON_TYPE, 401, false);
 		await expectDelivery(ALL.dodev, Buffer.from(JSON.stringify(JSON.parse(body.toString()))), { ...JSON_TYPE, 'x-webhook-signature': sign(body) }, 401, false);
-		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': Buffer.from(sign(body, OLD_SIGNING_SECRET), 'hex').toString('base64') }, 200, true);
+		await expectDelivery(ALL.dodev, body, { ...JSON_TYPE, 'x-webhook-signature': Buffer.from(sign(body, SECRETS.previousSigningSecret!), 'hex').toString('base64') }, 200, true);
 	});
 
 	test('do.dev: a signed body that is not JSON is 400 (422 from n8n itself when labeled application/json)', async () => {
@@ -273,7 +268,7 @@ describe('what must start one execution, and what must start none', () => {
 		const envelope = (eventId: string | undefined) =>
 			Buffer.from(JSON.stringify({ eventId, type: 'pbx.call.completed', service: 'pbx', data: { callId: `call_${eventId ?? 'h'}`, direction: 'inbound', from: '5551234567', to: '2395559876', duration: 61, status: 'answered' }, livemode: true, createdAt: Date.now() }));
 		const stamped = (body: Buffer, t: number, ...extra: string[]) =>
-			({ ...JSON_TYPE, 'x-dodevwebhook-signature': [`t=${t}`, ...extra, `v1=${createHmac('sha256', SIGNING_SECRET).update(`${t}.`).update(body).digest('hex')}`].join(',') });
+			({ ...JSON_TYPE, 'x-dodevwebhook-signature': [`t=${t}`, ...extra, `v1=${createHmac('sha256', SECRETS.signingSecret).update(`${t}.`).update(body).digest('hex')}`].join(',') });
 		const now = () => Math.floor(Date.now() / 1000);
 		const id = `evt_e2e_${Date.now()}`;
 		const body = envelope(id);
@@ -350,7 +345,7 @@ describe('what must start one execution, and what must start none', () => {
 
 	test('a repeated delivery starts no second execution', async () => {
 		const body = fresh(vlVoicemail, 4);
-		const headers = { ...JSON_TYPE, 'x-pbx-token': PBX_TOKENS[1] };
+		const headers = { ...JSON_TYPE, 'x-pbx-token': SECRETS.tokens[1] };
 		await expectDelivery(ALL.voipline, body, headers, 200, true);
 		const again = await expectDelivery(ALL.voipline, body, headers, 200, false);
 		expect(JSON.parse(again.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
@@ -366,15 +361,15 @@ describe('what must start one execution, and what must start none', () => {
 		const body = fresh(smsForm, 6);
 		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 401, false, '?token=nope');
 		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 401, false);
-		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 200, true, `?token=${URL_TOKEN}`);
+		await expectDelivery(WF.pbxmeToken, body, FORM_TYPE, 200, true, `?token=${SECRETS.urlToken}`);
 	});
 
 	test('PrimeVOX Basic auth: wrong is 401, right is 200', async () => {
 		const body = fresh(inbound, 7);
-		const auth = (p: string) => ({ ...FORM_TYPE, authorization: `Basic ${Buffer.from(`${BASIC.user}:${p}`).toString('base64')}` });
+		const auth = (p: string) => ({ ...FORM_TYPE, authorization: `Basic ${Buffer.from(`${SECRETS.basic.user}:${p}`).toString('base64')}` });
 		await expectDelivery(WF.primevoxBasic, body, auth('wrong'), 401, false);
 		await expectDelivery(WF.primevoxBasic, body, FORM_TYPE, 401, false);
-		await expectDelivery(WF.primevoxBasic, body, auth(BASIC.password), 200, true);
+		await expectDelivery(WF.primevoxBasic, body, auth(SECRETS.basic.password), 200, true);
 	});
 
 	test('unreadable bodies are 400 and start nothing', async () => {
@@ -502,7 +497,7 @@ async function everyWorkflowRanExactlyAsAccepted() {
 	// n8n's own Webhook node outputs the request headers, tokens included: that output is n8n's, not ours
 	const ours = JSON.stringify(all.map((e) => Object.entries(e.nodes).filter(([name]) => name !== 'Webhook')));
 	const logs = n8n.logs();
-	for (const secret of [SIGNING_SECRET, OLD_SIGNING_SECRET, ...PBX_TOKENS, URL_TOKEN, BASIC.password, ...FUZZ_SECRETS.tokens]) {
+	for (const secret of [SECRETS.signingSecret, SECRETS.previousSigningSecret!, ...SECRETS.tokens, SECRETS.urlToken, SECRETS.basic.password, ...FUZZ_SECRETS.tokens]) {
 		expect(logs.includes(secret)).toBe(false);
 		expect(ours.includes(secret)).toBe(false);
 	}

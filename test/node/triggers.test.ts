@@ -11,15 +11,10 @@ import { credentialFor, prove, triggerNode, vendor, VENDORS } from '../support/v
 import { deliver } from '../support/webhook-harness';
 
 const SECRETS: SecretSet = secrets.node;
-const SIGNING_SECRET = SECRETS.signingSecret;
-const OLD_SIGNING_SECRET = SECRETS.previousSigningSecret!;
-const PBX_TOKENS = SECRETS.tokens;
-const URL_TOKEN = SECRETS.urlToken;
-const BASIC = SECRETS.basic;
 
 const NODES: Record<VendorId, INodeType> = Object.fromEntries(VENDORS.map((adapter) => [adapter.id, triggerNode(adapter)]));
 
-const sign = (body: Buffer | string, secret = SIGNING_SECRET) =>
+const sign = (body: Buffer | string, secret = SECRETS.signingSecret) =>
 	createHmac('sha256', secret).update(body).digest('hex');
 
 /** A genuine delivery of the fixture, with the credential its trigger is given. */
@@ -114,8 +109,8 @@ describe('rejections answer with a status and start nothing', () => {
 		const d = genuine(completed);
 		const out = await deliver({
 			...d,
-			headers: { ...d.headers, 'x-webhook-signature': sign(completed.body, OLD_SIGNING_SECRET) },
-			credentials: { doDevPbxApi: { signingSecret: SIGNING_SECRET, previousSigningSecret: OLD_SIGNING_SECRET } },
+			headers: { ...d.headers, 'x-webhook-signature': sign(completed.body, SECRETS.previousSigningSecret!) },
+			credentials: { doDevPbxApi: { signingSecret: SECRETS.signingSecret, previousSigningSecret: SECRETS.previousSigningSecret! } },
 		});
 		expect(out.status).toBe(200);
 		expect(out.items).toHaveLength(1);
@@ -136,7 +131,7 @@ describe('rejections answer with a status and start nothing', () => {
 		const d = genuine(completed);
 		const stamped = (t: number) => ({
 			'content-type': 'application/json',
-			'x-dodevwebhook-signature': `t=${t},v1=${createHmac('sha256', SIGNING_SECRET).update(`${t}.`).update(completed.body).digest('hex')}`,
+			'x-dodevwebhook-signature': `t=${t},v1=${createHmac('sha256', SECRETS.signingSecret).update(`${t}.`).update(completed.body).digest('hex')}`,
 		});
 		const now = Math.floor(Date.now() / 1000);
 		expect((await deliver({ ...d, headers: stamped(now) })).status).toBe(200);
@@ -158,7 +153,7 @@ describe('rejections answer with a status and start nothing', () => {
 		const d = genuine(voicemail);
 		expect((await deliver({ ...d, headers: { ...d.headers, 'x-pbx-token': 'wrong' } })).status).toBe(401);
 		expect((await deliver({ ...d, headers: { 'content-type': 'application/json' } })).status).toBe(401);
-		for (const token of PBX_TOKENS) {
+		for (const token of SECRETS.tokens) {
 			expect((await deliver({ ...d, headers: { ...d.headers, 'x-pbx-token': token } })).status).toBe(200);
 		}
 	});
@@ -184,9 +179,9 @@ describe('rejections answer with a status and start nothing', () => {
 			body: inbound.body,
 			headers: { 'content-type': inbound.contentType },
 			parameters: { authentication: 'urlToken' },
-			credentials: { pbxUrlTokenApi: { token: URL_TOKEN } },
+			credentials: { pbxUrlTokenApi: { token: SECRETS.urlToken } },
 		};
-		expect((await deliver({ ...base, search: `?token=${URL_TOKEN}` })).status).toBe(200);
+		expect((await deliver({ ...base, search: `?token=${SECRETS.urlToken}` })).status).toBe(200);
 		expect((await deliver({ ...base, search: '?token=nope' })).status).toBe(401);
 		expect((await deliver(base)).status).toBe(401);
 		const unset = await deliver({ ...base, credentials: { pbxUrlTokenApi: { token: '' } }, search: '?token=' });
@@ -201,14 +196,14 @@ describe('rejections answer with a status and start nothing', () => {
 			nodeType: NODES.pbxme,
 			body: sms.body,
 			parameters: { authentication: 'basicAuth' },
-			credentials: { httpBasicAuth: BASIC },
+			credentials: { httpBasicAuth: SECRETS.basic },
 		};
-		const ok = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(BASIC.user, BASIC.password) } });
+		const ok = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(SECRETS.basic.user, SECRETS.basic.password) } });
 		expect(ok.status).toBe(200);
 		expect(ok.items[0]).toMatchObject({ verified: true, fromNumber: '+19175550100' });
-		const bad = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(BASIC.user, 'x') } });
+		const bad = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(SECRETS.basic.user, 'x') } });
 		expect(bad.status).toBe(401);
-		expect(bad.body).not.toContain(BASIC.password);
+		expect(bad.body).not.toContain(SECRETS.basic.password);
 		expect(bad.challenge).toBe('Basic realm="PBX webhook"');
 		const none = await deliver({ ...base, headers: { 'content-type': sms.contentType } });
 		expect([none.status, none.challenge]).toEqual([401, 'Basic realm="PBX webhook"']);
@@ -250,10 +245,10 @@ describe('a credential the Test button refuses is refused at run time too', () =
 	});
 
 	test('complete credentials pass both', async () => {
-		expect(await testButton('httpBasicAuth', BASIC)).toMatchObject({ status: 'OK' });
-		expect(await testButton('pbxUrlTokenApi', { token: URL_TOKEN })).toMatchObject({ status: 'OK' });
-		expect(await testButton('doDevPbxApi', { signingSecret: SIGNING_SECRET, previousSigningSecret: '' })).toMatchObject({ status: 'OK' });
-		expect(await testButton('voipLineApi', { secretTokens: PBX_TOKENS.join('\n') })).toMatchObject({ status: 'OK' });
+		expect(await testButton('httpBasicAuth', SECRETS.basic)).toMatchObject({ status: 'OK' });
+		expect(await testButton('pbxUrlTokenApi', { token: SECRETS.urlToken })).toMatchObject({ status: 'OK' });
+		expect(await testButton('doDevPbxApi', { signingSecret: SECRETS.signingSecret, previousSigningSecret: '' })).toMatchObject({ status: 'OK' });
+		expect(await testButton('voipLineApi', { secretTokens: SECRETS.tokens.join('\n') })).toMatchObject({ status: 'OK' });
 		expect(await testButton('doDevPbxApi', { signingSecret: '' })).toMatchObject({ status: 'Error' });
 		expect(await testButton('voipLineApi', { secretTokens: ' \n, ' })).toMatchObject({ status: 'Error' });
 	});
@@ -386,7 +381,7 @@ describe('what n8n hands the node', () => {
 
 	test('no secret appears in items', async () => {
 		const out = await deliver(genuine(completed));
-		expect(JSON.stringify(out.items)).not.toContain(SIGNING_SECRET);
+		expect(JSON.stringify(out.items)).not.toContain(SECRETS.signingSecret);
 		expect(JSON.stringify(out.items)).not.toContain(sign(completed.body));
 	});
 });
