@@ -9,7 +9,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { proofFor } from '../core/authenticate';
 import { normalizeItem } from '../core/normalize-item';
 import { pbxSecretTest } from '../n8n/credential-test';
-import { normalizeCredentials } from '../n8n/credentials';
+import { CREDENTIAL_TEST, normalizeCredentials } from '../n8n/credentials';
 import { vendorOptions } from '../n8n/helper-options';
 import { VENDORS, vendorById } from '../vendors';
 
@@ -106,7 +106,7 @@ export class PbxEventNormalize implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { pbxSecretTest } };
+	methods = { credentialTest: { [CREDENTIAL_TEST]: pbxSecretTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

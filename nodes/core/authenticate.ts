@@ -40,7 +40,7 @@ function text(value: unknown): string {
 }
 
 /** The shortest URL token accepted: shorter ones can be guessed. */
-export const MIN_URL_TOKEN_LENGTH = 16;
+const MIN_URL_TOKEN_LENGTH = 16;
 
 export function proofFromCredential(source: ProofSource, creds: CredentialData): Proof {
 	switch (source.kind) {

@@ -46,7 +46,7 @@ const UTC_DATE_TIME = new RegExp(`^${DATE_TIME}Z?$`);
 const OFFSET_DATE_TIME = new RegExp(`^${DATE_TIME}([+ -])(\\d{2})(?::?(\\d{2}))?$`);
 
 /** Any timestamp a vendor sends, as ISO 8601 UTC; a time without a zone is taken as UTC. */
-export function toIsoTime(given: unknown): string | null {
+function toIsoTime(given: unknown): string | null {
 	const value = firstOf(given);
 	let date: Date;
 	if (typeof value === 'number' && Number.isFinite(value)) {
@@ -83,7 +83,7 @@ const DIRECTION_WORDS: Record<string, PbxDirection> = {
 	extension: 'internal',
 };
 
-export function toDirection(value: unknown): PbxDirection | null {
+function toDirection(value: unknown): PbxDirection | null {
 	const text = toText(value);
 	return text === null ? null : (lookup(DIRECTION_WORDS, text.toLowerCase()) ?? null);
 }
@@ -108,12 +108,12 @@ const STATUS_WORDS: Record<string, PbxStatus> = {
 	rejected: 'failed',
 };
 
-export function toStatus(value: unknown): PbxStatus | null {
+function toStatus(value: unknown): PbxStatus | null {
 	const text = toText(value);
 	return text === null ? null : (lookup(STATUS_WORDS, text.toLowerCase()) ?? null);
 }
 
-export function toTarget(value: unknown): PbxTarget | null {
+function toTarget(value: unknown): PbxTarget | null {
 	const text = toText(value);
 	return (TARGETS as readonly string[]).includes(text ?? '') ? (text as PbxTarget) : null;
 }

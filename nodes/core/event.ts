@@ -163,15 +163,3 @@ export interface PbxEvent extends Omit<PbxEventFields, 'occurredAt'> {
 	verified: boolean;
 	raw: Record<string, unknown>;
 }
-
-/** Every key of an item, in the order items show them. */
-export const EVENT_KEYS: ReadonlyArray<keyof PbxEvent> = [
-	'event',
-	'eventId',
-	'vendor',
-	'vendorEvent',
-	...FIELD_NAMES,
-	'receivedAt',
-	'verified',
-	'raw',
-];

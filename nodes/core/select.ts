@@ -47,7 +47,7 @@ function inList(list: readonly string[], value: unknown): boolean {
 	return list.length === 0 || (typeof value === 'string' && list.includes(value));
 }
 
-export function eventMatches(picks: readonly string[], event: string): boolean {
+function eventMatches(picks: readonly string[], event: string): boolean {
 	if (picks.length === 0) return true;
 	return picks.includes(event) || picks.includes(`${GROUP_PREFIX}${groupOf(event)}`);
 }

@@ -3,7 +3,7 @@
  */
 import type { INodePropertyOptions } from 'n8n-workflow';
 
-import { EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES } from '../core/event';
+import { DIRECTIONS, EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES, STATUSES } from '../core/event';
 import { GROUP_PREFIX } from '../core/select';
 import { VENDORS } from '../vendors';
 
@@ -38,22 +38,12 @@ export const eventAndGroupOptions: INodePropertyOptions[] = [
 	...eventOptions,
 ];
 
-export const directionOptions: INodePropertyOptions[] = [
-	{ name: 'Inbound', value: 'inbound' },
-	{ name: 'Internal', value: 'internal' },
-	{ name: 'Outbound', value: 'outbound' },
-];
+const capitalized = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
-export const statusOptions: INodePropertyOptions[] = [
-	{ name: 'Abandoned', value: 'abandoned' },
-	{ name: 'Answered', value: 'answered' },
-	{ name: 'Busy', value: 'busy' },
-	{ name: 'Failed', value: 'failed' },
-	{ name: 'Missed', value: 'missed' },
-	{ name: 'Timeout', value: 'timeout' },
-];
+export const directionOptions: INodePropertyOptions[] = DIRECTIONS.map((value) => ({ name: capitalized(value), value })).sort(byName);
+
+export const statusOptions: INodePropertyOptions[] = STATUSES.map((value) => ({ name: capitalized(value), value })).sort(byName);
 
 /** Every registered vendor, by name. */
-export const vendorOptions: INodePropertyOptions[] = VENDORS.map((vendor) => ({ name: vendor.displayName, value: vendor.id })).sort((a, b) =>
-	a.name.localeCompare(b.name),
-);
+export const vendorOptions: INodePropertyOptions[] = VENDORS.map((vendor) => ({ name: vendor.displayName, value: vendor.id })).sort(byName);

@@ -6,6 +6,7 @@ import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions
 
 import type { VendorAdapter } from '../core/vendor';
 import { pbxSecretTest } from './credential-test';
+import { CREDENTIAL_TEST } from './credentials';
 import { handleDelivery } from './handle-delivery';
 import { describeTrigger } from './trigger-description';
 
@@ -28,7 +29,7 @@ export function vendorTrigger(adapter: VendorAdapter): new () => INodeType {
 	return class implements INodeType {
 		description: INodeTypeDescription = describeTrigger(adapter);
 
-		methods = { credentialTest: { pbxSecretTest } };
+		methods = { credentialTest: { [CREDENTIAL_TEST]: pbxSecretTest } };
 
 		webhookMethods = manualWebhookMethods;
 

@@ -2,9 +2,8 @@ import { createHmac } from 'crypto';
 
 import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
 
-import { EVENT_KEYS } from '../../nodes/core/event';
 import type { Fixture } from '../support/fixtures';
-import { loadFixtures } from '../support/fixtures';
+import { EVENT_KEYS, loadFixtures } from '../support/fixtures';
 import secrets from '../support/secrets.json';
 import type { SecretSet, VendorId } from '../support/vendors';
 import { credentialFor, prove, triggerNode, vendor, VENDORS } from '../support/vendors';

@@ -5,9 +5,13 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-import { EVENT_KEYS } from '../../nodes/core/event';
+import type { PbxEvent } from '../../nodes/core/event';
+import { FIELD_NAMES } from '../../nodes/core/event';
 import type { VendorId } from './vendors';
 import { secretBodyField, vendor as vendorOf, VENDORS } from './vendors';
+
+/** Every key of an item, in the order the contract (and the README's table) gives them. */
+export const EVENT_KEYS: ReadonlyArray<keyof PbxEvent> = ['event', 'eventId', 'vendor', 'vendorEvent', ...FIELD_NAMES, 'receivedAt', 'verified', 'raw'];
 
 export const FIXTURES_DIR = join(__dirname, '..', 'fixtures');
 

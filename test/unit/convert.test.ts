@@ -1,4 +1,6 @@
-import { toIsoTime } from '../../nodes/core/convert';
+import { CONVERT } from '../../nodes/core/convert';
+
+const toIsoTime = CONVERT.time;
 
 /**
  * What Date itself makes of a vendor's time: a time without a zone is UTC, and an

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-import { EVENT_KEYS } from '../../nodes/core/event';
+import { EVENT_KEYS } from '../support/fixtures';
 import { ANCHORS, ROOT, section } from '../support/readme';
 import { triggerNode, VENDORS } from '../support/vendors';
 

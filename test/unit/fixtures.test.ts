@@ -1,9 +1,8 @@
 import { createHash } from 'crypto';
 
-import { EVENT_KEYS } from '../../nodes/core/event';
 import { runPipeline } from '../../nodes/core/pipeline';
 import type { Fixture } from '../support/fixtures';
-import { expectedItem, loadFixtures, rawOf } from '../support/fixtures';
+import { EVENT_KEYS, expectedItem, loadFixtures, rawOf } from '../support/fixtures';
 import { vendor } from '../support/vendors';
 
 const RECEIVED = new Date('2026-11-25T10:00:00.000Z');
