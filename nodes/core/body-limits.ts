@@ -15,15 +15,15 @@ import { toNumber } from './convert';
 export const MAX_DEPTH = 32;
 
 /** Keys and array elements in one event, or fields in one form body (n8n's own form parser stops at 1,000). */
-export const MAX_FIELDS_PER_EVENT = 1000;
+const MAX_FIELDS_PER_EVENT = 1000;
 
 /**
  * What n8n is handed from one request, whatever Max Events per Request says:
  * within these, running and storing the execution costs n8n tens of
  * milliseconds (bench/hostile.js); a 16 MB item costs it a quarter second.
  */
-export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_FIELDS_PER_REQUEST = 10_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_FIELDS_PER_REQUEST = 10_000;
 
 /** Events in one JSON array, unless the trigger's option says otherwise; the option goes up to MAX_EVENTS_SETTING. */
 export const DEFAULT_MAX_EVENTS = 100;

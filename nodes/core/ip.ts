@@ -45,7 +45,7 @@ function parseV6(text: string): bigint | null {
 }
 
 /** Parses an IPv4 or IPv6 address (a zone such as `%eth0` is ignored). */
-export function parseIp(text: string): { value: Address; v4: boolean } | null {
+function parseIp(text: string): { value: Address; v4: boolean } | null {
 	const address = text.trim().replace(/%.*$/, '');
 	const v4 = parseV4(address);
 	if (v4 !== null) return { value: V4_MAPPED | v4, v4: true };

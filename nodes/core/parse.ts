@@ -53,7 +53,7 @@ function keepLeadingPlus(text: string, numberKeys: ReadonlySet<string>): string 
 }
 
 /** Form fields as an object; a repeated key becomes an array, `%2B` stays a `+`. */
-export function parseUrlencoded(text: string, numberKeys: ReadonlySet<string> = NO_KEYS): Payload {
+function parseUrlencoded(text: string, numberKeys: ReadonlySet<string> = NO_KEYS): Payload {
 	const result: Payload = {};
 	const form = numberKeys.size > 0 && text.includes('=+') ? keepLeadingPlus(text, numberKeys) : text;
 	for (const [key, value] of new URLSearchParams(form)) {

@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Constant-time equality of two byte strings, also when their lengths differ. */
-export function safeEqual(a: Buffer, b: Buffer): boolean {
+function safeEqual(a: Buffer, b: Buffer): boolean {
 	if (a.length !== b.length) {
 		// still spend the time of a comparison so the length is all that leaks
 		timingSafeEqual(a, a);
@@ -41,7 +41,7 @@ const HEX_64 = /^[0-9a-f]{64}$/i;
 const BASE64_32 = /^[A-Za-z0-9+/_-]{43}={0,1}$/;
 
 /** Decodes a signature written as hex or base64 (standard or URL-safe), with or without `sha256=`. */
-export function decodeSignature(value: string): Buffer | null {
+function decodeSignature(value: string): Buffer | null {
 	let text = value.trim();
 	const eq = text.indexOf('=');
 	if (eq > 0 && eq < 10 && /^sha-?256$/i.test(text.slice(0, eq))) text = text.slice(eq + 1).trim();

@@ -1,11 +1,20 @@
-import { MAX_BODY_BYTES, MAX_DEPTH, MAX_FIELDS_PER_EVENT, MAX_FIELDS_PER_REQUEST, checkFormLimits, checkJsonLimits, maxEventsSetting } from '../../nodes/core/body-limits';
+import { MAX_DEPTH, checkFormLimits, checkJsonLimits, maxEventsSetting } from '../../nodes/core/body-limits';
 import { formNumberKeys } from '../../nodes/core/normalize';
-import { parseBody, parseUrlencoded } from '../../nodes/core/parse';
+import { parseBody } from '../../nodes/core/parse';
 import { runPipeline } from '../../nodes/core/pipeline';
 import { pbxme } from '../../nodes/vendors/pbxme';
 import { primeVox } from '../../nodes/vendors/primevox';
 
 const FORM = 'application/x-www-form-urlencoded';
+// the limits as the README documents them
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A form body as the trigger reads it: its one payload. */
+function parseUrlencoded(text: string, numberKeys?: ReadonlySet<string>): Record<string, unknown> {
+	const parsed = parseBody(Buffer.from(text), FORM, { maxEvents: 100 }, numberKeys);
+	if (!parsed.ok) throw new Error(parsed.reason);
+	return parsed.payloads[0];
+}
 const JSON_TYPE = 'application/json';
 const parse = (body: string | Buffer, type?: string) =>
 	parseBody(Buffer.isBuffer(body) ? body : Buffer.from(body), type, { maxEvents: 100 });
@@ -144,7 +153,6 @@ describe('limits, checked on the bytes before parsing', () => {
 	});
 
 	test('an event holds at most 1,000 keys and array elements; each event of a batch has its own count', () => {
-		expect(MAX_FIELDS_PER_EVENT).toBe(1000);
 		expect(check(keys(1000))).toBeNull();
 		expect(check(keys(1001))).toMatchObject({ ok: false, status: 413, reason: 'an event holds more than 1000 fields' });
 		expect(check(`{"a":[${Array.from({ length: 999 }, () => 0).join(',')}]}`)).toBeNull();
@@ -159,7 +167,6 @@ describe('limits, checked on the bytes before parsing', () => {
 	test('a request holds at most 10,000 fields and events together, however they are spread', () => {
 		const wide = { maxEvents: 100 };
 		const batch = (events: number, fields: number) => Buffer.from(`[${Array.from({ length: events }, () => keys(fields)).join(',')}]`);
-		expect(MAX_FIELDS_PER_REQUEST).toBe(10_000);
 		expect(checkJsonLimits(batch(10, 999), wide)).toBeNull();
 		expect(checkJsonLimits(batch(10, 1000), wide)).toMatchObject({ ok: false, status: 413, reason: 'the body holds more than 10000 fields' });
 		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(9_999)}{}]`), { maxEvents: 100_000 })).toBeNull();
@@ -173,7 +180,6 @@ describe('limits, checked on the bytes before parsing', () => {
 	});
 
 	test('a body over 1 MiB is 413 before it is read, whatever it holds', () => {
-		expect(MAX_BODY_BYTES).toBe(1024 * 1024);
 		const text = (size: number) => Buffer.from(`{"a":"${'x'.repeat(size - 8)}"}`);
 		expect(parseBody(text(MAX_BODY_BYTES), JSON_TYPE, limits)).toMatchObject({ ok: true });
 		expect(parseBody(text(MAX_BODY_BYTES + 1), JSON_TYPE, limits)).toEqual({ ok: false, status: 413, reason: 'the body is larger than 1048576 bytes' });

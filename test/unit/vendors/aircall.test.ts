@@ -1,0 +1,68 @@
+import type { Proof } from '../../../nodes/core/authenticate';
+import { RecentIds } from '../../../nodes/core/dedupe';
+import { runPipeline } from '../../../nodes/core/pipeline';
+import { aircall } from '../../../nodes/vendors/aircall';
+import { JSON_HEADERS, json, NOW, settings } from '../../support/pipeline';
+
+const TOKEN = 'aircall-unit-token-5c1e';
+const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: [TOKEN] };
+const deliver = (body: unknown, over = {}) => runPipeline(aircall, { rawBody: json(body), headers: JSON_HEADERS }, settings({ proof, ...over }));
+const call = (data: Record<string, unknown>, event = 'call.ended') => ({ resource: 'call', event, timestamp: 1764064800, token: TOKEN, data });
+const line = { id: 1, name: 'Support Line', digits: '+44 20 7946 0958', e164_digits: '+442079460958' };
+
+describe('Aircall', () => {
+	test('the token in the body proves the request and never reaches the item', () => {
+		const out = deliver(call({ id: 7, direction: 'inbound', raw_digits: '+44 7700 900461', number: line }));
+		expect(out).toMatchObject({ status: 200, items: [{ verified: true, raw: { resource: 'call', event: 'call.ended' } }] });
+		expect(JSON.stringify(out)).not.toContain(TOKEN);
+		expect(deliver({ ...call({ id: 7 }), token: 'another-token' })).toMatchObject({ status: 401, reason: 'the token does not match' });
+		const { token: _dropped, ...unsigned } = call({ id: 7 });
+		expect(deliver(unsigned)).toMatchObject({ status: 401, reason: 'the token field is missing' });
+		expect(deliver({ ...call({ id: 7 }), token: [TOKEN] })).toMatchObject({ status: 401 });
+	});
+
+	test("inbound: the outside party calls the line; outbound: the line (and its agent) calls the outside party; the E.164 form of the line wins", () => {
+		const inbound = deliver(call({ id: 8, direction: 'inbound', raw_digits: '+44 7700 900461', number: line, contact: { first_name: 'Jordan', last_name: 'Customer' } }));
+		expect(inbound).toMatchObject({ items: [{ fromNumber: '+44 7700 900461', fromName: 'Jordan Customer', toNumber: '+442079460958', toName: 'Support Line', didNumber: '+442079460958' }] });
+		const outbound = deliver(call({ id: 9, direction: 'outbound', raw_digits: '+44 7700 900461', number: line, user: { id: 5, name: 'Alex Agent' }, contact: { company_name: 'Example Ltd' } }));
+		expect(outbound).toMatchObject({ items: [{ fromNumber: '+442079460958', fromName: 'Alex Agent', toNumber: '+44 7700 900461', toName: 'Example Ltd', didNumber: null, extensionNumber: '5' }] });
+		// also for an event the package does not map
+		expect(deliver(call({ id: 9, direction: 'outbound', raw_digits: '+44 7700 900461', number: line }, 'call.tagged'))).toMatchObject({ items: [{ event: 'unknown', fromNumber: '+442079460958', toNumber: '+44 7700 900461' }] });
+	});
+
+	test('a call completes once: call.ended is Call Completed, the call.hungup before it is unknown', () => {
+		expect(deliver(call({ id: 10 }, 'call.hungup'))).toMatchObject({ items: [{ event: 'unknown', vendorEvent: 'call.hungup' }] });
+		expect(deliver(call({ id: 10 }, 'call.ended'))).toMatchObject({ items: [{ event: 'call.completed' }] });
+	});
+
+	test('call.ended: answered when answered_at is set, else by the missed-call reason; dated at its end; talk time from answer to end', () => {
+		const ended = (data: Record<string, unknown>) => deliver(call({ id: 11, direction: 'inbound', started_at: 1764064700, duration: 40, ...data }));
+		expect(ended({ answered_at: 1764064710, ended_at: 1764064740 })).toMatchObject({ items: [{ status: 'answered', talkSec: 30, occurredAt: '2025-11-25T09:59:00.000Z' }] });
+		for (const reason of ['short_abandoned', 'abandoned_in_ivr', 'abandoned_in_classic']) {
+			expect(ended({ answered_at: null, ended_at: 1764064740, missed_call_reason: reason })).toMatchObject({ items: [{ status: 'abandoned', talkSec: null }] });
+		}
+		for (const reason of ['out_of_opening_hours', 'no_available_agent', 'agents_did_not_answer', null, 'a_reason_added_later']) {
+			expect(ended({ answered_at: null, ended_at: 1764064740, missed_call_reason: reason })).toMatchObject({ items: [{ status: 'missed' }] });
+		}
+		// no end time: start plus duration, else the time of receipt, never the envelope's time or the start
+		expect(ended({ ended_at: null })).toMatchObject({ items: [{ occurredAt: '2025-11-25T09:59:00.000Z' }] });
+		expect(ended({ ended_at: null, duration: null })).toMatchObject({ items: [{ occurredAt: NOW.toISOString() }] });
+	});
+
+	test('an identical body is a retry for 13 hours by default; a second snapshot of the same call is not', () => {
+		const recentIds = new RecentIds(aircall.retryWindowSec! * 1000, 100);
+		const body = call({ id: 12, status: 'done' });
+		expect(deliver(body, { recentIds })).toMatchObject({ items: [{}] });
+		expect(deliver(body, { recentIds })).toMatchObject({ items: [], duplicates: 1 });
+		expect(deliver({ ...body, event: 'call.voicemail_left' }, { recentIds })).toMatchObject({ items: [{ event: 'voicemail.received' }] });
+		expect(aircall.retryWindowSec).toBeGreaterThanOrEqual(12 * 3600);
+	});
+
+	test('whatever data holds, the refinement reads it without throwing', () => {
+		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }]) {
+			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed']) {
+				expect(deliver({ resource: 'call', event, timestamp: 'x', token: TOKEN, data }).status).toBe(200);
+			}
+		}
+	});
+});
