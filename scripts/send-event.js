@@ -4,15 +4,17 @@
  * Sends a vendor's documented sample payload, encoded and proven as the
  * vendor sends it, so a workflow can be tried without placing a call.
  *
- *   npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P] [--page-form]
+ *   npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P]
  *   npm run send-event -- <vendor>            (lists the vendor's sample events)
  *
  * The vendors, their samples (test/fixtures/<vendor>/) and how each proves a
- * request all come from the package's vendor registry. A signing vendor's
- * sample is signed `t=<now>,v1=...` over `<t>.<body>` in the last header the
- * vendor names (with --page-form: over the body alone, in the first). A sample
- * that carries the vendor's event id gets a fresh one, and so does the
- * vendor's event-id header where it has one: a sample is never taken for a repeat.
+ * request all come from the package's vendor registry. A sample is sent as
+ * something that just happened: its event id, where it has one, is a fresh
+ * one (also in the vendor's event-id header), and its own time, where it has
+ * one at the top, is now; so sending it again is not taken for a repeat. A
+ * signing vendor's sample that carries an event id comes from its webhook
+ * platform and is signed `t=<now>,v1=...` over `<t>.<body>` in the last header
+ * the vendor names; any other is signed over the body alone, in the first.
  */
 const { spawnSync } = require('child_process');
 const { createHmac, randomUUID } = require('crypto');
@@ -34,7 +36,7 @@ function registry() {
 
 function usage(vendors, message) {
 	if (message) console.error(`send-event: ${message}\n`);
-	console.error('usage: npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P] [--page-form]');
+	console.error('usage: npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P]');
 	console.error(`vendors: ${vendors.map((v) => v.id).join(', ')}; run with a vendor alone to list its events`);
 	process.exit(2);
 }
@@ -48,14 +50,23 @@ function samples(vendor) {
 		: [];
 }
 
-/** A fresh event id where the sample's JSON carries the vendor's own (a top-level field). */
-function withFreshId(adapter, body, isJson) {
-	const field = [adapter.eventIdField ?? []].flat().find((path) => !path.includes('.'));
-	if (!isJson || !field) return { body, eventId: undefined };
+const topLevel = (source) => [source ?? []].flat().filter((path) => !path.includes('.'));
+
+/** The sample as just happened: a fresh event id and the time now, where the JSON carries them at the top. */
+function asNew(adapter, body, isJson) {
+	if (!isJson) return { body, eventId: undefined };
 	const payload = JSON.parse(body.toString());
-	if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || !(field in payload)) return { body, eventId: undefined };
-	const eventId = `evt_${randomUUID().replace(/-/g, '')}`;
-	return { body: Buffer.from(JSON.stringify({ ...payload, [field]: eventId })), eventId };
+	if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { body, eventId: undefined };
+	const idField = topLevel(adapter.eventIdField).find((field) => field in payload);
+	const eventId = idField ? `evt_${randomUUID().replace(/-/g, '')}` : undefined;
+	if (idField) payload[idField] = eventId;
+	const timeField = topLevel(adapter.fields.occurredAt).find((field) => field in payload);
+	if (timeField) {
+		const sent = payload[timeField];
+		// in the sample's own form: seconds or milliseconds since 1970, or ISO text
+		payload[timeField] = typeof sent === 'number' ? (sent < 1e11 ? Math.floor(Date.now() / 1000) : Date.now()) : new Date().toISOString();
+	}
+	return { body: Buffer.from(JSON.stringify(payload)), eventId };
 }
 
 async function main() {
@@ -66,11 +77,9 @@ async function main() {
 		return i >= 0 ? args.splice(i, 2)[1] : undefined;
 	};
 	const secret = flag('secret');
-	const token = flag('token') ?? (secret !== undefined ? secret : undefined);
+	const tokenFlag = flag('token');
 	const user = flag('user');
 	const password = flag('password');
-	const pageForm = args.includes('--page-form');
-	if (pageForm) args.splice(args.indexOf('--page-form'), 1);
 	const [id, event, url] = args;
 	const adapter = vendors.find((v) => v.id === id);
 	if (!adapter) usage(vendors, id ? `unknown vendor "${id}"` : undefined);
@@ -83,20 +92,21 @@ async function main() {
 	if (!file) usage(vendors, `no sample "${event}" for ${id}; run: npm run send-event -- ${id}`);
 	if (!url || !/^https?:\/\//.test(url)) usage(vendors, 'the third argument must be the trigger URL from the node');
 	const isJson = file.endsWith('.json');
-	const fresh = withFreshId(adapter, readFileSync(file), isJson);
+	const fresh = asNew(adapter, readFileSync(file), isJson);
 	let body = fresh.body;
 	const headers = { 'content-type': isJson ? 'application/json' : 'application/x-www-form-urlencoded' };
-	// a vendor that names its events in a header does so on every delivery (not in the page form)
-	if (adapter.eventIdHeader && !pageForm) headers[adapter.eventIdHeader] = fresh.eventId ?? `evt_${randomUUID().replace(/-/g, '')}`;
+	if (fresh.eventId && adapter.eventIdHeader) headers[adapter.eventIdHeader] = fresh.eventId;
 	const proof = adapter.proof;
+	// a vendor proven by a token: --secret is taken for it too
+	const token = tokenFlag ?? (proof.kind === 'token' ? secret : undefined);
 	const target = new URL(url);
 	if (proof.kind === 'hmacSha256') {
 		if (!secret) usage(vendors, `${adapter.displayName} deliveries are signed: pass --secret with the signing secret of the credential`);
-		if (pageForm) {
-			headers[proof.headers[0]] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-		} else {
+		if (fresh.eventId) {
 			const t = String(Math.floor(Date.now() / 1000));
 			headers[proof.headers[proof.headers.length - 1]] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
+		} else {
+			headers[proof.headers[0]] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 		}
 	} else if (proof.kind === 'token') {
 		if (!token) usage(vendors, `${adapter.displayName} deliveries carry a token: pass --token with one of the credential's tokens`);

@@ -6,7 +6,6 @@
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { Payload } from './paths';
-import { readPath } from './paths';
 import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './secret-checks';
 
 /**
@@ -17,7 +16,7 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
 export type ProofSource =
 	/** `headers`: where the signature may come, in either of its forms (body alone, or `t=...,v1=...`) */
 	| { kind: 'hmacSha256'; headers: readonly string[] }
-	/** a token sent as it is: in a header, or in a top-level field of the JSON body */
+	/** a token sent as it is: in a header, or in a top-level field of the body */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string }
 	| { kind: 'urlToken' }
 	| { kind: 'basicAuth' };
@@ -124,7 +123,8 @@ const TOKEN_MISMATCH: Verdict = { ok: false, reason: 'the token does not match',
 function bodyTokenVerdict(name: string, tokens: string[], payloads: readonly Payload[], usable: boolean): Verdict {
 	if (payloads.length === 0) return { ok: false, reason: `the ${name} field is missing` };
 	for (const payload of payloads) {
-		const token = readPath(payload, name);
+		// a top-level field, as items leave it out of `raw`
+		const token = Object.prototype.hasOwnProperty.call(payload, name) ? payload[name] : undefined;
 		if (typeof token !== 'string') return { ok: false, reason: `the ${name} field is missing` };
 		if (!usable || !matchesAnyToken(token, tokens)) return TOKEN_MISMATCH;
 	}

@@ -1,4 +1,4 @@
-import { toNumber, toText } from '../core/convert';
+import { CONVERT, toNumber, toText } from '../core/convert';
 import type { PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
 import { isPlainObject, lookup } from '../core/paths';
@@ -24,15 +24,16 @@ function objectAt(value: unknown): Payload {
 	return isPlainObject(value) ? value : {};
 }
 
+/** Seconds (or milliseconds) since 1970 as ISO 8601; null for what is no time. */
+function isoTime(value: number | null): string | null {
+	return CONVERT.time(value) as string | null;
+}
+
 function contactName(contact: Payload): string | null {
 	const name = [toText(contact.first_name), toText(contact.last_name)].filter((part) => part !== null).join(' ');
 	return name !== '' ? name : toText(contact.company_name);
 }
 
-/** Unix seconds as ISO 8601, or null. */
-function isoSeconds(seconds: number | null): string | null {
-	return seconds === null ? null : new Date(seconds * 1000).toISOString();
-}
 
 /**
  * Aircall: JSON `{ resource, event, timestamp, token, data }`, one event per
@@ -95,6 +96,8 @@ export const aircall: VendorAdapter = {
 	refine(payload, fields, vendorEvent) {
 		const data = objectAt(payload.data);
 		const refined: Refinement = {};
+		// the shared map reads a call; other resources' ids are not call ids
+		if (!vendorEvent.startsWith('call.')) refined.callId = null;
 		const contact = contactName(objectAt(data.contact));
 		if (fields.direction === 'outbound') {
 			// the line called out: it is the caller, the outside party the one called
@@ -114,15 +117,17 @@ export const aircall: VendorAdapter = {
 		}
 		const reason = toText(data.missed_call_reason);
 		const missed = reason === null ? undefined : lookup(MISSED_BECAUSE, reason);
+		const endedAt = toNumber(data.ended_at);
+		// Aircall counts a call's duration once it has ended, and sends 0 until then
+		if (endedAt === null && fields.durationSec === 0) refined.durationSec = null;
 		if (vendorEvent === ENDED) {
-			const endedAt = toNumber(data.ended_at);
 			const answeredAt = toNumber(data.answered_at);
 			refined.status = answeredAt !== null ? 'answered' : (missed ?? 'missed');
 			if (endedAt !== null && answeredAt !== null && endedAt >= answeredAt) refined.talkSec = endedAt - answeredAt;
 			// an end is dated at the end: ended_at, else start plus duration, else the time of receipt
 			const startedAt = toNumber(data.started_at);
 			const duration = fields.durationSec;
-			refined.occurredAt = isoSeconds(endedAt) ?? (startedAt !== null && duration !== null ? isoSeconds(startedAt + duration) : null);
+			refined.occurredAt = isoTime(endedAt) ?? (startedAt !== null && duration !== null ? isoTime(startedAt + duration) : null);
 		} else if (missed !== undefined && fields.answeredAt === null) {
 			refined.status = missed;
 		}
@@ -130,5 +135,6 @@ export const aircall: VendorAdapter = {
 	},
 	setupNotice:
 		'In the Aircall Dashboard open <b>Integrations &amp; API</b>, add the <b>Webhook</b> integration, paste the URL above and tick the events to send. Aircall shows the webhook\'s <b>token</b> when it is created (or through its API, <code>GET /v1/webhooks</code>): put it in this node\'s credential. Aircall disables a webhook whose deliveries keep failing and enables it again after a success within 12 hours: if events stop, check n8n\'s log for a refused request.',
-	signatureKeys: ['resource', 'event', 'timestamp', 'data'],
+	// `resource` is not sent alike by every event family; the token always is
+	signatureKeys: ['event', 'timestamp', 'token', 'data'],
 };

@@ -18,8 +18,9 @@ const OUTBOUND = { direction: 'outbound', fields: { didNumber: null } } as const
 
 function endOf(startedAt: string | null, durationSec: number | null): string | null {
 	if (startedAt === null || durationSec === null || durationSec < 0) return null;
-	const end = Date.parse(startedAt) + durationSec * 1000;
-	return Number.isFinite(end) ? new Date(end).toISOString() : null;
+	// a duration too large for a date gives none
+	const end = new Date(Date.parse(startedAt) + durationSec * 1000);
+	return Number.isNaN(end.getTime()) ? null : end.toISOString();
 }
 
 /** VoIPLine Telecom (and the same hosted platform under other names): JSON, `X-Pbx-Token` header. */

@@ -69,7 +69,7 @@ describe('the example workflows, as imported by npm start', () => {
 		expect(nodes[trigger][0]).toEqual([expect.objectContaining({ vendor, event: sample.expected.event, verified: adapter.proof.kind !== 'userChosen' })]);
 	});
 
-	test("do.dev: the platform's envelope signed t=...,v1=... by default, the PBX page's form with --page-form", async () => {
+	test("do.dev: a platform sample goes out signed t=...,v1=... with a fresh id, a PBX page sample signed over its body; sent again, each is a new event", async () => {
 		expect(sendEvent('dodev', 'platform.call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
 		// the test above sent the first
 		const platform = (await nextExecution('dodev', 2))[workflows.dodev.nodes[0].name as string][0][0];
@@ -77,9 +77,13 @@ describe('the example workflows, as imported by npm start', () => {
 		// sent again, it is a new event: the sender gives every sample a fresh id
 		expect(sendEvent('dodev', 'platform.call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
 		await nextExecution('dodev', 3);
-		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET, '--page-form')).toMatch(/^200 /);
+		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
 		const page = (await nextExecution('dodev', 4))[workflows.dodev.nodes[0].name as string][0][0];
 		expect(page).toMatchObject({ event: 'call.started', eventId: expect.stringMatching(/^[0-9a-f]{64}$/), verified: true, raw: { event: 'pbx.call.started' } });
+		// the page's body carries its own time: sent again it is now, so a new event
+		expect(sendEvent('dodev', 'call.started', url('dodev'), '--secret', SECRET)).toMatch(/^200 /);
+		const again = (await nextExecution('dodev', 5))[workflows.dodev.nodes[0].name as string][0][0];
+		expect(again.eventId).not.toBe(page.eventId);
 	});
 
 	test('missed calls: an answered call goes to the Answered branch, not to the alert', async () => {

@@ -70,8 +70,10 @@ describe('node descriptions', () => {
 });
 
 describe.each(loadFixtures().map((f) => [`${f.vendor}/${f.name}`, f] as const))('webhook() with %s', (_name, fixture) => {
-	test('a genuine delivery starts the workflow with one normalized item', async () => {
+	test('a genuine delivery starts the workflow with one normalized item, and no secret is in it', async () => {
 		const out = await deliver(genuine(fixture));
+		const text = JSON.stringify(out.items);
+		for (const secret of [SECRETS.signingSecret, ...SECRETS.tokens, SECRETS.urlToken, SECRETS.basic.password]) expect(text.includes(secret)).toBe(false);
 		expect(out.status).toBe(200);
 		expect(out.items).toHaveLength(1);
 		expect(Object.keys(out.items[0])).toEqual([...EVENT_KEYS]);
@@ -243,13 +245,14 @@ describe('a credential the Test button refuses is refused at run time too', () =
 		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
 	});
 
-	test('complete credentials pass both', async () => {
-		expect(await testButton('httpBasicAuth', SECRETS.basic)).toMatchObject({ status: 'OK' });
-		expect(await testButton('pbxUrlTokenApi', { token: SECRETS.urlToken })).toMatchObject({ status: 'OK' });
-		expect(await testButton('doDevPbxApi', { signingSecret: SECRETS.signingSecret, previousSigningSecret: '' })).toMatchObject({ status: 'OK' });
-		expect(await testButton('voipLineApi', { secretTokens: SECRETS.tokens.join('\n') })).toMatchObject({ status: 'OK' });
-		expect(await testButton('doDevPbxApi', { signingSecret: '' })).toMatchObject({ status: 'Error' });
-		expect(await testButton('voipLineApi', { secretTokens: ' \n, ' })).toMatchObject({ status: 'Error' });
+	test.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: its complete credential passes, an empty one does not', async (_name, adapter) => {
+		for (const unsigned of ['urlToken', 'basicAuth'] as const) {
+			const credential = credentialFor(adapter, SECRETS, unsigned)!;
+			expect(await testButton(credential.type, credential.data)).toMatchObject({ status: 'OK' });
+			const empty = Object.fromEntries(Object.keys(credential.data).map((key) => [key, key === 'user' ? 'someone' : '']));
+			expect(await testButton(credential.type, empty)).toMatchObject({ status: 'Error' });
+		}
+		expect(await testButton('someOtherApi', { token: 'x'.repeat(40) })).toMatchObject({ status: 'Error' });
 	});
 });
 

@@ -69,10 +69,15 @@ export function expectedItem(
 	return item;
 }
 
-/** The payload a body holds as an item's `raw` keeps it: parsed, without a token the vendor sends in it. */
-export function rawOf(vendor: VendorId, body: Buffer, contentType: string): Record<string, unknown> {
+/** The payload a body holds, parsed, as the vendor sent it. */
+export function payloadOf(body: Buffer, contentType: string): Record<string, unknown> {
 	const text = body.toString('utf8');
-	const raw: Record<string, unknown> = contentType.startsWith('application/json') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
+	return contentType.startsWith('application/json') ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
+}
+
+/** The payload as an item's `raw` keeps it: without a token the vendor sends in the body. */
+export function rawOf(vendor: VendorId, body: Buffer, contentType: string): Record<string, unknown> {
+	const raw = payloadOf(body, contentType);
 	const secret = secretBodyField(vendorOf(vendor));
 	if (secret !== null) delete raw[secret];
 	return raw;

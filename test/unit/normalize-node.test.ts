@@ -62,6 +62,26 @@ describe('PBX Event Normalize: normalizeItem', () => {
 		expect(normalizeItem(request({ json: webhookItem(body, { 'x-pbx-token': 'nope' }), vendor: vendor('voipline'), proof }))).toMatchObject({ kind: 'rejected', status: 401 });
 	});
 
+	test('a token in the body is checked from the Webhook item\'s body, and is not in the items', () => {
+		const adapter = VENDORS.find((v) => v.proof.kind === 'token' && v.proof.in === 'body');
+		if (!adapter || adapter.proof.kind !== 'token') return;
+		const [fixture] = loadFixtures(adapter.id);
+		const proof: Proof = { kind: 'token', in: 'body', name: adapter.proof.name, tokens: ['normalize-body-token-77'] };
+		const body = { ...JSON.parse(fixture.body.toString()), [adapter.proof.name]: 'normalize-body-token-77' };
+		const rawBody = Buffer.from(JSON.stringify(body));
+		for (const withRaw of [null, rawBody]) {
+			const ok = normalizeItem(request({ json: webhookItem(body), rawBody: withRaw, vendor: adapter, proof }));
+			expect(ok).toMatchObject({ kind: 'events', items: [{ vendor: adapter.id, verified: true }] });
+			expect(JSON.stringify(ok)).not.toContain('normalize-body-token-77');
+			const wrong = normalizeItem(request({ json: webhookItem({ ...body, [adapter.proof.name]: 'nope' }), vendor: adapter, proof }));
+			expect(wrong).toMatchObject({ kind: 'rejected', status: 401 });
+		}
+		// detected, not verified: the token still stays out of the item
+		const detected = normalizeItem(request({ json: webhookItem(body) }));
+		expect(detected).toMatchObject({ kind: 'events', items: [{ vendor: adapter.id, verified: false }] });
+		expect(JSON.stringify(detected)).not.toContain('normalize-body-token-77');
+	});
+
 	test('a form body parsed by n8n, detected, id from the payload', () => {
 		const body = Object.fromEntries(new URLSearchParams(hangup.body.toString()));
 		const result = normalizeItem(request({ json: webhookItem(body) }));

@@ -23,7 +23,7 @@ const CREDENTIAL_FILES = new Map(
 		.map((file) => [/\bname = '(\w+)'/.exec(readFileSync(join(ROOT, 'credentials', file), 'utf8'))?.[1] ?? '', file] as const),
 );
 
-test('vendor ids, trigger names and icons are unique', () => {
+test('vendor ids, trigger names and display names are unique', () => {
 	for (const key of ['id', 'triggerName', 'displayName'] as const) {
 		expect(new Set(VENDORS.map((vendor) => vendor[key])).size).toBe(VENDORS.length);
 	}
