@@ -75,7 +75,7 @@ function prove(adapter: VendorAdapter, body: Buffer, headers: Record<string, str
 function mutatePayload(rand: Rand, payload: Record<string, unknown>): Record<string, unknown> {
 	const out: Record<string, unknown> = JSON.parse(JSON.stringify(payload));
 	const keys = Object.keys(out);
-	switch (int(rand, 6)) {
+	switch (int(rand, 7)) {
 		case 0: // missing fields
 			for (const key of keys) if (rand() < 0.5) delete out[key];
 			break;
@@ -100,6 +100,15 @@ function mutatePayload(rand: Rand, payload: Record<string, unknown>): Record<str
 					Object.defineProperty(inner, pick(rand, HOSTILE_KEYS), { value: { polluted: 'yes' }, enumerable: true, writable: true, configurable: true });
 					Object.defineProperty(inner, 'polluted', { value: 'yes', enumerable: true, writable: true, configurable: true });
 					Object.defineProperty(out, key, { value: inner, enumerable: true, writable: true, configurable: true });
+				}
+			}
+			break;
+		case 5: // junk inside nested objects (times and numbers out of any range included)
+			for (const key of keys) {
+				const inner = out[key];
+				if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) continue;
+				for (const innerKey of Object.keys(inner)) {
+					if (rand() < 0.5) (inner as Record<string, unknown>)[innerKey] = pick(rand, [...JUNK_VALUES, 1e20, -1e20, '99999999999999', 8.64e15 + 1]);
 				}
 			}
 			break;
