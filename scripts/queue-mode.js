@@ -1,0 +1,344 @@
+'use strict';
+/**
+ * n8n's queue mode on this machine, as this script's own processes in a
+ * temporary folder: Postgres (run as the unprivileged `postgres` user: it
+ * refuses root), Redis, nginx balancing production webhooks round-robin over
+ * the webhook processes, then n8n main, N `n8n webhook` and M `n8n worker`
+ * processes of the devDependency n8n, one user folder each (a shared one
+ * makes each start wait on the others' crash journal), one encryption key,
+ * the package loaded by every one of them. Redis, Postgres and nginx come
+ * from Debian's packages, installed on first use.
+ *
+ *   const q = await start({ webhooks: 2, workers: 2, packageDir, credentials, workflows });
+ *   q.baseUrl   the balancer: production webhooks and, for anything else, main
+ *   q.query(sql)  rows from Postgres, synchronously (psql)
+ *   await q.stop()
+ */
+const { execFileSync, spawn } = require('child_process');
+const { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('fs');
+const { tmpdir } = require('os');
+const { join } = require('path');
+
+const runner = require('./n8n-runner');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const PACKAGES = ['redis-server', 'postgresql', 'nginx-light'];
+
+function postgresBin() {
+	const base = '/usr/lib/postgresql';
+	const version = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a))[0] : undefined;
+	return version && existsSync(join(base, version, 'bin', 'postgres')) ? join(base, version, 'bin') : null;
+}
+
+function haveServices() {
+	const onPath = (command) => {
+		try {
+			execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	return postgresBin() !== null && onPath('redis-server') && onPath('nginx') && onPath('psql');
+}
+
+/** Installs Redis, Postgres and nginx from Debian's packages when one is missing, saying so first. */
+function ensureServices() {
+	if (haveServices()) return;
+	console.error(`queue mode: installing ${PACKAGES.join(', ')} with apt-get (Debian's packages): n8n's queue mode needs Redis between its processes, Postgres as their shared database and a load balancer in front of its webhook processes`);
+	const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	apt(['update', '-qq']);
+	apt(['install', '-y', '-qq', '--no-install-recommends', ...PACKAGES]);
+	// the packages start their own services: this script runs its own
+	for (const service of ['redis-server', 'postgresql', 'nginx']) {
+		try {
+			execFileSync('service', [service, 'stop'], { stdio: 'ignore' });
+		} catch {
+			// not running
+		}
+	}
+	if (!haveServices()) throw new Error(`queue mode: ${PACKAGES.join(', ')} are still missing after apt-get`);
+}
+
+/** `command` as the postgres user, which Debian's package creates. */
+function asPostgres(command, args) {
+	return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]];
+}
+
+function startProcess(name, command, args, { env = process.env, logDir, cwd } = {}) {
+	const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	const file = join(logDir, `${name}.log`);
+	const collect = (data) => {
+		log += data.toString();
+		if (log.length > 2_000_000) log = log.slice(-1_000_000);
+		writeFileSync(file, data, { flag: 'a' });
+		if (process.env.PBX_TEST_LOG_DIR) writeFileSync(join(process.env.PBX_TEST_LOG_DIR, `queue-${name}.log`), data, { flag: 'a' });
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	return { name, child, logs: () => log };
+}
+
+async function waitFor(what, check, timeoutMs, proc) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (proc && proc.child.exitCode !== null) throw new Error(`queue mode: ${proc.name} exited while starting:\n${proc.logs().slice(-3000)}`);
+		try {
+			if (await check()) return;
+		} catch {
+			// not yet
+		}
+		if (Date.now() > deadline) throw new Error(`queue mode: ${what} not ready within ${timeoutMs / 1000} s${proc ? `:\n${proc.logs().slice(-3000)}` : ''}`);
+		await sleep(250);
+	}
+}
+
+const ready = (port, path = '/healthz/readiness') => async () => (await fetch(`http://127.0.0.1:${port}${path}`)).ok;
+
+async function start({
+	webhooks = 2,
+	workers = 2,
+	concurrency = 5,
+	packageDir = runner.ROOT,
+	credentials = [],
+	workflows = [],
+	env: extraEnv = {},
+	logLevel = 'info',
+	owner,
+} = {}) {
+	ensureServices();
+	const folder = mkdtempSync(join(tmpdir(), 'pbx-queue-'));
+	// the postgres user and nginx's worker (nobody) read and write below it
+	chmodSync(folder, 0o755);
+	const logDir = join(folder, 'logs');
+	mkdirSync(logDir);
+	const ports = {
+		postgres: await runner.freePort(),
+		redis: await runner.freePort(),
+		balancer: await runner.freePort(),
+		main: await runner.freePort(),
+		webhooks: [],
+		workers: [],
+		brokers: [],
+	};
+	for (let i = 0; i < webhooks; i++) ports.webhooks.push(await runner.freePort());
+	for (let i = 0; i < workers; i++) ports.workers.push(await runner.freePort());
+	for (let i = 0; i < 1 + webhooks + workers; i++) ports.brokers.push(await runner.freePort());
+
+	const processes = [];
+	const stack = {
+		folder,
+		ports,
+		baseUrl: `http://127.0.0.1:${ports.balancer}`,
+		mainUrl: `http://127.0.0.1:${ports.main}`,
+		processes,
+		logs: (name) => processes.find((p) => p.name === name)?.logs() ?? '',
+		query: (sql) => query(ports.postgres, sql),
+		stop: () => stop(stack),
+	};
+	try {
+		// Postgres: a throwaway cluster, trust on loopback
+		const pg = postgresBin();
+		const data = join(folder, 'pgdata');
+		mkdirSync(data, { mode: 0o700 });
+		execFileSync('chown', ['postgres:postgres', data]);
+		execFileSync(...asPostgres(join(pg, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']), { stdio: 'ignore' });
+		const postgres = startProcess('postgres', ...asPostgres(join(pg, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-k', data, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']), { logDir });
+		processes.push(postgres);
+		await waitFor('Postgres', () => query(ports.postgres, 'SELECT 1 AS one', 'postgres').length === 1, 60_000, postgres);
+		query(ports.postgres, 'CREATE DATABASE n8n', 'postgres', false);
+
+		// Redis: in memory only
+		const redisDir = join(folder, 'redis');
+		mkdirSync(redisDir);
+		writeFileSync(join(redisDir, 'redis.conf'), `bind 127.0.0.1\nport ${ports.redis}\ndaemonize no\nsave ""\nappendonly no\ndir ${redisDir}\nlogfile ""\n`);
+		processes.push(startProcess('redis', 'redis-server', [join(redisDir, 'redis.conf')], { logDir }));
+
+		// every n8n process: the same database, queue and key; its own folder, port and task-runner broker
+		const shared = {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(ports.postgres),
+			DB_POSTGRESDB_DATABASE: 'n8n',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: '',
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(ports.redis),
+			N8N_ENCRYPTION_KEY: `queue-mode-${Date.now().toString(36)}-local-key`,
+			// production webhooks go to the webhook processes only, manual runs to the workers
+			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			...extraEnv,
+		};
+		const n8nEnv = (name, port, broker) => {
+			const userFolder = join(folder, name);
+			const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: broker, logLevel, owner }), ...shared };
+			env.DB_TYPE = 'postgresdb';
+			env.N8N_WEBHOOK_URL = `${stack.baseUrl}/`;
+			const link = join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-pbx');
+			mkdirSync(join(link, '..'), { recursive: true });
+			if (!existsSync(link)) symlinkSync(packageDir, link, 'dir');
+			return env;
+		};
+		const mainEnv = n8nEnv('main', ports.main, ports.brokers[0]);
+		seed(mainEnv, ports.postgres, { credentials, workflows });
+		const main = startProcess('main', runner.NODE_BIN, [runner.N8N_BIN, 'start'], { env: mainEnv, logDir });
+		processes.push(main);
+		const registered = () => query(ports.postgres, 'SELECT COUNT(DISTINCT "workflowId") AS n FROM webhook_entity')[0].n >= workflows.length;
+		await waitFor('n8n main', async () => (await ready(ports.main)()) && registered(), 180_000, main);
+
+		for (let i = 0; i < webhooks; i++) {
+			const name = `webhook-${i + 1}`;
+			const proc = startProcess(name, runner.NODE_BIN, [runner.N8N_BIN, 'webhook'], { env: n8nEnv(name, ports.webhooks[i], ports.brokers[1 + i]), logDir });
+			processes.push(proc);
+		}
+		for (let i = 0; i < workers; i++) {
+			const name = `worker-${i + 1}`;
+			const env = { ...n8nEnv(name, ports.workers[i], ports.brokers[1 + webhooks + i]), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(ports.workers[i]) };
+			processes.push(startProcess(name, runner.NODE_BIN, [runner.N8N_BIN, 'worker', `--concurrency=${concurrency}`], { env, logDir }));
+		}
+		for (const proc of processes.filter((p) => /^(webhook|worker)-/.test(p.name))) {
+			const port = proc.name.startsWith('webhook') ? ports.webhooks[Number(proc.name.slice(8)) - 1] : ports.workers[Number(proc.name.slice(7)) - 1];
+			await waitFor(proc.name, ready(port), 180_000, proc);
+		}
+
+		// nginx: round-robin over the webhook processes; its log names the process that answered
+		const nginxDir = join(folder, 'nginx');
+		mkdirSync(join(nginxDir, 'tmp'), { recursive: true });
+		const conf = join(nginxDir, 'nginx.conf');
+		writeFileSync(
+			conf,
+			`daemon off;
+worker_processes 1;
+pid ${nginxDir}/nginx.pid;
+error_log stderr warn;
+events { worker_connections 1024; }
+http {
+  client_body_temp_path ${nginxDir}/tmp/body;
+  proxy_temp_path ${nginxDir}/tmp/proxy;
+  fastcgi_temp_path ${nginxDir}/tmp/fastcgi;
+  uwsgi_temp_path ${nginxDir}/tmp/uwsgi;
+  scgi_temp_path ${nginxDir}/tmp/scgi;
+  client_max_body_size 16m;
+  log_format upstream '$msec "$request" $status upstream=$upstream_addr upstream_status=$upstream_status';
+  access_log ${logDir}/balancer-access.log upstream;
+  upstream webhook_processes {
+${ports.webhooks.map((port) => `    server 127.0.0.1:${port} max_fails=0;`).join('\n')}
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:${ports.balancer};
+    location /webhook/ {
+      proxy_pass http://webhook_processes;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      # a POST is not sent again to the other process: that would be a second delivery
+      proxy_next_upstream off;
+      proxy_read_timeout 120s;
+    }
+    location / {
+      proxy_pass http://127.0.0.1:${ports.main};
+      proxy_set_header Host $host;
+    }
+  }
+}
+`,
+		);
+		const nginx = startProcess('nginx', 'nginx', ['-p', nginxDir, '-c', conf, '-e', 'stderr'], { logDir });
+		processes.push(nginx);
+		await waitFor('nginx', ready(ports.balancer), 30_000, nginx);
+		return stack;
+	} catch (error) {
+		await stop(stack);
+		throw error;
+	}
+}
+
+/** Rows of a query, from psql's JSON output (no client library needed). */
+function query(port, sql, database = 'n8n', rows = true) {
+	const text = rows ? `SELECT COALESCE(json_agg(t), '[]') FROM (${sql}) t` : sql;
+	const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	return rows ? JSON.parse(out) : [];
+}
+
+/** Imports credentials and workflows with main's CLI and publishes the workflows, before main starts. */
+function seed(env, port, { credentials, workflows }) {
+	const dir = join(env.N8N_USER_FOLDER, 'seed');
+	mkdirSync(dir, { recursive: true });
+	const cli = (args) => execFileSync(runner.NODE_BIN, [runner.N8N_BIN, ...args], { env, stdio: 'pipe', timeout: 180_000 });
+	if (credentials.length > 0) {
+		writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials));
+		cli(['import:credentials', `--input=${join(dir, 'credentials.json')}`]);
+	}
+	if (workflows.length === 0) return;
+	writeFileSync(join(dir, 'workflows.json'), JSON.stringify(workflows.map((w) => ({ settings: {}, ...w, active: false }))));
+	cli(['import:workflow', `--input=${join(dir, 'workflows.json')}`]);
+	const ids = workflows.map((w) => `'${String(w.id).replace(/'/g, "''")}'`).join(',');
+	query(port, `UPDATE workflow_entity SET active = true, "activeVersionId" = "versionId" WHERE id IN (${ids})`, 'n8n', false);
+}
+
+/** Stops every process of the stack, last started first, and removes its folder. */
+async function stop(stack) {
+	for (const proc of [...stack.processes].reverse()) {
+		// Postgres shuts down fast on SIGINT; the others on SIGTERM
+		await runner.stopGroup(proc.child, proc.name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+	}
+	stack.processes.length = 0;
+	rmSync(stack.folder, { recursive: true, force: true });
+}
+
+module.exports = { start, ensureServices };
+
+const OWNER = { email: 'owner@example.com', password: 'PbxLocal-2026!' };
+
+/** `npm run start:queue`: the stack for a user to try, until Ctrl-C. */
+async function main() {
+	const examples = join(runner.ROOT, 'examples');
+	const read = (dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+	console.log('Starting n8n in queue mode: Postgres, Redis, nginx, n8n main, 2 webhook processes, 2 workers...');
+	const stack = await start({ credentials: read(join(examples, 'credentials')), workflows: read(examples), owner: OWNER });
+	const { ports } = stack;
+	console.log(`
+  n8n (queue mode) is running with n8n-nodes-pbx, the example workflows active:
+    editor (main)            http://localhost:${ports.balancer}   (log in as ${OWNER.email} / ${OWNER.password}, a local instance only)
+    production webhooks      http://localhost:${ports.balancer}/webhook/...   (nginx, round-robin over 2 webhook processes)
+    webhook processes        ${ports.webhooks.map((p) => `http://127.0.0.1:${p}`).join(', ')}
+    workers                  ${ports.workers.length} (health: ${ports.workers.map((p) => `http://127.0.0.1:${p}/healthz`).join(', ')})
+    Postgres                 psql -h 127.0.0.1 -p ${ports.postgres} -U n8n n8n
+    Redis                    127.0.0.1:${ports.redis}
+    logs                     ${join(stack.folder, 'logs')}
+  Send a sample: npm run send-event -- voipline user_inbound http://localhost:${ports.balancer}/webhook/voipline-example/webhook --token local-demo-token
+
+  Ctrl-C stops every process and removes ${stack.folder}.
+`);
+	let stopping = false;
+	const quit = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping the queue-mode stack...');
+		await stack.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', quit);
+	process.on('SIGTERM', quit);
+	for (const proc of stack.processes) {
+		proc.child.on('exit', (code) => {
+			if (!stopping) {
+				console.error(`${proc.name} exited (${code}); stopping the stack`);
+				quit();
+			}
+		});
+	}
+}
+
+if (require.main === module) {
+	main().catch((error) => {
+		console.error(error.message);
+		process.exit(1);
+	});
+}
