@@ -10,6 +10,7 @@
  * from Debian's packages, installed on first use.
  *
  *   const q = await start({ webhooks: 2, workers: 2, packageDir, credentials, workflows });
+ *   (credentials: a list, or a function of the ports chosen, for one that points at the stack's Redis)
  *   q.baseUrl   the balancer: production webhooks and, for anything else, main
  *   q.query(sql)  rows from Postgres, synchronously (psql)
  *   await q.stop()
@@ -184,7 +185,8 @@ async function start({
 			return env;
 		};
 		const mainEnv = n8nEnv('main', ports.main, ports.brokers[0]);
-		seed(mainEnv, ports.postgres, { credentials, workflows });
+		// credentials may depend on the ports (a Redis credential for the stack's own Redis)
+		seed(mainEnv, ports.postgres, { credentials: typeof credentials === 'function' ? credentials(ports) : credentials, workflows });
 		const main = startProcess('main', runner.NODE_BIN, [runner.N8N_BIN, 'start'], { env: mainEnv, logDir });
 		processes.push(main);
 		const registered = () => query(ports.postgres, 'SELECT COUNT(DISTINCT "workflowId") AS n FROM webhook_entity')[0].n >= workflows.length;

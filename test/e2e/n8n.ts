@@ -3,7 +3,9 @@
  * `npm start` does) in a temporary user folder on a free loopback port, with
  * this package installed from its `npm pack` tarball the way a user's n8n
  * installs a community package. Executions are read back from n8n's own
- * SQLite database.
+ * SQLite database. With PBX_QUEUE_MODE=1 it is n8n's queue mode instead
+ * (scripts/queue-mode.js: main, two webhook processes behind nginx, two
+ * workers, Redis, Postgres), read back from Postgres.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
@@ -29,6 +31,22 @@ interface Runner {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runner = require(join(ROOT, 'scripts', 'n8n-runner.js')) as Runner;
+interface QueueStack {
+	baseUrl: string;
+	folder: string;
+	query(sql: string): Array<Record<string, unknown>>;
+	logs(name: string): string;
+	processes: Array<{ name: string; child: { pid?: number } }>;
+	stop(): Promise<void>;
+}
+interface QueueMode {
+	start(o: { packageDir: string; credentials: CredentialSeed[]; workflows: WorkflowSeed[]; logLevel?: string }): Promise<QueueStack>;
+}
+
+/** Whether the suite runs against n8n's queue mode (PBX_QUEUE_MODE=1). */
+export const QUEUE_MODE = process.env.PBX_QUEUE_MODE === '1';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const queueMode = require(join(ROOT, 'scripts', 'queue-mode.js')) as QueueMode;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const flatted = require(join(ROOT, 'node_modules', 'flatted')) as { parse(text: string): unknown };
 
@@ -74,8 +92,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 	});
 }
 
-/** Packs the built package and installs the tarball into n8n's community nodes folder. */
-function installPackage(userFolder: string): void {
+/** Packs the built package and installs the tarball into n8n's community nodes folder; returns where it is. */
+function installPackage(userFolder: string): string {
 	const packDir = mkdtempSync(join(tmpdir(), 'pbx-pack-'));
 	try {
 		execFileSync('npm', ['pack', '--pack-destination', packDir, '--silent'], { cwd: ROOT, stdio: 'pipe' });
@@ -93,6 +111,7 @@ function installPackage(userFolder: string): void {
 		const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 		const missing = [...manifest.n8n.nodes, ...manifest.n8n.credentials].filter((file) => !existsSync(join(installed, file)));
 		if (missing.length > 0) throw new Error(`the packed package lacks ${missing.join(', ')}: run npm run build first`);
+		return installed;
 	} finally {
 		rmSync(packDir, { recursive: true, force: true });
 	}
@@ -107,23 +126,49 @@ export class N8n {
 	private constructor(
 		readonly userFolder: string,
 		private readonly handle: N8nHandle,
-		port: number,
+		baseUrl: string,
+		private readonly stack: QueueStack | null = null,
 	) {
-		this.baseUrl = `http://127.0.0.1:${port}`;
+		this.baseUrl = baseUrl;
 	}
 
 	static async start(seed: { credentials: CredentialSeed[]; workflows: WorkflowSeed[] }): Promise<N8n> {
 		const userFolder = mkdtempSync(join(tmpdir(), 'pbx-e2e-n8n-'));
+		if (QUEUE_MODE) {
+			const packageDir = installPackage(userFolder);
+			const stack = await queueMode.start({ packageDir, ...seed });
+			const handle: N8nHandle = {
+				logs: () => stack.processes.map((p) => stack.logs(p.name)).join('\n'),
+				stop: () => stack.stop(),
+				kill: () => {
+					for (const p of stack.processes) {
+						try {
+							process.kill(-p.child.pid!, 'SIGKILL');
+						} catch {
+							// gone
+						}
+					}
+				},
+			};
+			running.add(handle);
+			return new N8n(userFolder, handle, stack.baseUrl, stack);
+		}
 		const port = await runner.freePort();
 		const env = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() });
 		installPackage(userFolder);
 		runner.seed(env, seed);
 		const handle = await runner.start(env, { expectedWorkflows: seed.workflows.length });
 		running.add(handle);
-		return new N8n(userFolder, handle, port);
+		return new N8n(userFolder, handle, `http://127.0.0.1:${port}`);
 	}
 
+	/** Rows of a query written for both databases (camelCase names quoted, `?` for values). */
 	private query<T>(sql: string, ...params: Array<string | number>): T[] {
+		if (this.stack) {
+			let index = 0;
+			const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
+			return this.stack.query(sql.replace(/\?/g, () => literal(params[index++]))) as T[];
+		}
 		const db = runner.openDb(this.userFolder);
 		try {
 			return db.prepare(sql).all(...params) as T[];
@@ -134,7 +179,7 @@ export class N8n {
 
 	/** The production URL of a workflow's trigger (of the named one, where it has several). */
 	webhookUrl(workflowId: string, nodeName?: string): string {
-		const rows = this.query<{ webhookPath: string; node: string }>('SELECT webhookPath, node FROM webhook_entity WHERE workflowId = ?', workflowId);
+		const rows = this.query<{ webhookPath: string; node: string }>('SELECT "webhookPath", node FROM webhook_entity WHERE "workflowId" = ?', workflowId);
 		const row = nodeName === undefined ? rows[0] : rows.find((r) => r.node === nodeName);
 		if (!row) throw new Error(`workflow ${workflowId} registered no webhook${nodeName === undefined ? '' : ` for ${nodeName}`}`);
 		return `${this.baseUrl}/webhook/${row.webhookPath}`;
@@ -148,7 +193,7 @@ export class N8n {
 	}
 
 	executionCount(workflowId: string): number {
-		return this.query<{ n: number }>('SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND deletedAt IS NULL', workflowId)[0].n;
+		return this.query<{ n: number }>('SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = ? AND "deletedAt" IS NULL', workflowId)[0].n;
 	}
 
 	/**
@@ -160,7 +205,7 @@ export class N8n {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const [{ n }] = this.query<{ n: number }>(
-				"SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ? AND status NOT IN ('new','running','waiting') AND stoppedAt IS NOT NULL",
+				'SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = ? AND status NOT IN (\'new\',\'running\',\'waiting\') AND "stoppedAt" IS NOT NULL',
 				workflowId,
 			);
 			if (n >= count && this.executions(workflowId).filter((e) => Object.keys(e.nodes).length > 0).length >= count) return;
@@ -171,8 +216,8 @@ export class N8n {
 
 	executions(workflowId: string): Execution[] {
 		const rows = this.query<{ id: number; workflowId: string; status: string; data: string }>(
-			`SELECT e.id, e.workflowId, e.status, d.data FROM execution_entity e
-			 JOIN execution_data d ON d.executionId = e.id WHERE e.workflowId = ? ORDER BY e.id`,
+			`SELECT e.id, e."workflowId", e.status, d.data FROM execution_entity e
+			 JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ? ORDER BY e.id`,
 			workflowId,
 		);
 		return rows.map((row) => {
@@ -187,6 +232,25 @@ export class N8n {
 
 	logs(): string {
 		return this.handle.logs();
+	}
+
+	/**
+	 * In queue mode, who did the work: production deliveries per webhook
+	 * process (from the balancer's log, which names the process that
+	 * answered) and executions per worker (from each worker's log).
+	 */
+	queueWork(): { webhookProcesses: Record<string, number>; workers: Record<string, number> } | null {
+		if (!this.stack) return null;
+		const webhookProcesses: Record<string, number> = {};
+		for (const line of readFileSync(join(this.stack.folder, 'logs', 'balancer-access.log'), 'utf8').split('\n')) {
+			const match = /"POST \/webhook\/\S+ [^"]*" \d+ upstream=(\S+)/.exec(line);
+			if (match) webhookProcesses[match[1]] = (webhookProcesses[match[1]] ?? 0) + 1;
+		}
+		const workers: Record<string, number> = {};
+		for (const { name } of this.stack.processes.filter((p) => p.name.startsWith('worker-'))) {
+			workers[name] = (this.stack.logs(name).match(/Worker started execution/g) ?? []).length;
+		}
+		return { webhookProcesses, workers };
 	}
 
 	async stop(): Promise<void> {

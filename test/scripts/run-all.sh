@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test run (what `npm test` and CI do): lint, types, build, unit and
-# node tests, the end-to-end suite against a real n8n (2.x, the latest 1.x, and
-# 2.x with lazy isolates), the browser walk-through,
+# node tests, the end-to-end suite against a real n8n (2.x, the latest 1.x,
+# 2.x with lazy isolates, and 2.x in queue mode), the browser walk-through,
 # then a search of everything the run printed or logged for the test secrets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -22,6 +22,8 @@ step() { printf '\n=== %s\n' "$*"; }
 	PBX_N8N_DIR=test/compat/n8n-1 bash test/scripts/e2e.sh
 	step "end-to-end tests with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (the setting the README recommends for busy PBXs)"
 	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash test/scripts/e2e.sh
+	step "end-to-end tests in n8n's queue mode: main, 2 webhook processes behind nginx, 2 workers, Redis, Postgres (scripts/queue-mode.js)"
+	PBX_QUEUE_MODE=1 bash test/scripts/e2e.sh test/e2e/pbx.e2e.test.ts test/e2e/queue.e2e.test.ts
 	step "browser walk-through: the editor of npm start in headless Chromium"
 	bash test/browser/setup.sh
 	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node test/browser/walkthrough.js  # the logs folder is scanned below: its files, not this folder

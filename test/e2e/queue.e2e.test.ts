@@ -1,0 +1,149 @@
+/**
+ * Exactly once across processes, in n8n's queue mode (PBX_QUEUE_MODE=1):
+ * PBX-style retries deliberately sent to the other webhook process. The
+ * trigger's own memory is per process, so such a retry starts a second
+ * execution; the pattern examples/queue-mode-dedupe.json ships (Redis INCR on
+ * the event id, then IF) lets exactly one execution per event go on.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import secrets from '../support/secrets.json';
+import type { CredentialSeed, WorkflowSeed } from './n8n';
+import { QUEUE_MODE, ROOT } from './n8n';
+
+interface Stack {
+	baseUrl: string;
+	ports: { webhooks: number[]; redis: number };
+	query(sql: string): Array<Record<string, unknown>>;
+	logs(name: string): string;
+	stop(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const queueMode = require(join(ROOT, 'scripts', 'queue-mode.js')) as {
+	start(o: Record<string, unknown>): Promise<Stack>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const flatted = require(join(ROOT, 'node_modules', 'flatted')) as { parse(text: string): unknown };
+
+const TOKEN = secrets.load.tokens[0];
+const EVENTS = Number(process.env.QUEUE_EVENTS ?? 2000);
+const RETRY_EVERY = 10;
+const CONCURRENCY = 20;
+
+/** The example as a user imports it, its trigger and Redis credential pointed at this stack. */
+const dedupe = JSON.parse(readFileSync(join(ROOT, 'examples', 'queue-mode-dedupe.json'), 'utf8')) as WorkflowSeed;
+const memoryOnly: WorkflowSeed = {
+	id: 'wfQueueMemory01',
+	name: 'trigger memory only',
+	nodes: [
+		{ ...dedupe.nodes.find((n) => n.name === 'PBX Trigger')!, id: 'qm-trigger', webhookId: 'queue-memory' },
+		{ id: 'qm-next', name: 'Delivered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+	],
+	connections: { 'PBX Trigger': { main: [[{ node: 'Delivered', type: 'main', index: 0 }]] } },
+};
+
+const credentials = (ports: { redis: number }): CredentialSeed[] => [
+	{ id: 'exCredVoipLn001', name: 'VoIPLine (local demo token)', type: 'voipLineApi', data: { secretTokens: TOKEN } },
+	{ id: 'exCredRedis0001', name: 'Redis (local)', type: 'redis', data: { host: '127.0.0.1', port: ports.redis, database: 0, password: '', user: '', ssl: false } as unknown as Record<string, string> },
+];
+
+function event(id: string): string {
+	return JSON.stringify({ type: 'user_inbound_completed', unique_call_id: id, caller_id: '+441632960123', dest_number: '+442071838750', user_number: '201', call_start_at: '2026-11-28T10:00:00Z', call_duration: 42 });
+}
+
+async function post(url: string, body: string): Promise<number> {
+	// a PBX retries a refused connection or an answer that is not 2xx, with back-off
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pbx-token': TOKEN }, body });
+			await response.text();
+			if (response.ok || attempt >= 5) return response.status;
+		} catch {
+			if (attempt >= 5) return 0;
+		}
+		await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+	}
+}
+
+/** Each event to one webhook process, every tenth again to the other one, as a PBX retry that the balancer sent elsewhere. */
+async function deliver(stack: Stack, path: string, count: number, prefix: string): Promise<{ sent: number; retries: number; statuses: Record<number, number> }> {
+	const jobs: Array<{ url: string; body: string }> = [];
+	for (let i = 0; i < count; i++) {
+		const body = event(`${prefix}-${i}`);
+		const first = stack.ports.webhooks[i % 2];
+		jobs.push({ url: `http://127.0.0.1:${first}/webhook/${path}`, body });
+		if (i % RETRY_EVERY === 0) jobs.push({ url: `http://127.0.0.1:${stack.ports.webhooks[(i + 1) % 2]}/webhook/${path}`, body });
+	}
+	const statuses: Record<number, number> = {};
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < jobs.length) {
+				const job = jobs[next++];
+				const status = await post(job.url, job.body);
+				statuses[status] = (statuses[status] ?? 0) + 1;
+			}
+		}),
+	);
+	return { sent: jobs.length, retries: jobs.length - count, statuses };
+}
+
+async function finished(stack: Stack, workflowId: string, count: number, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const [{ n }] = stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${workflowId}' AND status NOT IN ('new','running','waiting')`) as Array<{ n: number }>;
+		if (n >= count) return;
+		if (Date.now() > deadline) throw new Error(`${workflowId}: ${n}/${count} executions finished`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+/** For each execution: its status, the call id the trigger emitted, whether the given node ran. */
+function executions(stack: Stack, workflowId: string, node: string): Array<{ status: string; callId: string; ran: boolean }> {
+	const rows = stack.query(`SELECT e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflowId}' ORDER BY e.id`) as Array<{ status: string; data: string }>;
+	return rows.map((row) => {
+		const runData = (flatted.parse(row.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } }).resultData.runData;
+		const callId = String(runData['PBX Trigger']?.[0]?.data?.main?.[0]?.[0]?.json.callId);
+		const ran = (runData[node]?.[0]?.data?.main?.[0]?.length ?? 0) > 0;
+		return { status: row.status, callId, ran };
+	});
+}
+
+(QUEUE_MODE ? describe : describe.skip)(`exactly once across webhook processes: ${EVENTS} events, every ${RETRY_EVERY}th retried on the other process`, () => {
+	let stack: Stack;
+	beforeAll(async () => {
+		stack = await queueMode.start({ packageDir: ROOT, credentials, workflows: [dedupe, memoryOnly], logLevel: 'warn' });
+	}, 400_000);
+
+	afterAll(async () => {
+		await stack?.stop();
+	});
+
+	test("the trigger's memory alone: a retry on the other process starts a second execution", async () => {
+		const count = EVENTS / 10;
+		const out = await deliver(stack, 'queue-memory/webhook', count, 'mem');
+		expect(out.statuses).toEqual({ 200: out.sent });
+		await finished(stack, memoryOnly.id, out.sent, 300_000);
+		const runs = executions(stack, memoryOnly.id, 'Delivered');
+		expect(runs.every((run) => run.status === 'success')).toBe(true);
+		expect(new Set(runs.map((run) => run.callId)).size).toBe(count);
+		// every retry doubled: the process it reached had never seen the event
+		expect(runs.length).toBe(count + out.retries);
+	}, 600_000);
+
+	test('with the Redis check of examples/queue-mode-dedupe.json: exactly one execution per event goes on', async () => {
+		const started = Date.now();
+		const out = await deliver(stack, 'queue-dedupe/webhook', EVENTS, 'red');
+		expect(out.statuses).toEqual({ 200: out.sent });
+		await finished(stack, dedupe.id, out.sent, 600_000);
+		const seconds = (Date.now() - started) / 1000;
+		const runs = executions(stack, dedupe.id, 'First Delivery');
+		expect(runs.filter((run) => run.status !== 'success')).toEqual([]);
+		const passed = runs.filter((run) => run.ran).map((run) => run.callId);
+		// none lost, none doubled
+		expect(passed.length).toBe(EVENTS);
+		expect(new Set(passed).size).toBe(EVENTS);
+		console.log(`queue mode: ${out.sent} deliveries (${out.retries} retries on the other webhook process) in ${seconds.toFixed(0)} s, ${(out.sent / seconds).toFixed(1)}/s; ${runs.length} executions, ${passed.length} went on past the Redis check`);
+	}, 900_000);
+});
