@@ -264,7 +264,7 @@ ${ports.webhooks.map((port) => `    server 127.0.0.1:${port} max_fails=0;`).join
 /** Rows of a query, from psql's JSON output (no client library needed). */
 function query(port, sql, database = 'n8n', rows = true) {
 	const text = rows ? `SELECT COALESCE(json_agg(t), '[]') FROM (${sql}) t` : sql;
-	const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
 	return rows ? JSON.parse(out) : [];
 }
 
