@@ -78,7 +78,8 @@ function startProcess(name, command, args, { env = process.env, logDir, cwd } = 
 	};
 	child.stdout.on('data', collect);
 	child.stderr.on('data', collect);
-	return { name, child, logs: () => log };
+	const proc = { name, child, logs: () => log, spec: { command, args, env, logDir, cwd } };
+	return proc;
 }
 
 async function waitFor(what, check, timeoutMs, proc) {
@@ -137,6 +138,26 @@ async function start({
 		logs: (name) => processes.find((p) => p.name === name)?.logs() ?? '',
 		query: (sql) => query(ports.postgres, sql),
 		stop: () => stop(stack),
+		/** Kills one process outright (SIGKILL), as a crash would. */
+		kill(name) {
+			const proc = processes.find((p) => p.name === name);
+			if (!proc) throw new Error(`no process ${name}`);
+			try {
+				process.kill(-proc.child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
+		},
+		/** Starts a process again as it was started, once its previous run has ended. */
+		async restart(name) {
+			const index = processes.findIndex((p) => p.name === name);
+			if (index < 0) throw new Error(`no process ${name}`);
+			const old = processes[index];
+			if (old.child.exitCode === null && old.child.signalCode === null) await runner.stopGroup(old.child, 'SIGTERM');
+			const { command, args, env, logDir: dir, cwd } = old.spec;
+			processes[index] = startProcess(name, command, args, { env, logDir: dir, cwd });
+			return processes[index];
+		},
 	};
 	try {
 		// Postgres: a throwaway cluster, trust on loopback
