@@ -249,7 +249,7 @@ http {
   log_format upstream '$msec "$request" $status upstream=$upstream_addr upstream_status=$upstream_status';
   access_log ${logDir}/balancer-access.log upstream;
   upstream webhook_processes {
-${ports.webhooks.map((port) => `    server 127.0.0.1:${port} max_fails=0;`).join('\n')}
+${ports.webhooks.map((port) => `    server 127.0.0.1:${port};`).join('\n')}
     keepalive 16;
   }
   server {
@@ -260,8 +260,9 @@ ${ports.webhooks.map((port) => `    server 127.0.0.1:${port} max_fails=0;`).join
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      # a POST is not sent again to the other process: that would be a second delivery
-      proxy_next_upstream off;
+      # nginx's defaults: a refused connection goes to the other process (the request never
+      # reached n8n) and marks the process down for 10 s; a POST already sent is never sent
+      # again (that could be a second delivery): its caller gets 502 and retries, as a PBX does
       proxy_read_timeout 120s;
     }
     location / {
