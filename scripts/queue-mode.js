@@ -115,18 +115,21 @@ async function start({
 	chmodSync(folder, 0o755);
 	const logDir = join(folder, 'logs');
 	mkdirSync(logDir);
-	const ports = {
-		postgres: await runner.freePort(),
-		redis: await runner.freePort(),
-		balancer: await runner.freePort(),
-		main: await runner.freePort(),
-		webhooks: [],
-		workers: [],
-		brokers: [],
+	// a free port is only known free until taken: the stack's ports must also differ from each other
+	const taken = new Set();
+	const port = async () => {
+		for (;;) {
+			const candidate = await runner.freePort();
+			if (!taken.has(candidate)) {
+				taken.add(candidate);
+				return candidate;
+			}
+		}
 	};
-	for (let i = 0; i < webhooks; i++) ports.webhooks.push(await runner.freePort());
-	for (let i = 0; i < workers; i++) ports.workers.push(await runner.freePort());
-	for (let i = 0; i < 1 + webhooks + workers; i++) ports.brokers.push(await runner.freePort());
+	const ports = { postgres: await port(), redis: await port(), balancer: await port(), main: await port(), webhooks: [], workers: [], brokers: [] };
+	for (let i = 0; i < webhooks; i++) ports.webhooks.push(await port());
+	for (let i = 0; i < workers; i++) ports.workers.push(await port());
+	for (let i = 0; i < 1 + webhooks + workers; i++) ports.brokers.push(await port());
 
 	const processes = [];
 	const stack = {
