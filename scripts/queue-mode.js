@@ -341,7 +341,9 @@ async function main() {
     Postgres                 psql -h 127.0.0.1 -p ${ports.postgres} -U n8n n8n
     Redis                    127.0.0.1:${ports.redis}
     logs                     ${join(stack.folder, 'logs')}
-  Send a sample: npm run send-event -- voipline user_inbound http://localhost:${ports.balancer}/webhook/voipline-example/webhook --token local-demo-token
+  The example workflows' production URLs (through the balancer):
+${stack.query('SELECT "webhookPath" FROM webhook_entity ORDER BY 1').map((row) => `    http://localhost:${ports.balancer}/webhook/${row.webhookPath}`).join('\n')}
+  Send a documented sample: npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
 
   Ctrl-C stops every process and removes ${stack.folder}.
 `);
