@@ -71,7 +71,15 @@ function toIsoTime(given: unknown): string | null {
 	return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const DIRECTION_WORDS: Record<string, PbxDirection> = {
+/** A reader of a vendor's word (any case) for one of ours. */
+function fromWords<T>(words: Readonly<Record<string, T>>): (value: unknown) => T | null {
+	return (value) => {
+		const text = toText(value);
+		return text === null ? null : (lookup(words, text.toLowerCase()) ?? null);
+	};
+}
+
+const toDirection = fromWords<PbxDirection>({
 	inbound: 'inbound',
 	incoming: 'inbound',
 	in: 'inbound',
@@ -81,14 +89,9 @@ const DIRECTION_WORDS: Record<string, PbxDirection> = {
 	internal: 'internal',
 	local: 'internal',
 	extension: 'internal',
-};
+});
 
-function toDirection(value: unknown): PbxDirection | null {
-	const text = toText(value);
-	return text === null ? null : (lookup(DIRECTION_WORDS, text.toLowerCase()) ?? null);
-}
-
-const STATUS_WORDS: Record<string, PbxStatus> = {
+const toStatus = fromWords<PbxStatus>({
 	answered: 'answered',
 	completed: 'answered',
 	connected: 'answered',
@@ -106,12 +109,7 @@ const STATUS_WORDS: Record<string, PbxStatus> = {
 	failure: 'failed',
 	error: 'failed',
 	rejected: 'failed',
-};
-
-function toStatus(value: unknown): PbxStatus | null {
-	const text = toText(value);
-	return text === null ? null : (lookup(STATUS_WORDS, text.toLowerCase()) ?? null);
-}
+});
 
 function toTarget(value: unknown): PbxTarget | null {
 	const text = toText(value);
