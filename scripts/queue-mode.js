@@ -11,6 +11,7 @@
  *
  *   const q = await start({ webhooks: 2, workers: 2, packageDir, credentials, workflows });
  *   (credentials: a list, or a function of the ports chosen, for one that points at the stack's Redis)
+ *   start({ mode: 'regular' }): one n8n process on the same Postgres and balancer, to compare with
  *   q.baseUrl   the balancer: production webhooks and, for anything else, main
  *   q.query(sql)  rows from Postgres, synchronously (psql)
  *   await q.stop()
@@ -101,8 +102,9 @@ async function waitFor(what, check, timeoutMs, proc) {
 const ready = (port, path = '/healthz/readiness') => async () => (await fetch(`http://127.0.0.1:${port}${path}`)).ok;
 
 async function start({
-	webhooks = 2,
-	workers = 2,
+	mode = 'queue',
+	webhooks = mode === 'queue' ? 2 : 0,
+	workers = mode === 'queue' ? 2 : 0,
 	concurrency = 5,
 	packageDir = runner.ROOT,
 	credentials = [],
@@ -190,13 +192,12 @@ async function start({
 			DB_POSTGRESDB_DATABASE: 'n8n',
 			DB_POSTGRESDB_USER: 'n8n',
 			DB_POSTGRESDB_PASSWORD: '',
-			EXECUTIONS_MODE: 'queue',
+			EXECUTIONS_MODE: mode,
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 			QUEUE_BULL_REDIS_PORT: String(ports.redis),
 			N8N_ENCRYPTION_KEY: `queue-mode-${Date.now().toString(36)}-local-key`,
 			// production webhooks go to the webhook processes only, manual runs to the workers
-			N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			...(mode === 'queue' ? { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true' } : {}),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			...extraEnv,
 		};
@@ -254,7 +255,7 @@ http {
   log_format upstream '$msec "$request" $status upstream=$upstream_addr upstream_status=$upstream_status';
   access_log ${logDir}/balancer-access.log upstream;
   upstream webhook_processes {
-${ports.webhooks.map((port) => `    server 127.0.0.1:${port};`).join('\n')}
+${(webhooks > 0 ? ports.webhooks : [ports.main]).map((port) => `    server 127.0.0.1:${port};`).join('\n')}
     keepalive 16;
   }
   server {

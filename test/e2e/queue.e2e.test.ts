@@ -3,7 +3,9 @@
  * PBX-style retries deliberately sent to the other webhook process. The
  * trigger's own memory is per process, so such a retry starts a second
  * execution; the pattern examples/queue-mode-dedupe.json ships (Redis INCR on
- * the event id, then IF) lets exactly one execution per event go on.
+ * the event id, then IF) lets exactly one execution per event go on, also
+ * when the two processes race on the same event; n8n's Remove Duplicates
+ * node, raced the same way, is measured beside it.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -30,6 +32,7 @@ const TOKEN = secrets.load.tokens[0];
 const EVENTS = Number(process.env.QUEUE_EVENTS ?? 2000);
 const RETRY_EVERY = 10;
 const CONCURRENCY = 20;
+const RACES = Number(process.env.QUEUE_RACES ?? 100);
 
 /** The example as a user imports it, its trigger and Redis credential pointed at this stack. */
 const dedupe = JSON.parse(readFileSync(join(ROOT, 'examples', 'queue-mode-dedupe.json'), 'utf8')) as WorkflowSeed;
@@ -41,6 +44,17 @@ const memoryOnly: WorkflowSeed = {
 		{ id: 'qm-next', name: 'Delivered', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
 	],
 	connections: { 'PBX Trigger': { main: [[{ node: 'Delivered', type: 'main', index: 0 }]] } },
+};
+
+/** n8n's own answer to repeats: a history of seen values in n8n's database. */
+const removeDuplicates: WorkflowSeed = {
+	id: 'wfQueueRemDup01',
+	name: 'Remove Duplicates node',
+	nodes: [
+		{ ...dedupe.nodes.find((n) => n.name === 'PBX Trigger')!, id: 'qr-trigger', webhookId: 'queue-remove-duplicates' },
+		{ id: 'qr-dedupe', name: 'Remove Duplicates', type: 'n8n-nodes-base.removeDuplicates', typeVersion: 2, position: [240, 0], parameters: { operation: 'removeItemsSeenInPreviousExecutions', dedupeValue: '={{ $json.eventId }}', options: {} } },
+	],
+	connections: { 'PBX Trigger': { main: [[{ node: 'Remove Duplicates', type: 'main', index: 0 }]] } },
 };
 
 const credentials = (ports: { redis: number }): CredentialSeed[] => [
@@ -89,6 +103,30 @@ async function deliver(stack: Stack, path: string, count: number, prefix: string
 	return { sent: jobs.length, retries: jobs.length - count, statuses };
 }
 
+/** Each event to both webhook processes at the same moment: the two race on one event id. */
+async function race(stack: Stack, path: string, count: number, prefix: string): Promise<Record<number, number>> {
+	const statuses: Record<number, number> = {};
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: CONCURRENCY / 2 }, async () => {
+			while (next < count) {
+				const body = event(`${prefix}-${next++}`);
+				const both = await Promise.all(stack.ports.webhooks.map((port) => post(`http://127.0.0.1:${port}/webhook/${path}`, body)));
+				for (const status of both) statuses[status] = (statuses[status] ?? 0) + 1;
+			}
+		}),
+	);
+	return statuses;
+}
+
+/** How many events went on once, twice, never. */
+function tally(runs: Array<{ callId: string; ran: boolean }>, prefix: string, count: number): { once: number; twice: number; never: number } {
+	const passes = new Map<string, number>();
+	for (const run of runs) if (run.ran && run.callId.startsWith(`${prefix}-`)) passes.set(run.callId, (passes.get(run.callId) ?? 0) + 1);
+	const counts = Array.from({ length: count }, (_, i) => passes.get(`${prefix}-${i}`) ?? 0);
+	return { once: counts.filter((n) => n === 1).length, twice: counts.filter((n) => n > 1).length, never: counts.filter((n) => n === 0).length };
+}
+
 async function finished(stack: Stack, workflowId: string, count: number, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -113,7 +151,7 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 (QUEUE_MODE ? describe : describe.skip)(`exactly once across webhook processes: ${EVENTS} events, every ${RETRY_EVERY}th retried on the other process`, () => {
 	let stack: Stack;
 	beforeAll(async () => {
-		stack = await queueMode.start({ packageDir: ROOT, credentials, workflows: [dedupe, memoryOnly], logLevel: 'warn' });
+		stack = await queueMode.start({ packageDir: ROOT, credentials, workflows: [dedupe, memoryOnly, removeDuplicates], logLevel: 'warn' });
 	}, 400_000);
 
 	afterAll(async () => {
@@ -145,5 +183,21 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 		expect(passed.length).toBe(EVENTS);
 		expect(new Set(passed).size).toBe(EVENTS);
 		console.log(`queue mode: ${out.sent} deliveries (${out.retries} retries on the other webhook process) in ${seconds.toFixed(0)} s, ${(out.sent / seconds).toFixed(1)}/s; ${runs.length} executions, ${passed.length} went on past the Redis check`);
+	}, 900_000);
+
+	test(`two webhook processes racing on the same event, ${RACES} times: with the Redis check exactly one goes on`, async () => {
+		const before = (stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${dedupe.id}'`) as Array<{ n: number }>)[0].n;
+		const redisAnswers = await race(stack, 'queue-dedupe/webhook', RACES, 'race-redis');
+		const removeAnswers = await race(stack, 'queue-remove-duplicates/webhook', RACES, 'race-remove');
+		expect(redisAnswers).toEqual({ 200: 2 * RACES });
+		expect(removeAnswers).toEqual({ 200: 2 * RACES });
+		await finished(stack, dedupe.id, before + 2 * RACES, 300_000);
+		await finished(stack, removeDuplicates.id, 2 * RACES, 300_000);
+		const redis = tally(executions(stack, dedupe.id, 'First Delivery'), 'race-redis', RACES);
+		expect(redis).toEqual({ once: RACES, twice: 0, never: 0 });
+		// n8n's node reads its history and writes it back without a lock: measured, not promised
+		const remove = tally(executions(stack, removeDuplicates.id, 'Remove Duplicates'), 'race-remove', RACES);
+		console.log(`queue mode, ${RACES} events each sent to both webhook processes at once: Redis check ${JSON.stringify(redis)}; Remove Duplicates node ${JSON.stringify(remove)}`);
+		expect(remove.once + remove.twice + remove.never).toBe(RACES);
 	}, 900_000);
 });
