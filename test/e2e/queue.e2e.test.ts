@@ -195,9 +195,10 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 		await finished(stack, removeDuplicates.id, 2 * RACES, 300_000);
 		const redis = tally(executions(stack, dedupe.id, 'First Delivery'), 'race-redis', RACES);
 		expect(redis).toEqual({ once: RACES, twice: 0, never: 0 });
-		// n8n's node reads its history and writes it back without a lock: measured, not promised
+		// n8n's node reads its history and writes it back without a lock: it loses nothing, and
+		// how often both racers pass depends on timing, so that share is reported, not asserted
 		const remove = tally(executions(stack, removeDuplicates.id, 'Remove Duplicates'), 'race-remove', RACES);
 		console.log(`queue mode, ${RACES} events each sent to both webhook processes at once: Redis check ${JSON.stringify(redis)}; Remove Duplicates node ${JSON.stringify(remove)}`);
-		expect(remove.once + remove.twice + remove.never).toBe(RACES);
+		expect(remove.never).toBe(0);
 	}, 900_000);
 });
