@@ -24,6 +24,24 @@ const { join } = require('path');
 const runner = require('./n8n-runner');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// stacks still running: an interrupted caller (Ctrl-C, a killed test run) stops them all on its way out
+const live = new Set();
+let handling = false;
+function stopAllOnSignal() {
+	if (handling) return;
+	handling = true;
+	let stopping = false;
+	const quit = async (signal) => {
+		if (stopping) return;
+		stopping = true;
+		console.error(`\n${signal}: stopping the queue-mode stack...`);
+		for (const stack of [...live]) await stack.stop();
+		process.exit(130);
+	};
+	process.once('SIGINT', quit);
+	process.once('SIGTERM', quit);
+}
 const PACKAGES = ['redis-server', 'postgresql', 'nginx-light'];
 
 function postgresBin() {
@@ -136,6 +154,7 @@ async function start({
 	for (let i = 0; i < 1 + webhooks + workers; i++) ports.brokers.push(await port());
 
 	const processes = [];
+	stopAllOnSignal();
 	const stack = {
 		folder,
 		ports,
@@ -144,7 +163,10 @@ async function start({
 		processes,
 		logs: (name) => processes.find((p) => p.name === name)?.logs() ?? '',
 		query: (sql) => query(ports.postgres, sql),
-		stop: () => stop(stack),
+		stop: () => {
+			live.delete(stack);
+			return stop(stack);
+		},
 		/** Kills one process outright (SIGKILL), as a crash would. */
 		kill(name) {
 			const proc = processes.find((p) => p.name === name);
@@ -166,6 +188,7 @@ async function start({
 			return processes[index];
 		},
 	};
+	live.add(stack);
 	try {
 		// Postgres: a throwaway cluster, trust on loopback
 		const pg = postgresBin();
@@ -284,7 +307,7 @@ ${(webhooks > 0 ? ports.webhooks : [ports.main]).map((port) => `    server 127.0
 		await waitFor('nginx', ready(ports.balancer), 30_000, nginx);
 		return stack;
 	} catch (error) {
-		await stop(stack);
+		await stack.stop();
 		throw error;
 	}
 }
@@ -348,22 +371,12 @@ ${stack.query('SELECT "webhookPath" FROM webhook_entity ORDER BY 1').map((row) =
 
   Ctrl-C stops every process and removes ${stack.folder}.
 `);
-	let stopping = false;
-	const quit = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping the queue-mode stack...');
-		await stack.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', quit);
-	process.on('SIGTERM', quit);
 	for (const proc of stack.processes) {
-		proc.child.on('exit', (code) => {
-			if (!stopping) {
-				console.error(`${proc.name} exited (${code}); stopping the stack`);
-				quit();
-			}
+		proc.child.on('exit', async (code) => {
+			if (!live.has(stack)) return;
+			console.error(`${proc.name} exited (${code}); stopping the stack`);
+			await stack.stop();
+			process.exit(1);
 		});
 	}
 }
