@@ -11,7 +11,8 @@
  * killed. Then every execution n8n stored is read back: per call, how many
  * ran to success. Lost: a call with none; doubled: a call with more than one.
  *
- * Settings: FAULT_EVENTS (1000), FAULT_CASES (e.g. `redis,worker`), FAULT_ENV
+ * Settings: FAULT_EVENTS (1000), FAULT_CASES (e.g. `redis,worker`; `redis-long`, Redis
+ * down 20 s, runs only when named), FAULT_ENV
  * (extra n8n environment as JSON, e.g. '{"QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD":"60000"}').
  */
 const { join } = require('path');
@@ -42,6 +43,16 @@ const FAULTS = {
 		async inject(stack) {
 			stack.kill('redis');
 			await sleep(3000);
+			await stack.restart('redis');
+		},
+	},
+	// longer than n8n's QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (10 s by default): not part of the default cases
+	'redis-long': {
+		optional: true,
+		label: '(a) Redis down 20 s',
+		async inject(stack) {
+			stack.kill('redis');
+			await sleep(20_000);
 			await stack.restart('redis');
 		},
 	},
@@ -124,7 +135,7 @@ async function run(name) {
 }
 
 async function main() {
-	const cases = process.env.FAULT_CASES ? process.env.FAULT_CASES.split(',') : Object.keys(FAULTS);
+	const cases = process.env.FAULT_CASES ? process.env.FAULT_CASES.split(',') : Object.keys(FAULTS).filter((name) => !FAULTS[name].optional);
 	const results = [];
 	for (const name of cases) {
 		console.error(`queue faults: ${FAULTS[name].label}...`);
