@@ -13,7 +13,8 @@ const ROOT = resolve(__dirname, '..');
 // another n8n (the compatibility pass) can be chosen by the folder it is installed in
 const N8N_DIR = resolve(ROOT, process.env.PBX_N8N_DIR || '.');
 const N8N_BIN = join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
-const NODE_BIN = join(ROOT, 'node_modules', `node-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`, 'bin', 'node');
+// Node 24, as scripts/n8n-setup.sh found or installed it
+const NODE_BIN = join(ROOT, 'node_modules', '.node24', 'bin', 'node');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

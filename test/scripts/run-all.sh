@@ -26,7 +26,7 @@ step() { printf '\n=== %s\n' "$*"; }
 	PBX_QUEUE_MODE=1 bash test/scripts/e2e.sh test/e2e/pbx.e2e.test.ts test/e2e/queue.e2e.test.ts
 	step "browser walk-through: the editor of npm start in headless Chromium"
 	bash test/browser/setup.sh
-	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.bin/node test/browser/walkthrough.js  # the logs folder is scanned below: its files, not this folder
+	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.node24/bin/node test/browser/walkthrough.js  # the logs folder is scanned below: its files, not this folder
 } 2>&1 | tee "$OUT"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"

@@ -2,7 +2,8 @@
  * The published tarball holds what n8n loads and nothing else: the node and
  * credential files package.json lists, the modules they require, their codex
  * files and icons, plus package.json, README and LICENSE. Reads the list from
- * `npm pack --dry-run --json`, against the build in dist/.
+ * `npm pack --dry-run --json`, against the build in dist/. And `npm ci` installs
+ * on any developer's machine: nothing it must install is tied to one OS or CPU.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
@@ -66,5 +67,15 @@ describe('the published package', () => {
 	test('its LICENSE is the license package.json names', () => {
 		expect(pkg.license).toBe('MIT');
 		expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+	});
+
+	test('npm ci requires no package that runs on one OS or CPU only (such packages must be optional)', () => {
+		const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+			packages: Record<string, { os?: string[]; cpu?: string[]; optional?: boolean; devOptional?: boolean; extraneous?: boolean }>;
+		};
+		const pinned = Object.entries(lock.packages)
+			.filter(([, entry]) => (entry.os || entry.cpu) && !entry.optional && !entry.devOptional && !entry.extraneous)
+			.map(([path, entry]) => `${path} (${[entry.os, entry.cpu].flat().filter(Boolean).join(', ')})`);
+		expect(pinned).toEqual([]);
 	});
 });
