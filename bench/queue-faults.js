@@ -112,7 +112,7 @@ async function run(name) {
 			const [{ n }] = stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE status IN ('new','running')`);
 			quiet = n === 0 ? quiet + 1 : 0;
 		}
-		const flatted = require(require.resolve('flatted', { paths: [join(runner.ROOT, 'node_modules', 'n8n')] }));
+		const flatted = require('flatted');
 		const rows = stack.query(`SELECT e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflow.id}'`);
 		const successes = new Map();
 		const statuses = {};

@@ -3,15 +3,19 @@
  * credential files package.json lists, the modules they require, their codex
  * files and icons, plus package.json, README and LICENSE. Reads the list from
  * `npm pack --dry-run --json`, against the build in dist/. And `npm ci` installs
- * on any developer's machine: nothing it must install is tied to one OS or CPU.
+ * on any developer's machine: nothing it must install is tied to one OS or CPU,
+ * and every module the tests and scripts load is one they declare.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { builtinModules } from 'module';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { dirname, join, normalize, relative } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 	license: string;
+	devDependencies: Record<string, string>;
+	peerDependencies: Record<string, string>;
 	n8n: { nodes: string[]; credentials: string[] };
 };
 
@@ -77,5 +81,34 @@ describe('the published package', () => {
 			.filter(([, entry]) => (entry.os || entry.cpu) && !entry.optional && !entry.devOptional && !entry.extraneous)
 			.map(([path, entry]) => `${path} (${[entry.os, entry.cpu].flat().filter(Boolean).join(', ')})`);
 		expect(pinned).toEqual([]);
+	});
+
+	test('every module the tests, scripts and benchmarks load is declared (a devDependency, or in the browser tools own package.json)', () => {
+		const sources = (dir: string): string[] =>
+			readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+				const path = join(dir, entry.name);
+				if (entry.isDirectory()) return ['node_modules', 'fixtures'].includes(entry.name) ? [] : sources(path);
+				return /\.(js|ts|mjs)$/.test(entry.name) ? [path] : [];
+			});
+		const browser = JSON.parse(readFileSync(join(ROOT, 'test', 'browser', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+		const undeclared: string[] = [];
+		const self = relative(ROOT, __filename);
+		for (const file of [...sources('test').filter((f) => f !== self), ...sources('scripts'), ...sources('bench'), ...sources('nodes'), ...sources('credentials'), 'gulpfile.js', 'eslint.config.mjs', 'jest.config.js']) {
+			const text = readFileSync(join(ROOT, file), 'utf8');
+			const named = [
+				...[...text.matchAll(/(?:require\(|\bfrom |^import )'([^'.][^']*)'/gm)].map((m) => m[1]),
+				// modules loaded by path from node_modules
+				...[...text.matchAll(/'node_modules', '((?:@[^']+', ')?[^'.][^']*)'/g)].map((m) => m[1].replace("', '", '/')),
+			];
+			const declared = { ...pkg.devDependencies, ...pkg.peerDependencies, ...(file.startsWith(join('test', 'browser')) ? browser.devDependencies : {}) };
+			for (const spec of named) {
+				const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+				if (spec.startsWith('node:') || builtinModules.includes(name) || name.startsWith('.')) continue;
+				// this package, and the empty community package the in-n8n benchmark writes for itself
+				if (name === 'n8n-nodes-pbx' || name === 'n8n-nodes-bench-empty') continue;
+				if (!(name in declared)) undeclared.push(`${name} (${file})`);
+			}
+		}
+		expect(undeclared).toEqual([]);
 	});
 });
