@@ -3,6 +3,7 @@
  */
 import type { INodePropertyOptions } from 'n8n-workflow';
 
+import type { PbxEventName } from '../core/event';
 import { DIRECTIONS, EVENT_GROUPS, EVENT_LABELS, EVENT_NAMES, STATUSES } from '../core/event';
 import { GROUP_PREFIX } from '../core/select';
 import { VENDORS } from '../vendors';
@@ -22,13 +23,17 @@ export function groupName(group: (typeof EVENT_GROUPS)[number]): string {
 	return GROUP_LABELS[group];
 }
 
-export const eventOptions: INodePropertyOptions[] = EVENT_NAMES.map((event) => ({
-	name: EVENT_LABELS[event].name,
-	value: event,
-	description: EVENT_LABELS[event].description,
-}));
+// n8n's UX guidelines: option lists in alphabetical order
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
-/** Whole groups first ("All Call Events"), then single events. */
+/** The given events as options, by name. */
+export function eventOptionsOf(events: readonly PbxEventName[]): INodePropertyOptions[] {
+	return events.map((event) => ({ name: EVENT_LABELS[event].name, value: event, description: EVENT_LABELS[event].description })).sort(byName);
+}
+
+export const eventOptions = eventOptionsOf(EVENT_NAMES);
+
+/** Single events and whole groups ("All Call Events", first by name). */
 export const eventAndGroupOptions: INodePropertyOptions[] = [
 	...EVENT_GROUPS.filter((g) => g !== 'unknown').map((group) => ({
 		name: `All ${GROUP_LABELS[group]} Events`,
@@ -36,10 +41,9 @@ export const eventAndGroupOptions: INodePropertyOptions[] = [
 		description: `Every ${group}.* event`,
 	})),
 	...eventOptions,
-];
+].sort(byName);
 
 const capitalized = (word: string) => `${word[0].toUpperCase()}${word.slice(1)}`;
-const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
 export const directionOptions: INodePropertyOptions[] = DIRECTIONS.map((value) => ({ name: capitalized(value), value })).sort(byName);
 

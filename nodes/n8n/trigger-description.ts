@@ -7,10 +7,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from '../core/authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING } from '../core/body-limits';
-import { EVENT_LABELS } from '../core/event';
 import { eventsOf } from '../core/normalize';
 import type { VendorAdapter } from '../core/vendor';
 import { triggerCredentials } from './credentials';
+import { eventOptionsOf } from './helper-options';
 
 /** For vendors whose documents say nothing of retries. */
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -25,11 +25,7 @@ function eventsParameter(adapter: VendorAdapter): INodeProperties {
 		type: 'multiOptions',
 		default: [],
 		description: 'Which events start the workflow. Pick none to receive every event.',
-		options: eventsOf(adapter).map((event) => ({
-			name: EVENT_LABELS[event].name,
-			value: event,
-			description: EVENT_LABELS[event].description,
-		})),
+		options: eventOptionsOf(eventsOf(adapter)),
 	};
 }
 
@@ -174,6 +170,8 @@ export function describeTrigger(adapter: VendorAdapter): INodeTypeDescription {
 		version: [1, 2],
 		defaultVersion: 2,
 		description: `Starts the workflow when ${adapter.displayName} sends a call, message, voicemail, queue or device event`,
+		eventTriggerDescription: `Waiting for ${adapter.displayName} to send an event to the Test URL`,
+		activationMessage: `Paste the Production URL into ${adapter.displayName}'s webhook settings: each event it sends now starts this workflow.`,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [

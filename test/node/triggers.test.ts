@@ -1,6 +1,9 @@
 import { createHmac } from 'crypto';
 
-import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeProperties, INodeType } from 'n8n-workflow';
+
+import { PbxEventFilter } from '../../nodes/PbxEventFilter/PbxEventFilter.node';
+import { PbxEventSwitch } from '../../nodes/PbxEventSwitch/PbxEventSwitch.node';
 
 import type { Fixture } from '../support/fixtures';
 import { EVENT_KEYS, loadFixtures } from '../support/fixtures';
@@ -57,6 +60,29 @@ describe('node descriptions', () => {
 		} else {
 			expect(d.credentials).toEqual([{ name: adapter.proof.credential, required: true, testedBy: 'pbxSecretTest' }]);
 			expect(d.properties.find((p) => p.name === 'authentication')).toBeUndefined();
+		}
+	});
+
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: the editor says what it waits for and, once published, where the Production URL goes', (_id, adapter) => {
+		const d = NODES[adapter.id].description;
+		expect(d.eventTriggerDescription).toBe(`Waiting for ${adapter.displayName} to send an event to the Test URL`);
+		expect(d.activationMessage).toContain(`Paste the Production URL into ${adapter.displayName}'s webhook settings`);
+	});
+
+	/** Every multi-option list of a node, also inside collections (PBX Event Normalize has none). */
+	const multiOptionLists = (properties: INodeProperties[]): INodeProperties[] =>
+		properties.flatMap((p) => [
+			...(p.type === 'multiOptions' ? [p] : []),
+			...(p.options ?? []).flatMap((o) => ('displayName' in o ? multiOptionLists([o as INodeProperties]) : 'values' in o ? multiOptionLists(o.values as INodeProperties[]) : [])),
+		]);
+	const everyNode: Array<[string, INodeType]> = [...Object.entries(NODES), ['PbxEventFilter', new PbxEventFilter()], ['PbxEventSwitch', new PbxEventSwitch()]];
+
+	test.each(everyNode)('%s: its multi-option lists (events, groups, vendors...) are in alphabetical order, as n8n asks', (_name, node) => {
+		const lists = multiOptionLists(node.description.properties);
+		expect(lists.length).toBeGreaterThan(0);
+		for (const list of lists) {
+			const names = (list.options ?? []).map((o) => o.name);
+			expect({ list: list.name, names }).toEqual({ list: list.name, names: [...names].sort((a, b) => a.localeCompare(b)) });
 		}
 	});
 
