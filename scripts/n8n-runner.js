@@ -142,7 +142,10 @@ async function stopGroup(child, signal) {
 	} catch {
 		return;
 	}
-	await Promise.race([exited, sleep(20_000)]);
+	// a pending timer would keep the caller (a jest run) alive after the child is gone
+	let timer;
+	await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+	clearTimeout(timer);
 	if (child.exitCode === null && child.signalCode === null) {
 		try {
 			process.kill(-child.pid, 'SIGKILL');

@@ -2,7 +2,8 @@
 # The whole test run (what `npm test` and CI do): lint, types, build, unit and
 # node tests, the end-to-end suite against a real n8n (2.x, the latest 1.x,
 # 2.x with lazy isolates, and 2.x in queue mode), the browser walk-through,
-# then a search of everything the run printed or logged for the test secrets.
+# then a check that no jest run left handles open and a search of everything
+# the run printed or logged for the test secrets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -30,4 +31,9 @@ step() { printf '\n=== %s\n' "$*"; }
 } 2>&1 | tee "$OUT"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || exit "$status"
+step "no jest run left anything open"
+if grep -n "did not exit one second after the test run" "$OUT"; then
+	echo "a jest run ended with open handles (timers, sockets, child processes): find them with --detectOpenHandles" >&2
+	exit 1
+fi
 step "secret hygiene"; node test/scripts/check-secret-leaks.js "$PBX_TEST_LOG_DIR"
