@@ -65,6 +65,9 @@ function haveServices() {
 /** Installs Redis, Postgres and nginx from Debian's packages when one is missing, saying so first. */
 function ensureServices() {
 	if (haveServices()) return;
+	if (process.getuid && process.getuid() !== 0) {
+		throw new Error(`queue mode needs Redis, Postgres and nginx: install them with sudo apt-get install -y ${PACKAGES.join(' ')} (Debian's packages), then run this again`);
+	}
 	console.error(`queue mode: installing ${PACKAGES.join(', ')} with apt-get (Debian's packages): n8n's queue mode needs Redis between its processes, Postgres as their shared database and a load balancer in front of its webhook processes`);
 	const apt = (args) => execFileSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 	apt(['update', '-qq']);

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ ! -x /usr/bin/chromium ]; then
 	if [ "$(id -u)" = 0 ]; then
-		echo "browser-setup: installing Debian's chromium (a minute or two, once)" >&2
+		echo "browser-setup: installing chromium with apt-get (Debian's package, a minute or two, once): the walk-through drives the n8n editor in a real browser, and test tools may not download their own here" >&2
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 	else
