@@ -3,5 +3,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash scripts/n8n-setup.sh
+# the local npm registry the install test publishes to, pinned with its own lockfile
+if [ ! -f test/registry/node_modules/verdaccio/package.json ]; then
+	echo "e2e: installing Verdaccio (test/registry), the local npm registry for the Community Nodes install test (once)" >&2
+	(cd test/registry && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
 [ -f dist/nodes/vendors/index.js ] || npm run --silent build >/dev/null
 npx jest -c test/e2e/jest.config.js "$@"

@@ -83,14 +83,15 @@ describe('the published package', () => {
 		expect(pinned).toEqual([]);
 	});
 
-	test('every module the tests, scripts and benchmarks load is declared (a devDependency, or in the browser tools own package.json)', () => {
+	test("every module the tests, scripts and benchmarks load is declared (a devDependency, or in a test tool's own package.json)", () => {
 		const sources = (dir: string): string[] =>
 			readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
 				const path = join(dir, entry.name);
 				if (entry.isDirectory()) return ['node_modules', 'fixtures'].includes(entry.name) ? [] : sources(path);
 				return /\.(js|ts|mjs)$/.test(entry.name) ? [path] : [];
 			});
-		const browser = JSON.parse(readFileSync(join(ROOT, 'test', 'browser', 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+		// test tools pinned in their own folders, so that the package's lockfile stays as it is
+		const tools = ['browser', 'registry'].map((dir) => (JSON.parse(readFileSync(join(ROOT, 'test', dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
 		const undeclared: string[] = [];
 		const self = relative(ROOT, __filename);
 		for (const file of [...sources('test').filter((f) => f !== self), ...sources('scripts'), ...sources('bench'), ...sources('nodes'), ...sources('credentials'), 'gulpfile.js', 'eslint.config.mjs', 'jest.config.js']) {
@@ -100,7 +101,7 @@ describe('the published package', () => {
 				// modules loaded by path from node_modules
 				...[...text.matchAll(/'node_modules', '((?:@[^']+', ')?[^'.][^']*)'/g)].map((m) => m[1].replace("', '", '/')),
 			];
-			const declared = { ...pkg.devDependencies, ...pkg.peerDependencies, ...(file.startsWith(join('test', 'browser')) ? browser.devDependencies : {}) };
+			const declared = Object.assign({}, pkg.devDependencies, pkg.peerDependencies, ...tools);
 			for (const spec of named) {
 				const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
 				if (spec.startsWith('node:') || builtinModules.includes(name) || name.startsWith('.')) continue;
