@@ -25,6 +25,7 @@ const { tmpdir, cpus } = require('os');
 const { join } = require('path');
 
 const runner = require('../scripts/n8n-runner');
+const load = require('./voipline-load');
 
 const N = Number(process.env.BENCH_N || 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 10);
@@ -113,34 +114,17 @@ const CASES = [
 const only = process.env.BENCH_CASES ? process.env.BENCH_CASES.split(',') : null;
 const wanted = (c) => (only ? only.includes(c.key) : !c.optional);
 
-let seq = 0;
-const delivery = () =>
-	JSON.stringify({ type: 'user_inbound_completed', unique_call_id: `bench-${process.pid}-${seq++}`, caller_id: '+441632960123', caller_name: 'ACME LTD', user_name: 'Alice', user_number: '201', dest_number: '+442071838750', call_start_at: '2026-11-25T10:00:00Z', connected_at: '2026-11-25T10:00:05Z', call_duration: 61, conversation_duration: 55 });
-
 /** The item (a) emits for one delivery, from the built package. */
 function triggerItem() {
 	const { runPipeline } = require(join(runner.ROOT, 'dist', 'nodes', 'core', 'pipeline.js'));
 	const { VENDORS } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'index.js'));
 	const proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: [TOKEN] };
 	const headers = { 'content-type': 'application/json', 'x-pbx-token': TOKEN };
-	const out = runPipeline(VENDORS.find((a) => a.id === 'voipline'), { rawBody: Buffer.from(delivery()), headers }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
+	const out = runPipeline(VENDORS.find((a) => a.id === 'voipline'), { rawBody: Buffer.from(load.callCompleted()), headers }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() });
 	return out.items[0];
 }
 
-async function fire(url, count, token) {
-	const codes = {};
-	let sent = 0;
-	const worker = async () => {
-		while (sent < count) {
-			sent++;
-			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pbx-token': token }, body: delivery() });
-			await response.arrayBuffer();
-			codes[response.status] = (codes[response.status] || 0) + 1;
-		}
-	};
-	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-	return codes;
-}
+const fire = (url, count, token) => load.fire(url, count, { token, concurrency: CONCURRENCY });
 
 function rows(userFolder, sql, ...params) {
 	const db = runner.openDb(userFolder);

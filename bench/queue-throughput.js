@@ -22,6 +22,7 @@ const { cpus } = require('os');
 
 const queueMode = require('../scripts/queue-mode');
 const runner = require('../scripts/n8n-runner');
+const load = require('./voipline-load');
 
 const N = Number(process.env.QUEUE_BENCH_N || 300);
 const CONCURRENCY = 10;
@@ -51,24 +52,7 @@ const CONFIGS = [
 	{ label: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true', env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' }, n: 3 * N },
 ].filter((c) => !process.env.QUEUE_BENCH_CONFIG || c.label.includes(process.env.QUEUE_BENCH_CONFIG));
 
-let seq = 0;
-const delivery = () =>
-	JSON.stringify({ type: 'user_inbound_completed', unique_call_id: `rate-${process.pid}-${seq++}`, caller_id: '+441632960123', caller_name: 'ACME LTD', user_name: 'Alice', user_number: '201', dest_number: '+442071838750', call_start_at: '2026-11-25T10:00:00Z', connected_at: '2026-11-25T10:00:05Z', call_duration: 61, conversation_duration: 55 });
-
-async function fire(url, count) {
-	const codes = {};
-	let sent = 0;
-	const sender = async () => {
-		while (sent < count) {
-			sent++;
-			const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pbx-token': TOKEN }, body: delivery() });
-			await response.arrayBuffer();
-			codes[response.status] = (codes[response.status] || 0) + 1;
-		}
-	};
-	await Promise.all(Array.from({ length: CONCURRENCY }, sender));
-	return codes;
-}
+const fire = (url, count) => load.fire(url, count, { token: TOKEN, concurrency: CONCURRENCY });
 
 const finishedCount = (stack) => stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${workflow.id}' AND status NOT IN ('new','running','waiting')`)[0].n;
 
