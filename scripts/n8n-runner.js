@@ -210,4 +210,7 @@ function n8nVersion() {
 	return require(join(N8N_DIR, 'node_modules', 'n8n', 'package.json')).version;
 }
 
-module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start, stopGroup };
+/** An example that needs a Redis server (examples/queue-mode-dedupe.json): `npm start` has none, `npm run start:queue` has. */
+const needsRedis = (workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.redis');
+
+module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start, stopGroup, needsRedis };

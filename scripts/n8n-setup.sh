@@ -2,7 +2,8 @@
 # Makes an n8n installed with `npm ci` runnable: n8n needs Node 24 and its
 # SQLite addon compiled for that Node. `.npmrc` skips install scripts, so this
 # is done here, once. Node 24 is the machine's own when it is 24, otherwise
-# the npm registry's build for this platform (node-<os>-<cpu>), installed into
+# the npm registry's build for this platform (node-<os>-<cpu>: Linux x64 and
+# arm64, Windows x64; the registry has none of 24 for macOS), installed into
 # node_modules/.node24 on first use: a devDependency could only name one platform.
 #
 #   scripts/n8n-setup.sh              the n8n of devDependencies
@@ -23,14 +24,15 @@ if [ ! -x "$NODE24/bin/node" ]; then
 		case "$(uname -m)" in x86_64 | amd64) cpu=x64 ;; aarch64 | arm64) cpu=arm64 ;; *) cpu=unknown ;; esac
 		pkg="node-$os-$cpu"
 		# the pinned build, else the newest 24.x the registry has for this platform
-		version="$(npm view "$pkg@$NODE_VERSION" version 2>/dev/null || npm view "$pkg@24" version --json 2>/dev/null | node -p 'const v = JSON.parse(require("fs").readFileSync(0, "utf8") || "[]"); (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).pop() ?? ""')"
+		version="$(npm view "$pkg@$NODE_VERSION" version 2>/dev/null || npm view "$pkg@24" version --json 2>/dev/null | node -p 'let v; try { v = JSON.parse(require("fs").readFileSync(0, "utf8")); } catch {} (Array.isArray(v) ? v : typeof v === "string" ? [v] : []).pop() ?? ""' || true)"
 		if [ -z "$version" ]; then
 			echo "n8n needs Node 24, and the npm registry has no Node 24 build for $os-$cpu ($pkg): install Node 24 (https://nodejs.org, or nvm install 24), make it the node on your PATH, and run this again" >&2
 			exit 1
 		fi
 		echo "n8n-setup: n8n needs Node 24 (this is Node $(node -v)): installing $pkg@$version from the npm registry into node_modules/.node24 (once)" >&2
 		npm install --prefix "$NODE24" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "$pkg@$version" >/dev/null
-		mkdir -p "$NODE24/bin" && ln -sf "$NODE24/node_modules/$pkg/bin/node" "$NODE24/bin/node"
+		# the binary is bin/node, or bin/node.exe on Windows: the package says which
+		mkdir -p "$NODE24/bin" && ln -sf "$NODE24/node_modules/$pkg/$(node -p "require('$NODE24/node_modules/$pkg/package.json').bin.node")" "$NODE24/bin/node"
 	fi
 fi
 # headers for building native addons: the Node installation the binary belongs to

@@ -39,8 +39,9 @@ function stopAllOnSignal() {
 		for (const stack of [...live]) await stack.stop();
 		process.exit(130);
 	};
-	process.once('SIGINT', quit);
-	process.once('SIGTERM', quit);
+	// a second Ctrl-C while stopping must not end this process before its children
+	process.on('SIGINT', quit);
+	process.on('SIGTERM', quit);
 }
 const PACKAGES = ['redis-server', 'postgresql', 'nginx-light'];
 
@@ -65,7 +66,7 @@ function haveServices() {
 /** Installs Redis, Postgres and nginx from Debian's packages when one is missing, saying so first. */
 function ensureServices() {
 	if (haveServices()) return;
-	if (process.getuid && process.getuid() !== 0) {
+	if (!ROOT_USER) {
 		throw new Error(`queue mode needs Redis, Postgres and nginx: install them with sudo apt-get install -y ${PACKAGES.join(' ')} (Debian's packages), then run this again`);
 	}
 	console.error(`queue mode: installing ${PACKAGES.join(', ')} with apt-get (Debian's packages): n8n's queue mode needs Redis between its processes, Postgres as their shared database and a load balancer in front of its webhook processes`);
@@ -83,9 +84,10 @@ function ensureServices() {
 	if (!haveServices()) throw new Error(`queue mode: ${PACKAGES.join(', ')} are still missing after apt-get`);
 }
 
-/** `command` as the postgres user, which Debian's package creates. */
+/** Postgres refuses to run as root: as root, `command` runs as the postgres user Debian's package creates. */
+const ROOT_USER = process.getuid?.() === 0;
 function asPostgres(command, args) {
-	return ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]];
+	return ROOT_USER ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args]] : [command, args];
 }
 
 function startProcess(name, command, args, { env = process.env, logDir, cwd } = {}) {
@@ -197,7 +199,7 @@ async function start({
 		const pg = postgresBin();
 		const data = join(folder, 'pgdata');
 		mkdirSync(data, { mode: 0o700 });
-		execFileSync('chown', ['postgres:postgres', data]);
+		if (ROOT_USER) execFileSync('chown', ['postgres:postgres', data]);
 		execFileSync(...asPostgres(join(pg, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']), { stdio: 'ignore' });
 		const postgres = startProcess('postgres', ...asPostgres(join(pg, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-k', data, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']), { logDir });
 		processes.push(postgres);
@@ -357,7 +359,9 @@ async function main() {
 	const examples = join(runner.ROOT, 'examples');
 	const read = (dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
 	console.log('Starting n8n in queue mode: Postgres, Redis, nginx, n8n main, 2 webhook processes, 2 workers...');
-	const stack = await start({ credentials: read(join(examples, 'credentials')), workflows: read(examples), owner: OWNER });
+	// the examples' Redis credential points at this stack's own Redis
+	const credentials = (ports) => read(join(examples, 'credentials')).map((c) => (c.type === 'redis' ? { ...c, data: { ...c.data, host: '127.0.0.1', port: ports.redis } } : c));
+	const stack = await start({ credentials, workflows: read(examples), owner: OWNER });
 	const { ports } = stack;
 	console.log(`
   n8n (queue mode) is running with n8n-nodes-pbx, the example workflows active:

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * `npm start`: a local n8n at http://localhost:5678 with this package loaded
- * from the working tree and the example workflows imported and active.
+ * from the working tree and the example workflows imported and active (those
+ * that need a Redis server imported inactive).
  */
 const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('fs');
 const { join } = require('path');
@@ -41,7 +42,8 @@ async function main() {
 	const seed = examples();
 	if (!existsSync(seeded)) {
 		console.log('Importing the example workflows (first start only)...');
-		runner.seed(env, seed);
+		runner.seed(env, { credentials: seed.credentials, workflows: seed.workflows.filter((w) => !runner.needsRedis(w)) });
+		runner.seed(env, { workflows: seed.workflows.filter(runner.needsRedis), publish: false });
 		writeFileSync(seeded, new Date().toISOString());
 	}
 	console.log(`Starting n8n on port ${port} (data in ${USER_FOLDER})...`);
@@ -60,7 +62,9 @@ async function main() {
   Log in as ${OWNER.email} / ${OWNER.password}   (a local instance only)
 
   The example workflows are active; their production URLs:
-${seed.workflows.map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
+${seed.workflows.filter((w) => !runner.needsRedis(w)).map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
+  Imported but not active, as they need a Redis server (npm run start:queue runs them with one):
+${seed.workflows.filter(runner.needsRedis).map((w) => `    ${w.name}`).join('\n')}
   Send a documented sample:  npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
   (npm run send-event -- <vendor> lists a vendor's samples)
 

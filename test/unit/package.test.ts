@@ -97,7 +97,7 @@ describe('the published package', () => {
 		for (const file of [...sources('test').filter((f) => f !== self), ...sources('scripts'), ...sources('bench'), ...sources('nodes'), ...sources('credentials'), 'gulpfile.js', 'eslint.config.mjs', 'jest.config.js']) {
 			const text = readFileSync(join(ROOT, file), 'utf8');
 			const named = [
-				...[...text.matchAll(/(?:require\(|\bfrom |^import )'([^'.][^']*)'/gm)].map((m) => m[1]),
+				...[...text.matchAll(/(?:require\(|import\(|\bfrom |^import )['"]([^'".][^'"]*)['"]/gm)].map((m) => m[1]),
 				// modules loaded by path from node_modules
 				...[...text.matchAll(/'node_modules', '((?:@[^']+', ')?[^'.][^']*)'/g)].map((m) => m[1].replace("', '", '/')),
 			];
