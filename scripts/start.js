@@ -40,10 +40,13 @@ async function main() {
 	linkPackage();
 	const seeded = join(USER_FOLDER, '.examples-imported');
 	const seed = examples();
+	// examples that need a Redis server are imported inactive: npm start has none
+	const active = seed.workflows.filter((w) => !runner.needsRedis(w));
+	const inactive = seed.workflows.filter(runner.needsRedis);
 	if (!existsSync(seeded)) {
 		console.log('Importing the example workflows (first start only)...');
-		runner.seed(env, { credentials: seed.credentials, workflows: seed.workflows.filter((w) => !runner.needsRedis(w)) });
-		runner.seed(env, { workflows: seed.workflows.filter(runner.needsRedis), publish: false });
+		runner.seed(env, { credentials: seed.credentials, workflows: active });
+		runner.seed(env, { workflows: inactive, publish: false });
 		writeFileSync(seeded, new Date().toISOString());
 	}
 	console.log(`Starting n8n on port ${port} (data in ${USER_FOLDER})...`);
@@ -62,9 +65,9 @@ async function main() {
   Log in as ${OWNER.email} / ${OWNER.password}   (a local instance only)
 
   The example workflows are active; their production URLs:
-${seed.workflows.filter((w) => !runner.needsRedis(w)).map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
+${active.map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
   Imported but not active, as they need a Redis server (npm run start:queue runs them with one):
-${seed.workflows.filter(runner.needsRedis).map((w) => `    ${w.name}`).join('\n')}
+${inactive.map((w) => `    ${w.name}`).join('\n')}
   Send a documented sample:  npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
   (npm run send-event -- <vendor> lists a vendor's samples)
 

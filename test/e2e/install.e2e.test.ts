@@ -16,16 +16,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import type { DatabaseSync } from 'node:sqlite';
-
-import { QUEUE_MODE, ROOT } from './n8n';
+import { N8n, QUEUE_MODE, ROOT } from './n8n';
 
 interface Runner {
 	NODE_BIN: string;
 	freePort(): Promise<number>;
-	n8nEnv(o: { userFolder: string; port: number; brokerPort: number; owner: { email: string; password: string } }): NodeJS.ProcessEnv;
-	openDb(userFolder: string): DatabaseSync;
-	start(env: NodeJS.ProcessEnv, o: { expectedWorkflows: number }): Promise<{ stop(): Promise<void>; logs(): string }>;
 	stopGroup(child: ChildProcess, signal: string): Promise<void>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -42,10 +37,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 (DEFAULT_PASS ? describe : describe.skip)(`installed and updated through n8n's Community Nodes API from an npm registry (${FIRST}, then ${SECOND})`, () => {
 	const folder = mkdtempSync(join(tmpdir(), 'pbx-install-'));
-	const userFolder = join(folder, 'n8n');
 	let registry: ChildProcess | undefined;
 	let registryUrl = '';
-	let n8n: { stop(): Promise<void>; logs(): string } | undefined;
+	let n8n: N8n | undefined;
 	let base = '';
 	let cookie = '';
 
@@ -72,35 +66,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 		execFileSync('npm', ['publish', join(dir, 'package'), '--registry', registryUrl, '--userconfig', npmrc, '--ignore-scripts', '--tag', 'latest'], { stdio: 'pipe' });
 	}
 
-	async function executions(workflowId: string, count: number): Promise<Array<{ status: string }>> {
-		const deadline = Date.now() + 60_000;
-		for (;;) {
-			const db = runner.openDb(userFolder);
-			let rows: Array<{ status: string }>;
+	/** The workflow's production URL, once n8n has registered it (a moment after publishing). */
+	async function productionUrl(workflowId: string): Promise<string> {
+		for (let i = 0; ; i++) {
 			try {
-				rows = db.prepare("SELECT status FROM execution_entity WHERE workflowId = ? AND status NOT IN ('new','running','waiting') ORDER BY id").all(workflowId) as Array<{ status: string }>;
-			} finally {
-				db.close();
+				return n8n!.webhookUrl(workflowId);
+			} catch (error) {
+				if (i >= 120) throw error;
 			}
-			if (rows.length >= count || Date.now() > deadline) return rows;
 			await sleep(250);
 		}
 	}
 
-	/** n8n registers a published workflow's webhooks a moment after answering. */
-	async function webhookRegistered(id: string): Promise<void> {
-		for (let i = 0; i < 120; i++) {
-			const db = runner.openDb(userFolder);
-			let n: number;
-			try {
-				n = (db.prepare('SELECT COUNT(*) AS n FROM webhook_entity WHERE workflowId = ?').get(id) as { n: number }).n;
-			} finally {
-				db.close();
-			}
-			if (n > 0) return;
-			await sleep(250);
-		}
-		throw new Error(`workflow ${id}: no webhook registered within 30 s`);
+	/** Waits for the workflow's `count` executions and returns their statuses. */
+	async function statuses(workflowId: string, count: number): Promise<string[]> {
+		await n8n!.waitForExecutions(workflowId, count);
+		return n8n!.executions(workflowId).map((execution) => execution.status);
 	}
 
 	beforeAll(async () => {
@@ -126,17 +107,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 		writeFileSync(npmrc, `//127.0.0.1:${registryPort}/:_authToken=local-registry\n`);
 		publish(FIRST, npmrc);
 
-		const port = await runner.freePort();
-		mkdirSync(userFolder);
-		const env = {
-			...runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort(), owner: OWNER }),
-			E2E_TESTS: 'true',
-			N8N_COMMUNITY_PACKAGES_REGISTRY: registryUrl.replace(/\/$/, ''),
-			// n8n looks for updates with a plain `npm outdated`, which reads npm's own setting
-			npm_config_registry: registryUrl,
-		};
-		n8n = await runner.start(env, { expectedWorkflows: 0 });
-		base = `http://127.0.0.1:${port}`;
+		n8n = await N8n.start(
+			{ credentials: [], workflows: [] },
+			{
+				withPackage: false,
+				owner: OWNER,
+				env: {
+					E2E_TESTS: 'true',
+					N8N_COMMUNITY_PACKAGES_REGISTRY: registryUrl.replace(/\/$/, ''),
+					// n8n looks for updates with a plain `npm outdated`, which reads npm's own setting
+					npm_config_registry: registryUrl,
+				},
+			},
+		);
+		base = n8n.baseUrl;
 		const feature = await fetch(`${base}/rest/e2e/feature`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feature: 'feat:communityNodes:customRegistry', enabled: true }) });
 		expect(feature.ok).toBe(true);
 		const login = await fetch(`${base}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
@@ -186,9 +170,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 		expect(activated.status).toBe(200);
 		before = (await rest('GET', `/workflows/${workflowId}`)).data;
 
-		await webhookRegistered(workflowId);
-		expect(await deliver('installed-1')).toBe(200);
-		expect(await executions(workflowId, 1)).toEqual([{ status: 'success' }]);
+		expect(await deliver(await productionUrl(workflowId), 'installed-1')).toBe(200);
+		expect(await statuses(workflowId, 1)).toEqual(['success']);
 	}, 300_000);
 
 	test('Update: n8n offers the new version, installs it, and the workflow keeps its parameters and credential and receives events', async () => {
@@ -200,20 +183,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 		expect({ status: updated.status, version: updated.data.installedVersion }).toEqual({ status: 200, version: SECOND });
 		const listed = await rest('GET', '/community-packages');
 		expect(listed.data.map((p) => [p.packageName, p.installedVersion])).toEqual([[PACKAGE.name, SECOND]]);
-		const installedManifest = JSON.parse(readFileSync(join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { version: string };
+		const installedManifest = JSON.parse(readFileSync(join(n8n!.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { version: string };
 		expect(installedManifest.version).toBe(SECOND);
 
 		const after = (await rest('GET', `/workflows/${workflowId}`)).data;
 		const node = (workflow: Record<string, unknown>) => (workflow.nodes as Array<Record<string, unknown>>)[0];
 		expect({ parameters: node(after).parameters, credentials: node(after).credentials, active: after.active }).toEqual({ parameters: node(before).parameters, credentials: node(before).credentials, active: true });
 
-		await webhookRegistered(workflowId);
-		expect(await deliver('installed-2')).toBe(200);
-		expect(await executions(workflowId, 2)).toEqual([{ status: 'success' }, { status: 'success' }]);
+		expect(await deliver(await productionUrl(workflowId), 'installed-2')).toBe(200);
+		expect(await statuses(workflowId, 2)).toEqual(['success', 'success']);
 	}, 300_000);
 
-	async function deliver(callId: string): Promise<number> {
-		const response = await fetch(`${base}/webhook/installed-from-registry/webhook`, {
+	async function deliver(url: string, callId: string): Promise<number> {
+		const response = await fetch(url, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'x-pbx-token': TOKEN },
 			body: JSON.stringify({ type: 'user_inbound_completed', unique_call_id: callId, caller_id: '+441632960123', dest_number: '+442071838750', call_start_at: '2026-11-28T10:00:00Z', call_duration: 42 }),

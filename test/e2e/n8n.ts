@@ -24,7 +24,7 @@ interface N8nHandle {
 interface Runner {
 	n8nVersion(): string;
 	freePort(preferred?: number): Promise<number>;
-	n8nEnv(o: { userFolder: string; port: number; brokerPort: number }): NodeJS.ProcessEnv;
+	n8nEnv(o: { userFolder: string; port: number; brokerPort: number; owner?: { email: string; password: string } }): NodeJS.ProcessEnv;
 	openDb(userFolder: string, readOnly?: boolean): DatabaseSync;
 	seed(env: NodeJS.ProcessEnv, s: { credentials?: CredentialSeed[]; workflows?: WorkflowSeed[] }): void;
 	start(env: NodeJS.ProcessEnv, o: { expectedWorkflows: number }): Promise<N8nHandle>;
@@ -132,7 +132,14 @@ export class N8n {
 		this.baseUrl = baseUrl;
 	}
 
-	static async start(seed: { credentials: CredentialSeed[]; workflows: WorkflowSeed[] }): Promise<N8n> {
+	/**
+	 * `withPackage: false` starts an n8n without this package, for a test that
+	 * installs it as a user does; `env` and `owner` add to n8n's environment.
+	 */
+	static async start(
+		seed: { credentials: CredentialSeed[]; workflows: WorkflowSeed[] },
+		{ withPackage = true, env: extraEnv = {}, owner }: { withPackage?: boolean; env?: NodeJS.ProcessEnv; owner?: { email: string; password: string } } = {},
+	): Promise<N8n> {
 		const userFolder = mkdtempSync(join(tmpdir(), 'pbx-e2e-n8n-'));
 		if (QUEUE_MODE) {
 			const packageDir = installPackage(userFolder);
@@ -154,8 +161,8 @@ export class N8n {
 			return new N8n(userFolder, handle, stack.baseUrl, stack);
 		}
 		const port = await runner.freePort();
-		const env = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() });
-		installPackage(userFolder);
+		const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort(), owner }), ...extraEnv };
+		if (withPackage) installPackage(userFolder);
 		runner.seed(env, seed);
 		const handle = await runner.start(env, { expectedWorkflows: seed.workflows.length });
 		running.add(handle);
