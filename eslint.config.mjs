@@ -1,26 +1,18 @@
-import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+// The rules n8n's community package scanner applies (its own configuration,
+// taken from the pinned @n8n/scan-community-package: the community-nodes
+// plugin and eslint-plugin-n8n-nodes-base's community, credentials and nodes
+// rule sets), plus TypeScript's recommended rules. No rule is set aside.
+import { createRequire } from 'module';
 import tseslint from 'typescript-eslint';
 
-const recommended = n8nCommunityNodesPlugin.configs.recommended;
+const require = createRequire(import.meta.url);
+const scanner = require.resolve('@n8n/scan-community-package/scanner/scanner.mjs');
+// the scanner makes a temporary folder when loaded: remove it when lint exits
+createRequire(scanner)('tmp').setGracefulCleanup();
+const { buildScanConfig } = await import(scanner);
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', 'examples/**', '*.js', '*.mjs'] },
 	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
-	{ ...recommended, files: ['**/*.ts'] },
-	{
-		files: ['credentials/*.ts'],
-		rules: {
-			// The rule looks for `testedBy` written in a node file. The nodes' credential
-			// lists are derived from the vendor registry (nodes/n8n/credentials.ts), where
-			// every one carries `testedBy: 'pbxSecretTest'`; test/unit/registry.test.ts
-			// fails if a credential type is not tested that way.
-			'@n8n/community-nodes/credential-test-required': 'off',
-		},
-	},
-	// the package.json rules (runtime dependencies, the n8n object) read it as a JSON expression
-	{
-		...recommended,
-		files: ['package.json'],
-		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
-	},
+	...(await buildScanConfig()),
 ];

@@ -10,7 +10,7 @@ import { proofFor } from '../core/authenticate';
 import { normalizeItem } from '../core/normalize-item';
 import { pbxSecretTest } from '../n8n/credential-test';
 import { CREDENTIAL_TEST, normalizeCredentials } from '../n8n/credentials';
-import { vendorOptions } from '../n8n/helper-options';
+import { byName, vendorOptions } from '../n8n/helper-options';
 import { VENDORS, vendorById } from '../vendors';
 
 /** The vendors that sign nothing: the user picks how their requests are proven. */
@@ -44,7 +44,7 @@ export class PbxEventNormalize implements INodeType {
 				displayName: 'Vendor',
 				name: 'vendor',
 				type: 'options',
-				options: [{ name: 'Detect From the Payload', value: 'detect' }, ...vendorOptions],
+				options: [{ name: 'Detect From the Payload', value: 'detect' }, ...vendorOptions].sort(byName),
 				default: 'detect',
 				description: 'Which PBX sent the payload',
 			},
@@ -94,7 +94,7 @@ export class PbxEventNormalize implements INodeType {
 				type: 'string',
 				default: 'data',
 				description:
-					'The binary field holding the request body as sent (the Webhook node\'s Raw Body option). Needed to check signatures; when absent, the event id is taken from the parsed payload.',
+					'The binary field holding the request body as sent (the Webhook node\'s Raw Body option). Needed to check signatures; when absent, the event ID is taken from the parsed payload.',
 			},
 			{
 				displayName: 'Include Raw Payload',

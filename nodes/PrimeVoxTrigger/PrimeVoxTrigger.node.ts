@@ -1,4 +1,48 @@
-import { vendorTrigger } from '../n8n/trigger-node';
+import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { handleDelivery } from '../n8n/handle-delivery';
+import { TRIGGER_SUBTITLE, TRIGGER_VERSION, TRIGGER_WEBHOOKS, triggerProperties } from '../n8n/trigger-description';
+import { manualWebhookMethods, triggerMethods } from '../n8n/trigger-node';
 import { primeVox } from '../vendors/primevox';
 
-export class PrimeVoxTrigger extends vendorTrigger(primeVox) {}
+export class PrimeVoxTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'PrimeVOX Trigger',
+		name: 'primeVoxTrigger',
+		icon: { light: 'file:primevox.svg', dark: 'file:primevox.dark.svg' },
+		group: ['trigger'],
+		version: TRIGGER_VERSION,
+		subtitle: TRIGGER_SUBTITLE,
+		description: 'Starts the workflow when PrimeVOX sends a call, queue, voicemail or SMS event',
+		eventTriggerDescription: 'Waiting for PrimeVOX to send an event to the Test URL',
+		activationMessage: 'Paste the Production URL into PrimeVOX\'s webhook settings: each event it sends now starts this workflow.',
+		defaults: { name: 'PrimeVOX Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'pbxUrlTokenApi',
+				required: true,
+				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { authentication: ['urlToken'] } },
+			},
+			{
+				name: 'pbxBasicAuthApi',
+				required: true,
+				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			},
+		],
+		webhooks: TRIGGER_WEBHOOKS,
+		properties: triggerProperties(primeVox),
+	};
+
+	methods = triggerMethods;
+
+	webhookMethods = manualWebhookMethods;
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleDelivery(this, primeVox);
+	}
+}

@@ -22,7 +22,7 @@ export type ProofSource =
 	| { kind: 'basicAuth' };
 
 /** For vendors that sign nothing: the credential types of the authentication the user picks. */
-export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 'httpBasicAuth' } as const;
+export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 'pbxBasicAuthApi' } as const;
 
 /** The proof a request must carry, with the configured secrets. */
 export type Proof =

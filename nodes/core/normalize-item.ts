@@ -40,7 +40,6 @@ const UNRECOGNIZED: VendorAdapter = {
 	id: 'unknown',
 	displayName: 'Unknown',
 	triggerName: '',
-	icon: '',
 	proof: { kind: 'userChosen' },
 	eventField: ['event', 'eventType', 'type'],
 	fields: {},

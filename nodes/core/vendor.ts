@@ -45,8 +45,6 @@ export interface VendorAdapter {
 	displayName: string;
 	/** the trigger node's type name; its class and folder are this name capitalized */
 	triggerName: string;
-	/** the icon files in the trigger's folder: `<icon>.svg` and `<icon>.dark.svg` */
-	icon: string;
 	proof: VendorProof;
 	/** where the vendor names its event */
 	eventField: FieldSource;

@@ -14,7 +14,6 @@ export const CREDENTIAL_TEST = 'pbxSecretTest';
 type Show = Record<string, Array<string | boolean>>;
 
 function credential(name: string, show?: Show): INodeCredentialDescription {
-	// NODES.md names n8n's own Basic auth credential: users have one already, and saved workflows refer to it
 	return { name, required: true, testedBy: CREDENTIAL_TEST, ...(show ? { displayOptions: { show } } : {}) };
 }
 

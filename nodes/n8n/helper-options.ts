@@ -24,7 +24,7 @@ export function groupName(group: (typeof EVENT_GROUPS)[number]): string {
 }
 
 // n8n's UX guidelines: option lists in alphabetical order
-const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+export const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
 /** The given events as options, by name. */
 export function eventOptionsOf(events: readonly PbxEventName[]): INodePropertyOptions[] {

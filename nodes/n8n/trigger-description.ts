@@ -1,16 +1,35 @@
 /**
- * A vendor trigger's description: its parameters and options, its setup
- * notice, its credentials, all derived from the vendor's adapter.
+ * The parts every PBX trigger's description shares: its webhook, its
+ * parameters and options, its setup notice. Each node file writes its names,
+ * credentials and wording itself, where n8n's own checks read them; the
+ * registry tests hold those to the vendor's adapter.
  */
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from '../core/authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING } from '../core/body-limits';
 import { eventsOf } from '../core/normalize';
 import type { VendorAdapter } from '../core/vendor';
-import { triggerCredentials } from './credentials';
 import { eventOptionsOf } from './helper-options';
+
+/**
+ * The one version of every trigger. n8n evaluates an expression on every
+ * request to a version-1 webhook node (its binary-data option), which costs a
+ * fresh expression isolate per delivery; from version 2 on it does not.
+ */
+export const TRIGGER_VERSION = 2;
+
+export const TRIGGER_SUBTITLE = '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}';
+
+export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
+	{
+		name: 'default',
+		httpMethod: 'POST',
+		responseMode: 'onReceived',
+		responseData: '',
+		path: 'webhook',
+	},
+];
 
 /** For vendors whose documents say nothing of retries. */
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -37,6 +56,11 @@ const authenticationParameter: INodeProperties = {
 	description: 'How requests prove they come from your PBX, which signs nothing itself',
 	options: [
 		{
+			name: 'Basic Auth',
+			value: 'basicAuth',
+			description: 'For PBXs that let you put a user name and password in the URL or settings',
+		},
+		{
 			name: 'None (the Unguessable URL Is the Secret)',
 			value: 'none',
 			description: 'Anyone who knows the URL can send events: keep it private',
@@ -46,12 +70,32 @@ const authenticationParameter: INodeProperties = {
 			value: 'urlToken',
 			description: 'The URL must end with ?token=YOUR_TOKEN',
 		},
-		{
-			name: 'Basic Auth',
-			value: 'basicAuth',
-			description: 'For PBXs that let you put a user name and password in the URL or settings',
-		},
 	],
+};
+
+const duplicateWindowOption = (adapter: VendorAdapter): INodeProperties => ({
+	displayName: 'Duplicate Window (Seconds)',
+	name: 'duplicateWindowSec',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: duplicateWindowDefault(adapter),
+	description: `How long a delivered event is remembered to recognize a repeat of it${adapter.retryWindowSec ? `. The default covers the time ${adapter.displayName} keeps retrying a failed delivery.` : ''}`,
+});
+
+const ignoreDuplicatesOption: INodeProperties = {
+	displayName: 'Ignore Duplicates',
+	name: 'ignoreDuplicates',
+	type: 'boolean',
+	default: true,
+	description: 'Whether an identical delivery repeated by the PBX within the duplicate window starts no second execution',
+};
+
+const includeRawOption: INodeProperties = {
+	displayName: 'Include Raw Payload',
+	name: 'includeRaw',
+	type: 'boolean',
+	default: true,
+	description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
 };
 
 const allowedIpsOption: INodeProperties = {
@@ -61,7 +105,7 @@ const allowedIpsOption: INodeProperties = {
 	default: '',
 	placeholder: '203.0.113.10, 198.51.100.0/24, 2001:db8::/32',
 	description:
-		'Only these addresses (IPv4 or IPv6, single or CIDR ranges, separated by commas) may call the URL; others get 403. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the real address.',
+		'Only these addresses may call the URL; requests from anywhere else are refused. Separate them with commas; a range is written as its first address and the number of fixed leading bits (198.51.100.0/24 is 198.51.100.0 to 198.51.100.255). If n8n runs behind a reverse proxy, n8n must be set up to see the caller\'s own address (N8N_PROXY_HOPS).',
 };
 
 const maxEventAgeOption: INodeProperties = {
@@ -71,7 +115,7 @@ const maxEventAgeOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	description:
-		'Refuse (401) events whose signed timestamp is older than this, against replayed deliveries of the PBX page\'s form (the platform\'s t=...,v1=... form is checked by Signature Tolerance instead). 0 turns it off; do.dev retries for about 2.5 hours, so leave room (e.g. 10800).',
+		'Refuse events whose signed time is older than this, so that a copy of an old delivery cannot be sent again later. 0 turns it off. do.dev retries a failed delivery for about 2.5 hours, so leave room (e.g. 10800).',
 };
 
 const maxEventsOption: INodeProperties = {
@@ -81,7 +125,7 @@ const maxEventsOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: MAX_EVENTS_SETTING },
 	default: DEFAULT_MAX_EVENTS,
 	description:
-		'A request whose JSON array holds more events than this is refused (413) and starts nothing. PBXs send one event per request; raise it only for a PBX or relay that batches more. Whatever it says, a request stays within 1 MB and 10,000 fields.',
+		'A request holding more events than this is refused and starts nothing. PBXs send one event per request: raise it only for a PBX or relay that sends events in batches. Whatever it says, a request may hold at most 1 MB and 10,000 fields.',
 };
 
 const signatureToleranceOption: INodeProperties = {
@@ -91,99 +135,42 @@ const signatureToleranceOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: DEFAULT_SIGNATURE_TOLERANCE_SEC,
 	description:
-		'A signature that carries its own time (t=...,v1=...) is refused (401) when that time is further than this from now, either way: a replayed delivery. Every retry is signed afresh, so retries pass. 0 turns the check off.',
+		'A signature that carries its own time is refused when that time is further than this from now, either way: a copy of an old delivery sent again. Every retry is signed afresh, so retries pass. 0 turns the check off.',
 };
 
+// n8n's rules and UX guidelines: a collection's options in alphabetical order of their names
+const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
+
 function optionsParameter(adapter: VendorAdapter): INodeProperties {
-	const vendorOptions = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption, signatureToleranceOption] : [];
+	const signed = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption, signatureToleranceOption] : [];
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'Duplicate Window (Seconds)',
-				name: 'duplicateWindowSec',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: duplicateWindowDefault(adapter),
-				description: `How long a delivered event is remembered to recognize a repeat of it${adapter.retryWindowSec ? `. The default covers the time ${adapter.displayName} keeps retrying a failed delivery.` : ''}`,
-			},
-			{
-				displayName: 'Ignore Duplicates',
-				name: 'ignoreDuplicates',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether an identical delivery repeated by the PBX within the duplicate window starts no second execution',
-			},
-			{
-				displayName: 'Include Raw Payload',
-				name: 'includeRaw',
-				type: 'boolean',
-				default: true,
-				description: 'Whether each item keeps the vendor payload, unchanged, in the raw field',
-			},
-			allowedIpsOption,
-			maxEventsOption,
-			...vendorOptions,
-		],
+		options: [duplicateWindowOption(adapter), ignoreDuplicatesOption, includeRawOption, allowedIpsOption, maxEventsOption, ...signed].sort(byDisplayName),
 	};
 }
 
 /** The vendor's dashboard steps, then what holds for every PBX. */
-function setupNotice(adapter: VendorAdapter): string {
+function setupNotice(adapter: VendorAdapter): INodeProperties {
 	const urls =
 		'Open <b>Webhook URLs</b> above: the <b>Test URL</b> only listens after you click <b>Execute step</b>; paste the <b>Production URL</b> into the PBX once the workflow is published (active).';
 	const unsigned =
 		adapter.proof.kind === 'userChosen'
 			? ` ${adapter.displayName} signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.`
 			: '';
-	return `${adapter.setupNotice} ${urls}${unsigned}`;
-}
-
-export function describeTrigger(adapter: VendorAdapter): INodeTypeDescription {
-	const properties: INodeProperties[] = [
-		{
-			displayName: setupNotice(adapter),
-			name: 'setupNotice',
-			type: 'notice',
-			default: '',
-		},
-	];
-	if (adapter.proof.kind === 'userChosen') properties.push(authenticationParameter);
-	properties.push(eventsParameter(adapter), optionsParameter(adapter));
-	const displayName = `${adapter.displayName} Trigger`;
 	return {
-		displayName,
-		name: adapter.triggerName,
-		icon: { light: `file:${adapter.icon}.svg`, dark: `file:${adapter.icon}.dark.svg` },
-		subtitle: '={{$parameter["events"].length ? $parameter["events"].join(", ") : "All events"}}',
-		defaults: { name: displayName },
-		credentials: triggerCredentials(adapter),
-		group: ['trigger'],
-		// The versions behave alike. n8n evaluates an expression on every request
-		// to a version-1 webhook node (its binary-data option), which costs a fresh
-		// expression isolate per delivery; from version 2 on it does not.
-		version: [1, 2],
-		defaultVersion: 2,
-		description: `Starts the workflow when ${adapter.displayName} sends a call, message, voicemail, queue or device event`,
-		eventTriggerDescription: `Waiting for ${adapter.displayName} to send an event to the Test URL`,
-		activationMessage: `Paste the Production URL into ${adapter.displayName}'s webhook settings: each event it sends now starts this workflow.`,
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		webhooks: [
-			{
-				name: 'default',
-				httpMethod: 'POST',
-				responseMode: 'onReceived',
-				responseData: '',
-				path: 'webhook',
-			},
-		],
-		properties,
+		displayName: `${adapter.setupNotice} ${urls}${unsigned}`,
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
 	};
 }
 
+/** A trigger's parameters: where its URL goes, how requests are proven (vendors that sign nothing), events, options. */
+export function triggerProperties(adapter: VendorAdapter): INodeProperties[] {
+	const authentication = adapter.proof.kind === 'userChosen' ? [authenticationParameter] : [];
+	return [setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
+}

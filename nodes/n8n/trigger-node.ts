@@ -1,17 +1,16 @@
 /**
- * A vendor's trigger node, made from its adapter: each node file only
- * names the class n8n loads.
+ * What every PBX trigger class holds besides its description: the credential
+ * test and, for vendors whose URL is pasted by hand, webhook methods with
+ * nothing to register.
  */
-import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions } from 'n8n-workflow';
 
-import type { VendorAdapter } from '../core/vendor';
 import { pbxSecretTest } from './credential-test';
-import { CREDENTIAL_TEST } from './credentials';
-import { handleDelivery } from './handle-delivery';
-import { describeTrigger } from './trigger-description';
+
+export const triggerMethods = { credentialTest: { pbxSecretTest } };
 
 /** The URL is pasted into the vendor's dashboard by hand: nothing to register. */
-const manualWebhookMethods = {
+export const manualWebhookMethods = {
 	default: {
 		async checkExists(this: IHookFunctions): Promise<boolean> {
 			return true;
@@ -24,17 +23,3 @@ const manualWebhookMethods = {
 		},
 	},
 };
-
-export function vendorTrigger(adapter: VendorAdapter): new () => INodeType {
-	return class implements INodeType {
-		description: INodeTypeDescription = describeTrigger(adapter);
-
-		methods = { credentialTest: { [CREDENTIAL_TEST]: pbxSecretTest } };
-
-		webhookMethods = manualWebhookMethods;
-
-		async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-			return await handleDelivery(this, adapter);
-		}
-	};
-}

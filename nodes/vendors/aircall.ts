@@ -46,7 +46,6 @@ export const aircall: VendorAdapter = {
 	id: 'aircall',
 	displayName: 'Aircall',
 	triggerName: 'aircallTrigger',
-	icon: 'aircall',
 	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallApi', field: 'webhookTokens' },
 	eventField: 'event',
 	// Aircall retries a failed delivery up to 50 times and for up to 12 hours (the webhook is

@@ -12,7 +12,6 @@ export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
 	triggerName: 'doDevPbxTrigger',
-	icon: 'dodev',
 	// the PBX page names the first header; do.dev's webhook platform sends the second
 	proof: { kind: 'hmacSha256', headers: ['x-webhook-signature', 'x-dodevwebhook-signature'], credential: 'doDevPbxApi' },
 	eventField: ['event', 'type'],

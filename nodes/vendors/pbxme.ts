@@ -5,7 +5,6 @@ export const pbxme: VendorAdapter = {
 	id: 'pbxme',
 	displayName: 'PBXme',
 	triggerName: 'pbxmeTrigger',
-	icon: 'pbxme',
 	proof: { kind: 'userChosen' },
 	eventField: 'event',
 	fields: {

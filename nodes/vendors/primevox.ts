@@ -19,7 +19,6 @@ export const primeVox: VendorAdapter = {
 	id: 'primevox',
 	displayName: 'PrimeVOX',
 	triggerName: 'primeVoxTrigger',
-	icon: 'primevox',
 	proof: { kind: 'userChosen' },
 	eventField: 'eventType',
 	fields: {

@@ -28,7 +28,6 @@ export const voipLine: VendorAdapter = {
 	id: 'voipline',
 	displayName: 'VoIPLine',
 	triggerName: 'voipLineTrigger',
-	icon: 'voipline',
 	proof: { kind: 'token', in: 'header', name: 'x-pbx-token', credential: 'voipLineApi', field: 'secretTokens' },
 	eventField: 'type',
 	fields: {

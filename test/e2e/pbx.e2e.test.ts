@@ -45,7 +45,7 @@ function credentialSeed(id: string, name: string, type: string, data: Record<str
 	return { [type]: { id, name } };
 }
 
-function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, credentialRefs: Record<string, { id: string; name: string }> = {}, typeVersion = 2): WorkflowSeed {
+function trigger(id: string, vendor: VendorId, parameters: Record<string, unknown>, credentialRefs: Record<string, { id: string; name: string }> = {}): WorkflowSeed {
 	return {
 		id,
 		name: `${vendor} ${id}`,
@@ -54,7 +54,7 @@ function trigger(id: string, vendor: VendorId, parameters: Record<string, unknow
 				id: `${id}-node`,
 				name: TRIGGER,
 				type: `${PACKAGE}.${vendorOf(vendor).triggerName}`,
-				typeVersion,
+				typeVersion: 2,
 				position: [0, 0],
 				webhookId: `${id.toLowerCase()}-hook`,
 				parameters,
@@ -131,10 +131,9 @@ const FUZZ_WF: Record<VendorId, WorkflowSeed> = Object.fromEntries(
 const WF = {
 	dodevSelected: trigger('wfDoDevSelect01', 'dodev', { events: ['call.completed'] }, ALL.dodev.nodes[0].credentials as Record<string, { id: string; name: string }>),
 	dodevUnset: trigger('wfDoDevUnset001', 'dodev', {}, credentialSeed('credDoDevEmpty1', 'do.dev unset', 'doDevPbxApi', { signingSecret: '', previousSigningSecret: '' })),
-	// saved with version 1 of the node: both versions must behave alike
-	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, credentialOf(vendorOf('pbxme'), SECRETS, 'e2e', 'urlToken'), 1),
+	pbxmeToken: trigger('wfPbxmeToken001', 'pbxme', { authentication: 'urlToken' }, credentialOf(vendorOf('pbxme'), SECRETS, 'e2e', 'urlToken')),
 	primevoxBasic: trigger('wfPrimeVoxBasic', 'primevox', { authentication: 'basicAuth' }, credentialOf(vendorOf('primevox'), SECRETS, 'e2e', 'basicAuth')),
-	primevoxHalfBasic: trigger('wfPrimeVoxHalfB', 'primevox', { authentication: 'basicAuth' }, credentialSeed('credHalfBasic01', 'Basic without password', 'httpBasicAuth', { user: 'halfuser-e2e', password: '' })),
+	primevoxHalfBasic: trigger('wfPrimeVoxHalfB', 'primevox', { authentication: 'basicAuth' }, credentialSeed('credHalfBasic01', 'Basic without password', 'pbxBasicAuthApi', { user: 'halfuser-e2e', password: '' })),
 	pbxmeAllowTypo: trigger('wfPbxmeAllowTyp', 'pbxme', { options: { allowedIps: '127.0.0.1, ::1, vpn-gw.internal.example' } }),
 	route: ROUTE,
 };

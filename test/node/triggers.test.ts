@@ -3,6 +3,7 @@ import { createHmac } from 'crypto';
 import type { ICredentialDataDecryptedObject, INodeProperties, INodeType } from 'n8n-workflow';
 
 import { PbxEventFilter } from '../../nodes/PbxEventFilter/PbxEventFilter.node';
+import { PbxEventNormalize } from '../../nodes/PbxEventNormalize/PbxEventNormalize.node';
 import { PbxEventSwitch } from '../../nodes/PbxEventSwitch/PbxEventSwitch.node';
 
 import type { Fixture } from '../support/fixtures';
@@ -11,6 +12,19 @@ import secrets from '../support/secrets.json';
 import type { SecretSet, VendorId } from '../support/vendors';
 import { credentialFor, prove, triggerNode, vendor, VENDORS } from '../support/vendors';
 import { deliver } from '../support/webhook-harness';
+import { eventsOf } from '../../nodes/core/normalize';
+import { triggerCredentials } from '../../nodes/n8n/credentials';
+
+/** How a trigger's description names each group of events (`unknown` is no kind a vendor sends). */
+const GROUP_WORDS: Record<string, string> = {
+	call: 'call',
+	queue: 'queue',
+	voicemail: 'voicemail',
+	recording: 'recording',
+	message: 'SMS',
+	device: 'phone registration',
+	callflow: 'call flow',
+};
 
 const SECRETS: SecretSet = secrets.node;
 
@@ -49,18 +63,28 @@ describe('node descriptions', () => {
 		expect(options).toEqual(expect.arrayContaining(['includeRaw', 'ignoreDuplicates']));
 	});
 
-	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its type, display name and credentials come from its adapter', (_id, adapter) => {
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its type, display name and credentials, written in its node file, agree with its adapter', (_id, adapter) => {
 		const d = NODES[adapter.id].description;
 		expect([d.name, d.displayName, d.defaults.name]).toEqual([adapter.triggerName, `${adapter.displayName} Trigger`, `${adapter.displayName} Trigger`]);
+		expect(d.credentials).toEqual(triggerCredentials(adapter));
+		const auth = d.properties.find((p) => p.name === 'authentication');
 		if (adapter.proof.kind === 'userChosen') {
-			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'httpBasicAuth']);
-			const auth = d.properties.find((p) => p.name === 'authentication');
+			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'pbxBasicAuthApi']);
 			expect(auth?.default).toBe('none');
-			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['none', 'urlToken', 'basicAuth']);
+			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['basicAuth', 'none', 'urlToken']);
 		} else {
 			expect(d.credentials).toEqual([{ name: adapter.proof.credential, required: true, testedBy: 'pbxSecretTest' }]);
-			expect(d.properties.find((p) => p.name === 'authentication')).toBeUndefined();
+			expect(auth).toBeUndefined();
 		}
+	});
+
+	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: one version, and a description that names only the kinds of event its vendor sends', (_id, adapter) => {
+		const d = NODES[adapter.id].description;
+		expect(d.version).toBe(2);
+		expect(d.defaultVersion).toBeUndefined();
+		const kinds = [...new Set(eventsOf(adapter).map((event) => GROUP_WORDS[event.split('.')[0]]).filter(Boolean))];
+		const listed = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds[0];
+		expect(d.description).toBe(`Starts the workflow when ${adapter.displayName} sends a ${listed} event`);
 	});
 
 	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: the editor says what it waits for and, once published, where the Production URL goes', (_id, adapter) => {
@@ -69,20 +93,29 @@ describe('node descriptions', () => {
 		expect(d.activationMessage).toContain(`Paste the Production URL into ${adapter.displayName}'s webhook settings`);
 	});
 
-	/** Every multi-option list of a node, also inside collections (PBX Event Normalize has none). */
-	const multiOptionLists = (properties: INodeProperties[]): INodeProperties[] =>
+	/** Every parameter of a node, also inside collections and fixed collections. */
+	const everyParameter = (properties: INodeProperties[]): INodeProperties[] =>
 		properties.flatMap((p) => [
-			...(p.type === 'multiOptions' ? [p] : []),
-			...(p.options ?? []).flatMap((o) => ('displayName' in o ? multiOptionLists([o as INodeProperties]) : 'values' in o ? multiOptionLists(o.values as INodeProperties[]) : [])),
+			p,
+			...(p.options ?? []).flatMap((o) => ('displayName' in o ? everyParameter([o as INodeProperties]) : 'values' in o ? everyParameter(o.values as INodeProperties[]) : [])),
 		]);
-	const everyNode: Array<[string, INodeType]> = [...Object.entries(NODES), ['PbxEventFilter', new PbxEventFilter()], ['PbxEventSwitch', new PbxEventSwitch()]];
+	const everyNode: Array<[string, INodeType]> = [
+		...Object.entries(NODES),
+		['PbxEventFilter', new PbxEventFilter()],
+		['PbxEventSwitch', new PbxEventSwitch()],
+		['PbxEventNormalize', new PbxEventNormalize()],
+	];
+	/** n8n's rules ask lists of this many items or more to be alphabetical (MIN_ITEMS_TO_ALPHABETIZE). */
+	const SORTED_FROM = 5;
 
-	test.each(everyNode)('%s: its multi-option lists (events, groups, vendors...) are in alphabetical order, as n8n asks', (_name, node) => {
-		const lists = multiOptionLists(node.description.properties);
-		expect(lists.length).toBeGreaterThan(0);
-		for (const list of lists) {
-			const names = (list.options ?? []).map((o) => o.name);
-			expect({ list: list.name, names }).toEqual({ list: list.name, names: [...names].sort((a, b) => a.localeCompare(b)) });
+	test.each(everyNode)('%s: its option lists (events, groups, vendors, options...) are in alphabetical order, as n8n asks, also where they are computed', (_name, node) => {
+		const parameters = everyParameter(node.description.properties);
+		expect(parameters.some((p) => p.type === 'multiOptions' || p.type === 'options')).toBe(true);
+		for (const p of parameters) {
+			const names = (p.options ?? []).map((o) => (p.type === 'collection' ? (o as INodeProperties).displayName : o.name));
+			if (p.type === 'multiOptions' || names.length >= SORTED_FROM) {
+				expect({ list: p.name, names }).toEqual({ list: p.name, names: [...names].sort((a, b) => a.localeCompare(b)) });
+			}
 		}
 	});
 
@@ -223,7 +256,7 @@ describe('rejections answer with a status and start nothing', () => {
 			nodeType: NODES.pbxme,
 			body: sms.body,
 			parameters: { authentication: 'basicAuth' },
-			credentials: { httpBasicAuth: SECRETS.basic },
+			credentials: { pbxBasicAuthApi: SECRETS.basic },
 		};
 		const ok = await deliver({ ...base, headers: { 'content-type': sms.contentType, authorization: auth(SECRETS.basic.user, SECRETS.basic.password) } });
 		expect(ok.status).toBe(200);
@@ -247,8 +280,8 @@ describe('a credential the Test button refuses is refused at run time too', () =
 			{ id: 'c1', name: 'c', type, data },
 		);
 	const cases: Array<[string, string, Record<string, string>, Record<string, string>, string]> = [
-		['Basic auth, empty password', 'httpBasicAuth', { user: 'halfuser', password: '' }, { authorization: basic('halfuser', '') }, ''],
-		['Basic auth, empty user', 'httpBasicAuth', { user: '', password: 'halfpass-3e1f' }, { authorization: basic('', 'halfpass-3e1f') }, ''],
+		['Basic auth, empty password', 'pbxBasicAuthApi', { user: 'halfuser', password: '' }, { authorization: basic('halfuser', '') }, ''],
+		['Basic auth, empty user', 'pbxBasicAuthApi', { user: '', password: 'halfpass-3e1f' }, { authorization: basic('', 'halfpass-3e1f') }, ''],
 		['URL token of 15 characters', 'pbxUrlTokenApi', { token: 'short-token-15c' }, {}, '?token=short-token-15c'],
 		['URL token empty', 'pbxUrlTokenApi', { token: '' }, {}, '?token='],
 	];
@@ -260,13 +293,13 @@ describe('a credential the Test button refuses is refused at run time too', () =
 			body: sms.body,
 			headers: { 'content-type': sms.contentType, ...headers },
 			search,
-			parameters: { authentication: type === 'httpBasicAuth' ? 'basicAuth' : 'urlToken' },
+			parameters: { authentication: type === 'pbxBasicAuthApi' ? 'basicAuth' : 'urlToken' },
 			credentials: { [type]: data },
 			workflowId: `wf-half-${name}`,
 		});
 		expect(out.status).toBe(401);
 		expect(out.items).toHaveLength(0);
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: type === 'httpBasicAuth' ? 'the user name or password does not match' : 'the token does not match' });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: type === 'pbxBasicAuthApi' ? 'the user name or password does not match' : 'the token does not match' });
 		expect(out.warnings.join('\n')).toMatch(/Fix it in the node's credential/);
 		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
 	});

@@ -45,13 +45,14 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (id, 
 	});
 
 	test('its icons, light and dark', () => {
-		for (const file of [`${vendor.icon}.svg`, `${vendor.icon}.dark.svg`]) expect({ file, exists: existsSync(join(folder, file)) }).toEqual({ file, exists: true });
+		const icon = triggerNode(vendor).description.icon as { light: string; dark: string };
+		for (const file of [icon.light, icon.dark].map((path) => path.replace(/^file:/, ''))) expect({ file, exists: existsSync(join(folder, file)) }).toEqual({ file, exists: true });
 	});
 
 	test('its credential type exists, is listed in package.json and is tested by the nodes that use it', () => {
 		const names = triggerCredentials(vendor).map((credential) => credential.name);
 		for (const credential of triggerCredentials(vendor)) expect(credential.testedBy).toBe(CREDENTIAL_TEST);
-		for (const type of names.filter((type) => type !== 'httpBasicAuth')) {
+		for (const type of names) {
 			const file = CREDENTIAL_FILES.get(type);
 			expect({ type, file }).toEqual({ type, file: expect.any(String) });
 			expect(PACKAGE.n8n.credentials).toContain(`dist/credentials/${file!.replace(/\.ts$/, '.js')}`);

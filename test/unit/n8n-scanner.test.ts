@@ -1,0 +1,82 @@
+/**
+ * n8n's community package scanner (@n8n/scan-community-package, the analysis
+ * n8n runs before it lists a package) passes on the source and on the packed
+ * tarball, and sees every node and credential: faults made on purpose in a
+ * copy of the source, one in every trigger, are each reported.
+ */
+import { execFileSync } from 'child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+import { ROOT } from '../support/readme';
+
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const SCAN = join(ROOT, 'test', 'support', 'n8n-scan.mjs');
+
+interface ScanResult {
+	passed: boolean;
+	message?: string;
+	details?: string;
+}
+
+function scan(kind: 'source' | 'tarball', dir: string): ScanResult {
+	// jest's NODE_ENV=test makes eslint-plugin-n8n-nodes-base check a placeholder file name instead of the real one
+	const { NODE_ENV: _testMode, ...env } = process.env;
+	return JSON.parse(execFileSync(process.execPath, [SCAN, kind, dir], { encoding: 'utf8', env, maxBuffer: 1 << 26 })) as ScanResult;
+}
+
+/** The scanner's report (ESLint's stylish format) as the rules each file broke. */
+function findings(details = ''): Record<string, string[]> {
+	const byFile: Record<string, string[]> = {};
+	let file = '';
+	for (const line of details.split('\n')) {
+		if (line.startsWith('/')) file = line.trim();
+		const rule = /\s(error|warning)\s.*\s(\S+)$/.exec(line);
+		if (file && rule) (byFile[file] ??= []).push(rule[2]);
+	}
+	return byFile;
+}
+
+const sourceOf = (dist: string) => dist.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+const TRIGGERS = PACKAGE.n8n.nodes.filter((file) => /Trigger\.node\.js$/.test(file)).map(sourceOf);
+const CREDENTIALS = PACKAGE.n8n.credentials.map(sourceOf);
+
+let work = '';
+beforeAll(() => {
+	work = mkdtempSync(join(tmpdir(), 'pbx-scan-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+test('passes on the source', () => {
+	const result = scan('source', ROOT);
+	expect({ passed: result.passed, details: result.details }).toEqual({ passed: true, details: undefined });
+}, 120_000);
+
+test('passes on the packed tarball', () => {
+	const out = join(work, 'pack');
+	mkdirSync(out);
+	execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', out], { cwd: ROOT, stdio: 'pipe' });
+	const tarball = readdirSync(out).find((file) => file.endsWith('.tgz'))!;
+	execFileSync('tar', ['-xzf', join(out, tarball), '-C', out]);
+	const result = scan('tarball', join(out, 'package'));
+	expect({ passed: result.passed, details: result.details }).toEqual({ passed: true, details: undefined });
+}, 120_000);
+
+test('sees every trigger and every credential: each fault made in a copy is reported', () => {
+	const copy = join(work, 'faulty');
+	for (const entry of ['package.json', 'nodes', 'credentials']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+	for (const file of TRIGGERS) {
+		const path = join(copy, file);
+		const source = readFileSync(path, 'utf8');
+		// a display name in the wrong case, and credentials no node tests
+		const faulty = source.replace(/(displayName: '[^']*) Trigger'/, "$1 trigger'").replace(/^\s*testedBy: '\w+',\n/gm, '');
+		expect(faulty).not.toBe(source);
+		writeFileSync(path, faulty);
+	}
+	const result = scan('source', copy);
+	expect(result.passed).toBe(false);
+	const reported = findings(result.details);
+	for (const file of TRIGGERS) expect({ file, rules: reported[join(copy, file)] ?? [] }).toEqual({ file, rules: expect.arrayContaining(['@n8n/community-nodes/trigger-node-conventions']) });
+	for (const file of CREDENTIALS) expect({ file, rules: reported[join(copy, file)] ?? [] }).toEqual({ file, rules: ['@n8n/community-nodes/credential-test-required'] });
+}, 120_000);
