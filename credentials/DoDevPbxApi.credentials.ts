@@ -18,7 +18,7 @@ export class DoDevPbxApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The signing secret of the webhook endpoint, from Webhooks & Events in the do.dev PBX dashboard. Every delivery must carry a matching signature (X-Webhook-Signature or X-DoDevWebhook-Signature).',
+				'The signing secret of the webhook endpoint, from Webhooks & Events in the do.dev PBX dashboard. Events the PBX did not sign with it are refused.',
 		},
 		{
 			displayName: 'Previous Signing Secret',
