@@ -9,7 +9,7 @@
  *   2. reads the Test URL off the node and clicks "Execute step" to listen,
  *   3. sends VoIPLine's documented sample with `npm run send-event`,
  *   4. waits for the normalized item in the node's output panel and checks it.
- * On the way it saves the README's screenshots in docs/screenshots/, plus the
+ * On the way it saves the screenshots of docs/ in docs/screenshots/, plus the
  * other triggers and two example workflows. It exits non-zero, with a
  * screenshot of the moment, when a step fails.
  *
@@ -29,7 +29,7 @@ const SHOTS = process.env.WALKTHROUGH_SHOTS || join(ROOT, 'docs', 'screenshots')
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const OWNER = { email: 'owner@example.com', password: 'PbxLocal-2026!' };
 const DEMO_TOKEN = 'local-demo-token';
-// the trigger of the README's tutorial, *Your first event*, which this walks through
+// the trigger of docs/first-event-in-the-editor.md, which this walks through
 const WALKED_TRIGGER = 'voipLineTrigger';
 
 function playwright() {

@@ -6,7 +6,7 @@ import { pbxme } from '../../nodes/vendors/pbxme';
 import { primeVox } from '../../nodes/vendors/primevox';
 
 const FORM = 'application/x-www-form-urlencoded';
-// the limits as the README documents them
+// the limits as docs/reliability.md documents them
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** A form body as the trigger reads it: its one payload. */
