@@ -31,7 +31,8 @@ describe('publishing', () => {
 		const workflow = read('.github/workflows/publish.yml');
 		expect(workflow).toMatch(/^\s*id-token: write\b/m);
 		expect(workflow).toMatch(/^\s*runs-on: ubuntu-latest\b/m);
-		expect(workflow).toMatch(/npm publish --provenance --access public/);
+		// the project's .npmrc turns lifecycle scripts off: prepack runs only when the command turns them back on
+		expect(workflow).toMatch(/npm publish --provenance --access public --ignore-scripts=false/);
 		expect(workflow).toContain('bash test/scripts/publish-dry-run.sh');
 		expect(workflow).toContain('npm run test:unit');
 		// the repository's address is read from package.json, nowhere else
