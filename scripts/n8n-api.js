@@ -63,15 +63,18 @@ function webhookUrls(workflow, base) {
 
 /**
  * Whether n8n has registered the production webhook at `url`: a CORS
- * preflight makes n8n look the path up, and it answers 404 for one it does
- * not know (a webhook process finds it in the database as soon as main has
- * activated the workflow).
+ * preflight (OPTIONS with an Origin) makes n8n look the path up and name the
+ * methods it is registered for in Access-Control-Allow-Methods; for a path it
+ * does not know, 2.x names OPTIONS alone and 1.x answers 404. Publishing a
+ * workflow registers its webhooks a moment after the API call (2.x), and a
+ * webhook process of queue mode finds them once main has.
  */
 async function webhookRegistered(url) {
 	try {
 		const response = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://localhost' } });
 		await response.arrayBuffer();
-		return response.status !== 404 && response.status < 500;
+		const methods = (response.headers.get('access-control-allow-methods') ?? '').split(',').map((m) => m.trim().toUpperCase());
+		return response.status < 300 && methods.some((m) => m && m !== 'OPTIONS');
 	} catch {
 		return false;
 	}
