@@ -109,7 +109,9 @@ async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
 
 	// 1.x reads `email`, 2.x `emailOrLdapLoginId`: each ignores the other
 	const login = () => call(`${base}/rest/login`, { method: 'POST', headers: browser, body: { email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password } });
+	// n8n 1.x reports itself ready a moment before its REST API is there
 	let answer = await login();
+	for (const deadline = Date.now() + 60_000; answer.status === 404 && Date.now() < deadline; answer = await login()) await sleep(250);
 	if (answer.status !== 200) {
 		// an n8n whose owner is not managed by its environment: set the owner up as the editor's first screen does
 		const setup = await call(`${base}/rest/owner/setup`, { method: 'POST', headers: browser, body: { email: owner.email, firstName: owner.firstName ?? 'Local', lastName: owner.lastName ?? 'Owner', password: owner.password } });
@@ -226,7 +228,10 @@ async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
 
 	/** Rows of an n8n data table, by the table's name (none when there is no such table). */
 	async function dataTableRows(name) {
-		const tables = await ok(api('GET', `/data-tables?${new URLSearchParams({ filter: JSON.stringify({ name }) })}`), 'data tables');
+		const listed = await api('GET', `/data-tables?${new URLSearchParams({ filter: JSON.stringify({ name }) })}`);
+		// n8n 1.x has data tables, but not in its public API
+		if (listed.status === 404) throw new Error(`this n8n has no data tables in its public API (n8n 1.x): data table ${name} cannot be read`);
+		const tables = await ok(listed, 'data tables');
 		const table = tables.data.find((t) => t.name === name);
 		if (!table) return [];
 		const rows = [];
