@@ -228,7 +228,8 @@ async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
 
 	/** Rows of an n8n data table, by the table's name (none when there is no such table). */
 	async function dataTableRows(name) {
-		const listed = await api('GET', `/data-tables?${new URLSearchParams({ filter: JSON.stringify({ name }) })}`);
+		// the public API wants %20 for a space in a JSON parameter, not URLSearchParams' +
+		const listed = await api('GET', `/data-tables?filter=${encodeURIComponent(JSON.stringify({ name }))}`);
 		// n8n 1.x has data tables, but not in its public API
 		if (listed.status === 404) throw new Error(`this n8n has no data tables in its public API (n8n 1.x): data table ${name} cannot be read`);
 		const tables = await ok(listed, 'data tables');
