@@ -99,7 +99,8 @@ function nodeOutputs(runData) {
 
 /**
  * Logs in as the owner (set up from n8n's environment by scripts/n8n-runner.js;
- * an n8n without one is set up with it here) and creates an API key.
+ * an n8n without one is set up with it here); the public API's key is made
+ * on its first use.
  * `webhookBase` is where production webhooks are reached (queue mode's balancer).
  */
 async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
@@ -127,15 +128,30 @@ async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
 		return { status: answer.status, data };
 	}
 
-	// the public API's key: every scope the owner may grant (1.x without scopes takes none)
-	const scopes = await rest('GET', '/api-keys/scopes');
-	const created = await rest('POST', '/api-keys', { label: `n8n-nodes-pbx ${Date.now()}`, expiresAt: null, ...(scopes.status === 200 ? { scopes: scopes.data } : {}) });
-	if (created.status !== 200) throw new Error(`n8n created no API key (${created.status}): ${JSON.stringify(created.data).slice(0, 300)}`);
-	const apiKey = created.data.rawApiKey ?? created.data.apiKey;
+	// the public API's key, made on first use: every scope the owner may grant (1.x without scopes takes none)
+	let key = null;
+	async function apiKey() {
+		key ??= (async () => {
+			const scopes = await rest('GET', '/api-keys/scopes');
+			const created = await rest('POST', '/api-keys', { label: `n8n-nodes-pbx ${new Date().toISOString()}`, expiresAt: null, ...(scopes.status === 200 ? { scopes: scopes.data } : {}) });
+			if (created.status !== 200) throw new Error(`n8n created no API key (${created.status}): ${JSON.stringify(created.data).slice(0, 300)}`);
+			return { id: created.data.id, value: created.data.rawApiKey ?? created.data.apiKey };
+		})();
+		return (await key).value;
+	}
+
+	/** Deletes the API key made for the public API, where one was made (an instance kept for its user keeps none). */
+	async function forgetApiKey() {
+		if (!key) return;
+		const { id } = await key;
+		key = null;
+		await rest('DELETE', `/api-keys/${id}`);
+	}
 
 	/** The public API with the owner's key: `data` is the answer as n8n sent it. */
 	async function api(method, path, body) {
-		return call(`${base}/api/v1${path}`, { method, headers: { 'x-n8n-api-key': apiKey }, body }).then(({ status, data }) => ({ status, data }));
+		const { status, data } = await call(`${base}/api/v1${path}`, { method, headers: { 'x-n8n-api-key': await apiKey() }, body });
+		return { status, data };
 	}
 
 	async function ok(answer, what) {
@@ -247,7 +263,7 @@ async function connect(baseUrl, owner, { webhookBase = baseUrl } = {}) {
 		return rows;
 	}
 
-	return { baseUrl: base, rest, api, workflow, webhookUrl, publish, webhooksAnswer, executions, waitForExecutions, dataTableRows };
+	return { baseUrl: base, rest, api, forgetApiKey, workflow, webhookUrl, publish, webhooksAnswer, executions, waitForExecutions, dataTableRows };
 }
 
 module.exports = { connect, webhookUrls, waitForWebhook, nodeOutputs };

@@ -48,6 +48,8 @@ async function main() {
 	// published through n8n's API on the first start; n8n keeps them active from then on
 	const n8n = await runner.start(env, { inheritOutput: true, owner: OWNER, publish: firstStart ? active.map((w) => w.id) : [] });
 	if (firstStart) writeFileSync(seeded, new Date().toISOString());
+	// the key that published them is not left in the user's instance
+	await n8n.n8n.forgetApiKey();
 	const stop = async () => {
 		console.log('\nStopping n8n...');
 		await n8n.stop();
