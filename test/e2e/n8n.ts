@@ -30,6 +30,8 @@ export interface ApiAnswer {
 export interface N8nApi {
 	rest(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
 	api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+	/** deletes the public API's key, where one was made */
+	forgetApiKey(): Promise<void>;
 	webhookUrl(workflowId: string, nodeName?: string, o?: { timeoutMs?: number }): Promise<string>;
 	publish(workflowIds: string[]): Promise<void>;
 	/** `nodes`, `error` and `hasData` with `data` (the default) only */
