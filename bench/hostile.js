@@ -31,7 +31,7 @@
  *   npm run bench:hostile   (or, once built and set up: node bench/hostile.js)
  *
  * It runs itself under the Node that runs n8n (node_modules, Node 24), so that
- * both parts measure the same engine and node:sqlite is there.
+ * both parts measure the same engine.
  * Settings: BENCH_CONFIG=defaults (n8n as installed; otherwise
  * N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true, the setting the README recommends),
  * BENCH_BODIES (e.g. `json-deep,json-deep-16MB`: only these; the baseline always runs),
@@ -335,13 +335,11 @@ function post(url, headers, raw) {
 	});
 }
 
-function executions(userFolder, workflowId) {
-	const db = runner.openDb(userFolder);
-	try {
-		return db.prepare('SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ?').get(workflowId).n;
-	} finally {
-		db.close();
-	}
+const OWNER = { email: 'owner@example.com', password: 'PbxBench-Owner-2026' };
+
+/** How many executions a workflow has, through n8n's public API. */
+async function executions(n8n, workflowId) {
+	return (await n8n.n8n.executions(workflowId, { data: false, finishedOnly: false })).length;
 }
 
 function reasonOf(text) {
@@ -354,11 +352,11 @@ function reasonOf(text) {
 }
 
 /** One request to one trigger, with the probe running from before it until TAIL_MS after its answer. */
-async function measure(body, vendor, { probe, base, userFolder, n8n }) {
+async function measure(body, vendor, { probe, base, n8n }) {
 	const trigger = TRIGGERS[vendor];
 	// what the previous request left to the garbage collector is collected before this one
 	await sleep(SETTLE_MS);
-	const before = executions(userFolder, trigger.workflowId);
+	const before = await executions(n8n, trigger.workflowId);
 	await probe.begin();
 	const sent = now();
 	const answer = await post(`${base}/${trigger.webhookId}/webhook`, body.headers, body.raw);
@@ -371,7 +369,7 @@ async function measure(body, vendor, { probe, base, userFolder, n8n }) {
 	if (body.baseline) {
 		// the accepted event's execution is written after the answer
 		const deadline = Date.now() + 10_000;
-		while (executions(userFolder, trigger.workflowId) === before && Date.now() < deadline) await sleep(50);
+		while ((await executions(n8n, trigger.workflowId)) === before && Date.now() < deadline) await sleep(50);
 	}
 	if (n8n.child.exitCode !== null || n8n.child.signalCode !== null) {
 		throw new Error(`n8n exited after ${body.name}:\n${n8n.logs().slice(-3000)}`);
@@ -382,7 +380,7 @@ async function measure(body, vendor, { probe, base, userFolder, n8n }) {
 		longestMs: latencies.length > 0 ? Math.max(...latencies) : NaN,
 		probes: during.length,
 		probeErrors: during.filter(([, , status]) => status !== 200).map(([, , status]) => status),
-		executions: executions(userFolder, trigger.workflowId) - before,
+		executions: (await executions(n8n, trigger.workflowId)) - before,
 	};
 }
 
@@ -427,7 +425,7 @@ async function n8nPart(list) {
 	symlinkSync(runner.ROOT, join(nodesDir, 'n8n-nodes-pbx'), 'dir');
 	writeControlTrigger(nodesDir);
 	const port = await runner.freePort();
-	const { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: _inherited, ...env } = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort() });
+	const { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: _inherited, ...env } = runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort(), owner: OWNER });
 	if (LAZY) env.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE = 'true';
 	if (state.interrupted) return;
 	runner.seed(env, {
@@ -443,13 +441,13 @@ async function n8nPart(list) {
 	if (state.interrupted) return;
 	state.starting = true;
 	try {
-		state.n8n = await runner.start(env, { expectedWorkflows: Object.keys(TRIGGERS).length });
+		state.n8n = await runner.start(env, { owner: OWNER, publish: Object.values(TRIGGERS).map((t) => t.workflowId) });
 	} finally {
 		state.starting = false;
 	}
 	if (state.interrupted) return;
 	state.probe = startProbe(`http://127.0.0.1:${port}/healthz`);
-	const context = { probe: state.probe, base: `http://127.0.0.1:${port}/webhook`, userFolder, n8n: state.n8n };
+	const context = { probe: state.probe, base: `http://127.0.0.1:${port}/webhook`, n8n: state.n8n };
 	for (const body of list) {
 		body.runs = [];
 		body.controlRuns = [];
@@ -470,7 +468,7 @@ async function n8nPart(list) {
 	await sleep(1000);
 	for (const [vendor, t] of Object.entries(TRIGGERS)) {
 		const counted = list.reduce((sum, b) => sum + (b.vendor === vendor ? b.part2.executions : 0) + (vendor === 'control' && b.control ? b.control.executions : 0), 0);
-		const total = executions(userFolder, t.workflowId);
+		const total = await executions(state.n8n, t.workflowId);
 		if (total !== counted) list.lateExecutions = [...(list.lateExecutions ?? []), `${vendor}: ${total} executions in all, ${counted} counted after the requests`];
 	}
 }

@@ -109,17 +109,16 @@ async function run(name) {
 		const settleBy = Date.now() + 300_000;
 		for (let quiet = 0; quiet < 3 && Date.now() < settleBy; ) {
 			await sleep(10_000);
-			const [{ n }] = stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE status IN ('new','running')`);
-			quiet = n === 0 ? quiet + 1 : 0;
+			// through n8n's public API on main, which in queue mode lists queued and running executions too
+			const unfinished = (await stack.n8n.executions(workflow.id, { data: false, finishedOnly: false })).filter((e) => ['new', 'running'].includes(e.status)).length;
+			quiet = unfinished === 0 ? quiet + 1 : 0;
 		}
-		const flatted = require('flatted');
-		const rows = stack.query(`SELECT e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflow.id}'`);
 		const successes = new Map();
 		const statuses = {};
-		for (const row of rows) {
-			statuses[row.status] = (statuses[row.status] ?? 0) + 1;
-			if (row.status !== 'success' || !row.data) continue;
-			const callId = flatted.parse(row.data).resultData.runData['PBX Trigger']?.[0]?.data?.main?.[0]?.[0]?.json?.callId;
+		for (const execution of await stack.n8n.executions(workflow.id, { finishedOnly: false })) {
+			statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+			if (execution.status !== 'success' || !execution.hasData) continue;
+			const callId = execution.nodes['PBX Trigger']?.[0]?.[0]?.callId;
 			successes.set(callId, (successes.get(callId) ?? 0) + 1);
 		}
 		const ids = Array.from({ length: EVENTS }, (_, i) => `fault-${i}`);

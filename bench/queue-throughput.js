@@ -54,10 +54,11 @@ const CONFIGS = [
 
 const fire = (url, count) => load.fire(url, count, { token: TOKEN, concurrency: CONCURRENCY });
 
-const finishedCount = (stack) => stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${workflow.id}' AND status NOT IN ('new','running','waiting')`)[0].n;
+/** Finished executions of the workflow, through n8n's public API on main. */
+const finishedCount = async (stack) => (await stack.n8n.executions(workflow.id, { data: false })).length;
 
 async function finished(stack, count) {
-	while (finishedCount(stack) < count) await sleep(500);
+	while ((await finishedCount(stack)) < count) await sleep(500);
 }
 
 /** CPU seconds of every process of the stack with its descendants (n8n's task runner, Postgres' backends). */

@@ -9,6 +9,8 @@ const { appendFileSync, mkdirSync, writeFileSync } = require('fs');
 const { createServer } = require('net');
 const { join, resolve } = require('path');
 
+const api = require('./n8n-api');
+
 const ROOT = resolve(__dirname, '..');
 // another n8n (the compatibility pass) can be chosen by the folder it is installed in
 const N8N_DIR = resolve(ROOT, process.env.PBX_N8N_DIR || '.');
@@ -74,22 +76,16 @@ function n8nEnv({ userFolder, port, brokerPort, owner, logLevel = 'warn' }) {
 	return env;
 }
 
-function openDb(userFolder, readOnly = true) {
-	const { DatabaseSync } = require('node:sqlite');
-	const db = new DatabaseSync(join(userFolder, '.n8n', 'database.sqlite'), { readOnly });
-	db.exec('PRAGMA busy_timeout = 5000');
-	return db;
-}
-
 function cli(env, args) {
 	execFileSync(NODE_BIN, [N8N_BIN, ...args], { env, stdio: 'pipe', timeout: 180_000 });
 }
 
 /**
- * Imports credentials and workflows and publishes the workflows, before n8n
- * starts (a running n8n does not notice publications made behind its back).
+ * Imports credentials and workflows with n8n's CLI, before n8n starts (the
+ * CLI imports every workflow inactive: `start` publishes them through n8n's
+ * API once it runs).
  */
-function seed(env, { credentials = [], workflows = [], publish = true }) {
+function seed(env, { credentials = [], workflows = [] }) {
 	const dir = join(env.N8N_USER_FOLDER, 'seed');
 	mkdirSync(dir, { recursive: true });
 	if (credentials.length > 0) {
@@ -99,35 +95,6 @@ function seed(env, { credentials = [], workflows = [], publish = true }) {
 	if (workflows.length === 0) return;
 	writeFileSync(join(dir, 'workflows.json'), JSON.stringify(workflows.map((w) => ({ settings: {}, ...w, active: false }))));
 	cli(env, ['import:workflow', `--input=${join(dir, 'workflows.json')}`]);
-	if (!publish) return;
-	// what `n8n publish:workflow` does, for all of them in one go
-	const db = openDb(env.N8N_USER_FOLDER, false);
-	try {
-		const columns = db.prepare('PRAGMA table_info(workflow_entity)').all().map((c) => c.name);
-		// n8n 2.x runs the published version; 1.x has no versions and runs what is active
-		const update = db.prepare(
-			columns.includes('activeVersionId')
-				? 'UPDATE workflow_entity SET active = 1, activeVersionId = versionId WHERE id = ?'
-				: 'UPDATE workflow_entity SET active = 1 WHERE id = ?',
-		);
-		for (const { id } of workflows) {
-			if (update.run(id).changes !== 1) throw new Error(`workflow ${id} was not imported`);
-		}
-	} finally {
-		db.close();
-	}
-}
-
-function registeredWorkflows(userFolder) {
-	let db;
-	try {
-		db = openDb(userFolder);
-		return db.prepare('SELECT COUNT(DISTINCT workflowId) AS n FROM webhook_entity').get().n;
-	} catch {
-		return 0;
-	} finally {
-		db?.close();
-	}
 }
 
 /**
@@ -156,10 +123,12 @@ async function stopGroup(child, signal) {
 }
 
 /**
- * Starts `n8n start` in its own process group and resolves once it is ready
- * and `expectedWorkflows` workflows have registered their webhooks.
+ * Starts `n8n start` in its own process group and resolves once it is ready.
+ * With the `owner` of n8nEnv, `handle.n8n` is n8n's API logged in as the owner
+ * (scripts/n8n-api.js), and the workflows of `publish` (ids) are published
+ * through it, their production URLs answering.
  */
-async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritOutput = false } = {}) {
+async function start(env, { owner, publish = [], timeoutMs = 180_000, inheritOutput = false } = {}) {
 	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], {
 		env,
 		detached: true,
@@ -197,13 +166,21 @@ async function start(env, { expectedWorkflows = 0, timeoutMs = 180_000, inheritO
 			throw new Error(`n8n was not ready within ${timeoutMs / 1000} s:\n${log.slice(-3000)}`);
 		}
 		try {
-			const ready = await fetch(`${baseUrl}/healthz/readiness`);
-			if (ready.ok && registeredWorkflows(env.N8N_USER_FOLDER) >= expectedWorkflows) return handle;
+			if ((await fetch(`${baseUrl}/healthz/readiness`)).ok) break;
 		} catch {
 			// not listening yet
 		}
 		await sleep(250);
 	}
+	if (!owner) return handle;
+	try {
+		handle.n8n = await api.connect(baseUrl, owner);
+		await handle.n8n.publish(publish);
+	} catch (error) {
+		handle.kill();
+		throw new Error(`${error.message}\n${log.slice(-3000)}`);
+	}
+	return handle;
 }
 
 function n8nVersion() {
@@ -213,4 +190,4 @@ function n8nVersion() {
 /** An example that needs a Redis server (examples/queue-mode-dedupe.json): `npm start` has none, `npm run start:queue` has. */
 const needsRedis = (workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.redis');
 
-module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, openDb, seed, start, stopGroup, needsRedis };
+module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, seed, start, stopGroup, needsRedis };

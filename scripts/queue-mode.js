@@ -13,7 +13,7 @@
  *   (credentials: a list, or a function of the ports chosen, for one that points at the stack's Redis)
  *   start({ mode: 'regular' }): one n8n process on the same Postgres and balancer, to compare with
  *   q.baseUrl   the balancer: production webhooks and, for anything else, main
- *   q.query(sql)  rows from Postgres, synchronously (psql)
+ *   q.n8n       n8n's REST and public APIs on main, logged in as the owner (scripts/n8n-api.js)
  *   await q.stop()
  */
 const { execFileSync, spawn } = require('child_process');
@@ -21,6 +21,7 @@ const { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 const { tmpdir } = require('os');
 const { join } = require('path');
 
+const api = require('./n8n-api');
 const runner = require('./n8n-runner');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +61,7 @@ function haveServices() {
 			return false;
 		}
 	};
-	return postgresBin() !== null && onPath('redis-server') && onPath('nginx') && onPath('psql');
+	return postgresBin() !== null && onPath('redis-server') && onPath('nginx');
 }
 
 /** Installs Redis, Postgres and nginx from Debian's packages when one is missing, saying so first. */
@@ -134,7 +135,7 @@ async function start({
 	workflows = [],
 	env: extraEnv = {},
 	logLevel = 'info',
-	owner,
+	owner = OWNER,
 } = {}) {
 	ensureServices();
 	const folder = mkdtempSync(join(tmpdir(), 'pbx-queue-'));
@@ -167,7 +168,7 @@ async function start({
 		mainUrl: `http://127.0.0.1:${ports.main}`,
 		processes,
 		logs: (name) => processes.find((p) => p.name === name)?.logs() ?? '',
-		query: (sql) => query(ports.postgres, sql),
+		n8n: null,
 		stop: () => {
 			live.delete(stack);
 			return stop(stack);
@@ -203,8 +204,8 @@ async function start({
 		execFileSync(...asPostgres(join(pg, 'initdb'), ['-D', data, '-U', 'n8n', '--auth=trust', '-E', 'UTF8']), { stdio: 'ignore' });
 		const postgres = startProcess('postgres', ...asPostgres(join(pg, 'postgres'), ['-D', data, '-p', String(ports.postgres), '-k', data, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']), { logDir });
 		processes.push(postgres);
-		await waitFor('Postgres', () => query(ports.postgres, 'SELECT 1 AS one', 'postgres').length === 1, 60_000, postgres);
-		query(ports.postgres, 'CREATE DATABASE n8n', 'postgres', false);
+		// n8n's database, made by Postgres's own createdb once the server answers
+		await waitFor('Postgres', () => createDatabase(ports.postgres), 60_000, postgres);
 
 		// Redis: in memory only
 		const redisDir = join(folder, 'redis');
@@ -244,8 +245,10 @@ async function start({
 		seed(mainEnv, ports.postgres, { credentials: typeof credentials === 'function' ? credentials(ports) : credentials, workflows });
 		const main = startProcess('main', runner.NODE_BIN, [runner.N8N_BIN, 'start'], { env: mainEnv, logDir });
 		processes.push(main);
-		const registered = () => query(ports.postgres, 'SELECT COUNT(DISTINCT "workflowId") AS n FROM webhook_entity')[0].n >= workflows.length;
-		await waitFor('n8n main', async () => (await ready(ports.main)()) && registered(), 180_000, main);
+		await waitFor('n8n main', ready(ports.main), 180_000, main);
+		// the workflows published through main's API, before the webhook processes look them up
+		stack.n8n = await api.connect(stack.mainUrl, owner, { webhookBase: stack.baseUrl });
+		await stack.n8n.publish(workflows.map((w) => w.id), { wait: false });
 
 		for (let i = 0; i < webhooks; i++) {
 			const name = `webhook-${i + 1}`;
@@ -310,6 +313,7 @@ ${(webhooks > 0 ? ports.webhooks : [ports.main]).map((port) => `    server 127.0
 		const nginx = startProcess('nginx', 'nginx', ['-p', nginxDir, '-c', conf, '-e', 'stderr'], { logDir });
 		processes.push(nginx);
 		await waitFor('nginx', ready(ports.balancer), 30_000, nginx);
+		await stack.n8n.webhooksAnswer(workflows.map((w) => w.id));
 		return stack;
 	} catch (error) {
 		await stack.stop();
@@ -317,14 +321,18 @@ ${(webhooks > 0 ? ports.webhooks : [ports.main]).map((port) => `    server 127.0
 	}
 }
 
-/** Rows of a query, from psql's JSON output (no client library needed). */
-function query(port, sql, database = 'n8n', rows = true) {
-	const text = rows ? `SELECT COALESCE(json_agg(t), '[]') FROM (${sql}) t` : sql;
-	const out = execFileSync('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
-	return rows ? JSON.parse(out) : [];
+/** Creates n8n's database with Postgres's createdb; false while the server does not answer yet. */
+function createDatabase(port) {
+	try {
+		execFileSync(join(postgresBin(), 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], { stdio: 'pipe' });
+		return true;
+	} catch (error) {
+		if (/already exists/.test(String(error.stderr))) return true;
+		return false;
+	}
 }
 
-/** Imports credentials and workflows with main's CLI and publishes the workflows, before main starts. */
+/** Imports credentials and workflows with main's CLI, before main starts (main's API publishes the workflows). */
 function seed(env, port, { credentials, workflows }) {
 	const dir = join(env.N8N_USER_FOLDER, 'seed');
 	mkdirSync(dir, { recursive: true });
@@ -336,8 +344,6 @@ function seed(env, port, { credentials, workflows }) {
 	if (workflows.length === 0) return;
 	writeFileSync(join(dir, 'workflows.json'), JSON.stringify(workflows.map((w) => ({ settings: {}, ...w, active: false }))));
 	cli(['import:workflow', `--input=${join(dir, 'workflows.json')}`]);
-	const ids = workflows.map((w) => `'${String(w.id).replace(/'/g, "''")}'`).join(',');
-	query(port, `UPDATE workflow_entity SET active = true, "activeVersionId" = "versionId" WHERE id IN (${ids})`, 'n8n', false);
 }
 
 /** Stops every process of the stack, last started first, and removes its folder. */
@@ -361,7 +367,8 @@ async function main() {
 	console.log('Starting n8n in queue mode: Postgres, Redis, nginx, n8n main, 2 webhook processes, 2 workers...');
 	// the examples' Redis credential points at this stack's own Redis
 	const credentials = (ports) => read(join(examples, 'credentials')).map((c) => (c.type === 'redis' ? { ...c, data: { ...c.data, host: '127.0.0.1', port: ports.redis } } : c));
-	const stack = await start({ credentials, workflows: read(examples), owner: OWNER });
+	const workflows = read(examples);
+	const stack = await start({ credentials, workflows, owner: OWNER });
 	const { ports } = stack;
 	console.log(`
   n8n (queue mode) is running with n8n-nodes-pbx, the example workflows active:
@@ -369,11 +376,11 @@ async function main() {
     production webhooks      http://localhost:${ports.balancer}/webhook/...   (nginx, round-robin over 2 webhook processes)
     webhook processes        ${ports.webhooks.map((p) => `http://127.0.0.1:${p}`).join(', ')}
     workers                  ${ports.workers.length} (health: ${ports.workers.map((p) => `http://127.0.0.1:${p}/healthz`).join(', ')})
-    Postgres                 psql -h 127.0.0.1 -p ${ports.postgres} -U n8n n8n
+    Postgres                 127.0.0.1:${ports.postgres} (user n8n, database n8n)
     Redis                    127.0.0.1:${ports.redis}
     logs                     ${join(stack.folder, 'logs')}
   The example workflows' production URLs (through the balancer):
-${stack.query('SELECT "webhookPath" FROM webhook_entity ORDER BY 1').map((row) => `    http://localhost:${ports.balancer}/webhook/${row.webhookPath}`).join('\n')}
+${workflows.flatMap((w) => api.webhookUrls(w, `http://localhost:${ports.balancer}`)).map(({ url }) => `    ${url}`).join('\n')}
   Send a documented sample: npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
 
   Ctrl-C stops every process and removes ${stack.folder}.

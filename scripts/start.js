@@ -7,6 +7,7 @@
 const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('fs');
 const { join } = require('path');
 
+const { webhookUrls } = require('./n8n-api');
 const runner = require('./n8n-runner');
 
 const ROOT = runner.ROOT;
@@ -29,11 +30,6 @@ function examples() {
 	return { workflows, credentials };
 }
 
-/** n8n's own Webhook node listens on its path; a community trigger on <webhookId>/<path>. */
-function webhookPath(node) {
-	return node.type === 'n8n-nodes-base.webhook' ? node.parameters.path : `${node.webhookId}/webhook`;
-}
-
 async function main() {
 	const port = await runner.freePort(Number(process.env.PORT || 5678));
 	const env = runner.n8nEnv({ userFolder: USER_FOLDER, port, brokerPort: await runner.freePort(), owner: OWNER, logLevel: 'info' });
@@ -43,14 +39,17 @@ async function main() {
 	// examples that need a Redis server are imported inactive: npm start has none
 	const active = seed.workflows.filter((w) => !runner.needsRedis(w));
 	const inactive = seed.workflows.filter(runner.needsRedis);
-	if (!existsSync(seeded)) {
+	const firstStart = !existsSync(seeded);
+	if (firstStart) {
 		console.log('Importing the example workflows (first start only)...');
-		runner.seed(env, { credentials: seed.credentials, workflows: active });
-		runner.seed(env, { workflows: inactive, publish: false });
-		writeFileSync(seeded, new Date().toISOString());
+		runner.seed(env, { credentials: seed.credentials, workflows: seed.workflows });
 	}
 	console.log(`Starting n8n on port ${port} (data in ${USER_FOLDER})...`);
-	const n8n = await runner.start(env, { inheritOutput: true });
+	// published through n8n's API on the first start; n8n keeps them active from then on
+	const n8n = await runner.start(env, { inheritOutput: true, owner: OWNER, publish: firstStart ? active.map((w) => w.id) : [] });
+	if (firstStart) writeFileSync(seeded, new Date().toISOString());
+	// the key that published them is not left in the user's instance
+	await n8n.n8n.forgetApiKey();
 	const stop = async () => {
 		console.log('\nStopping n8n...');
 		await n8n.stop();
@@ -65,7 +64,7 @@ async function main() {
   Log in as ${OWNER.email} / ${OWNER.password}   (a local instance only)
 
   The example workflows are active; their production URLs:
-${active.map((w) => `    ${w.name.padEnd(62)} ${base}/webhook/${webhookPath(w.nodes[0])}`).join('\n')}
+${active.map((w) => `    ${w.name.padEnd(62)} ${webhookUrls(w, base)[0].url}`).join('\n')}
   Imported but not active, as they need a Redis server (npm run start:queue runs them with one):
 ${inactive.map((w) => `    ${w.name}`).join('\n')}
   Send a documented sample:  npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]

@@ -40,20 +40,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 	let registry: ChildProcess | undefined;
 	let registryUrl = '';
 	let n8n: N8n | undefined;
-	let base = '';
-	let cookie = '';
 
 	/** n8n's REST API as the editor calls it, logged in as the owner. */
-	async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; data: Record<string, unknown> & Array<Record<string, unknown>> }> {
-		const response = await fetch(`${base}/rest${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', cookie },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		const parsed = text ? (JSON.parse(text) as { data?: unknown }) : {};
-		return { status: response.status, data: (parsed.data ?? parsed) as Record<string, unknown> & Array<Record<string, unknown>> };
-	}
+	const rest = (method: string, path: string, body?: unknown) => n8n!.rest(method, path, body);
 
 	/** Packs the built package as `version` and publishes it to the local registry. */
 	function publish(version: string, npmrc: string): void {
@@ -66,22 +55,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 		execFileSync('npm', ['publish', join(dir, 'package'), '--registry', registryUrl, '--userconfig', npmrc, '--ignore-scripts', '--tag', 'latest'], { stdio: 'pipe' });
 	}
 
-	/** The workflow's production URL, once n8n has registered it (a moment after publishing). */
-	async function productionUrl(workflowId: string): Promise<string> {
-		for (let i = 0; ; i++) {
-			try {
-				return n8n!.webhookUrl(workflowId);
-			} catch (error) {
-				if (i >= 120) throw error;
-			}
-			await sleep(250);
-		}
-	}
+	/** The workflow's production URL, once n8n answers on it (a moment after publishing). */
+	const productionUrl = (workflowId: string) => n8n!.webhookUrl(workflowId);
 
 	/** Waits for the workflow's `count` executions and returns their statuses. */
 	async function statuses(workflowId: string, count: number): Promise<string[]> {
 		await n8n!.waitForExecutions(workflowId, count);
-		return n8n!.executions(workflowId).map((execution) => execution.status);
+		return (await n8n!.executions(workflowId)).map((execution) => execution.status);
 	}
 
 	beforeAll(async () => {
@@ -120,12 +100,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 				},
 			},
 		);
-		base = n8n.baseUrl;
-		const feature = await fetch(`${base}/rest/e2e/feature`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feature: 'feat:communityNodes:customRegistry', enabled: true }) });
-		expect(feature.ok).toBe(true);
-		const login = await fetch(`${base}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
-		expect(login.status).toBe(200);
-		cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+		const feature = await rest('PATCH', '/e2e/feature', { feature: 'feat:communityNodes:customRegistry', enabled: true });
+		expect(feature.status).toBe(200);
 	}, 400_000);
 
 	afterAll(async () => {

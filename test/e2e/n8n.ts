@@ -2,53 +2,79 @@
  * A real n8n for the end-to-end suite (started by scripts/n8n-runner.js, as
  * `npm start` does) in a temporary user folder on a free loopback port, with
  * this package installed from its `npm pack` tarball the way a user's n8n
- * installs a community package. Executions are read back from n8n's own
- * SQLite database. With PBX_QUEUE_MODE=1 it is n8n's queue mode instead
- * (scripts/queue-mode.js: main, two webhook processes behind nginx, two
- * workers, Redis, Postgres), read back from Postgres.
+ * installs a community package. With PBX_QUEUE_MODE=1 it is n8n's queue mode
+ * instead (scripts/queue-mode.js: main, two webhook processes behind nginx,
+ * two workers, Redis, Postgres). Either way workflows are published, and
+ * executions, workflows and data tables read back, through n8n's REST and
+ * public APIs as its owner (scripts/n8n-api.js), never from its tables.
  */
 import { execFileSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
-import type { DatabaseSync } from 'node:sqlite';
-
 export const ROOT = resolve(__dirname, '..', '..');
+
+export interface Owner {
+	email: string;
+	password: string;
+}
+
+/** An answer of n8n's REST API (`data`: its `data` envelope unwrapped) or public API (`data`: as sent). */
+export interface ApiAnswer {
+	status: number;
+	data: Record<string, unknown> & Array<Record<string, unknown>>;
+}
+
+/** n8n's APIs as the owner: scripts/n8n-api.js. */
+export interface N8nApi {
+	rest(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+	api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+	/** deletes the public API's key, where one was made */
+	forgetApiKey(): Promise<void>;
+	webhookUrl(workflowId: string, nodeName?: string, o?: { timeoutMs?: number }): Promise<string>;
+	publish(workflowIds: string[]): Promise<void>;
+	/** `nodes`, `error` and `hasData` with `data` (the default) only */
+	executions(workflowId: string, o?: { data?: boolean; finishedOnly?: boolean }): Promise<Array<Omit<Execution, 'nodes'> & { nodes?: Execution['nodes']; hasData?: boolean; startedAt: string | null; stoppedAt: string | null }>>;
+	waitForExecutions(workflowId: string, count: number, timeoutMs?: number, intervalMs?: number): Promise<void>;
+	dataTableRows(name: string): Promise<Array<Record<string, unknown>>>;
+}
 
 interface N8nHandle {
 	logs(): string;
 	stop(): Promise<void>;
 	kill(): void;
+	n8n?: N8nApi;
 }
 interface Runner {
 	n8nVersion(): string;
 	freePort(preferred?: number): Promise<number>;
-	n8nEnv(o: { userFolder: string; port: number; brokerPort: number; owner?: { email: string; password: string } }): NodeJS.ProcessEnv;
-	openDb(userFolder: string, readOnly?: boolean): DatabaseSync;
+	n8nEnv(o: { userFolder: string; port: number; brokerPort: number; owner?: Owner }): NodeJS.ProcessEnv;
 	seed(env: NodeJS.ProcessEnv, s: { credentials?: CredentialSeed[]; workflows?: WorkflowSeed[] }): void;
-	start(env: NodeJS.ProcessEnv, o: { expectedWorkflows: number }): Promise<N8nHandle>;
+	start(env: NodeJS.ProcessEnv, o: { owner: Owner; publish: string[] }): Promise<N8nHandle>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runner = require(join(ROOT, 'scripts', 'n8n-runner.js')) as Runner;
-interface QueueStack {
+export interface QueueStack {
 	baseUrl: string;
 	folder: string;
-	query(sql: string): Array<Record<string, unknown>>;
+	ports: { webhooks: number[]; redis: number };
+	n8n: N8nApi;
 	logs(name: string): string;
 	processes: Array<{ name: string; child: { pid?: number } }>;
 	stop(): Promise<void>;
 }
 interface QueueMode {
-	start(o: { packageDir: string; credentials: CredentialSeed[]; workflows: WorkflowSeed[]; logLevel?: string }): Promise<QueueStack>;
+	start(o: { packageDir: string; credentials: CredentialSeed[] | ((ports: { redis: number }) => CredentialSeed[]); workflows: WorkflowSeed[]; logLevel?: string; owner?: Owner }): Promise<QueueStack>;
 }
 
 /** Whether the suite runs against n8n's queue mode (PBX_QUEUE_MODE=1). */
 export const QUEUE_MODE = process.env.PBX_QUEUE_MODE === '1';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const queueMode = require(join(ROOT, 'scripts', 'queue-mode.js')) as QueueMode;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const flatted = require(join(ROOT, 'node_modules', 'flatted')) as { parse(text: string): unknown };
+export const queueMode = require(join(ROOT, 'scripts', 'queue-mode.js')) as QueueMode;
+
+/** The owner every n8n of the suite is set up with (through n8n's environment), unless a test brings its own. */
+export const OWNER: Owner = { email: 'owner@example.com', password: 'PbxE2e-Owner-2026' };
 
 export interface CredentialSeed {
 	id: string;
@@ -72,15 +98,6 @@ export interface Execution {
 	nodes: Record<string, Array<Array<Record<string, unknown>>>>;
 	error?: string;
 }
-
-type RunData = {
-	resultData?: {
-		error?: { message?: string };
-		runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>;
-	};
-};
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const running = new Set<N8nHandle>();
 // n8n never outlives the test process, whatever ends it
@@ -127,6 +144,7 @@ export class N8n {
 		readonly userFolder: string,
 		private readonly handle: N8nHandle,
 		baseUrl: string,
+		private readonly client: N8nApi,
 		private readonly stack: QueueStack | null = null,
 	) {
 		this.baseUrl = baseUrl;
@@ -134,16 +152,17 @@ export class N8n {
 
 	/**
 	 * `withPackage: false` starts an n8n without this package, for a test that
-	 * installs it as a user does; `env` and `owner` add to n8n's environment.
+	 * installs it as a user does; `env` adds to n8n's environment; `owner` is
+	 * the owner n8n is set up with and the APIs log in as (OWNER otherwise).
 	 */
 	static async start(
 		seed: { credentials: CredentialSeed[]; workflows: WorkflowSeed[] },
-		{ withPackage = true, env: extraEnv = {}, owner }: { withPackage?: boolean; env?: NodeJS.ProcessEnv; owner?: { email: string; password: string } } = {},
+		{ withPackage = true, env: extraEnv = {}, owner = OWNER }: { withPackage?: boolean; env?: NodeJS.ProcessEnv; owner?: Owner } = {},
 	): Promise<N8n> {
 		const userFolder = mkdtempSync(join(tmpdir(), 'pbx-e2e-n8n-'));
 		if (QUEUE_MODE) {
 			const packageDir = installPackage(userFolder);
-			const stack = await queueMode.start({ packageDir, ...seed });
+			const stack = await queueMode.start({ packageDir, ...seed, owner });
 			const handle: N8nHandle = {
 				logs: () => stack.processes.map((p) => stack.logs(p.name)).join('\n'),
 				stop: () => stack.stop(),
@@ -158,49 +177,43 @@ export class N8n {
 				},
 			};
 			running.add(handle);
-			return new N8n(userFolder, handle, stack.baseUrl, stack);
+			return new N8n(userFolder, handle, stack.baseUrl, stack.n8n, stack);
 		}
 		const port = await runner.freePort();
 		const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: await runner.freePort(), owner }), ...extraEnv };
 		if (withPackage) installPackage(userFolder);
 		runner.seed(env, seed);
-		const handle = await runner.start(env, { expectedWorkflows: seed.workflows.length });
+		const handle = await runner.start(env, { owner, publish: seed.workflows.map((w) => w.id) });
 		running.add(handle);
-		return new N8n(userFolder, handle, `http://127.0.0.1:${port}`);
+		return new N8n(userFolder, handle, `http://127.0.0.1:${port}`, handle.n8n!);
 	}
 
-	/** Rows of a query written for both databases (camelCase names quoted, `?` for values). */
-	private query<T>(sql: string, ...params: Array<string | number>): T[] {
-		if (this.stack) {
-			let index = 0;
-			const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value.replace(/'/g, "''")}'`);
-			return this.stack.query(sql.replace(/\?/g, () => literal(params[index++]))) as T[];
-		}
-		const db = runner.openDb(this.userFolder);
-		try {
-			return db.prepare(sql).all(...params) as T[];
-		} finally {
-			db.close();
-		}
+	/** n8n's REST API as the editor calls it (`/rest<path>`), logged in as the owner; `data` is the answer's `data`. */
+	rest(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+		return this.client.rest(method, path, body);
 	}
 
-	/** The production URL of a workflow's trigger (of the named one, where it has several). */
-	webhookUrl(workflowId: string, nodeName?: string): string {
-		const rows = this.query<{ webhookPath: string; node: string }>('SELECT "webhookPath", node FROM webhook_entity WHERE "workflowId" = ?', workflowId);
-		const row = nodeName === undefined ? rows[0] : rows.find((r) => r.node === nodeName);
-		if (!row) throw new Error(`workflow ${workflowId} registered no webhook${nodeName === undefined ? '' : ` for ${nodeName}`}`);
-		return `${this.baseUrl}/webhook/${row.webhookPath}`;
+	/** n8n's public API (`/api/v1<path>`) with an API key of the owner's; `data` is the answer as sent. */
+	api(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+		return this.client.api(method, path, body);
+	}
+
+	/**
+	 * The production URL of a workflow's trigger (of the named one, where it
+	 * has several), from the workflow's nodes, once n8n answers on it.
+	 */
+	webhookUrl(workflowId: string, nodeName?: string): Promise<string> {
+		return this.client.webhookUrl(workflowId, nodeName);
 	}
 
 	/** Rows of an n8n data table, by the table's name. */
-	dataTableRows(name: string): Array<Record<string, unknown>> {
-		const [table] = this.query<{ id: string }>('SELECT id FROM data_table WHERE name = ?', name);
-		if (!table) return [];
-		return this.query<Record<string, unknown>>(`SELECT * FROM "data_table_user_${table.id.replace(/[^A-Za-z0-9]/g, '')}"`);
+	dataTableRows(name: string): Promise<Array<Record<string, unknown>>> {
+		return this.client.dataTableRows(name);
 	}
 
-	executionCount(workflowId: string): number {
-		return this.query<{ n: number }>('SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = ? AND "deletedAt" IS NULL', workflowId)[0].n;
+	/** How many executions the workflow has, finished or not. */
+	async executionCount(workflowId: string): Promise<number> {
+		return (await this.client.executions(workflowId, { data: false, finishedOnly: false })).length;
 	}
 
 	/**
@@ -208,33 +221,13 @@ export class N8n {
 	 * is stored (n8n 1.x writes the status before the data), never fewer; more
 	 * is the caller's to assert.
 	 */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const [{ n }] = this.query<{ n: number }>(
-				'SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = ? AND status NOT IN (\'new\',\'running\',\'waiting\') AND "stoppedAt" IS NOT NULL',
-				workflowId,
-			);
-			if (n >= count && this.executions(workflowId).filter((e) => Object.keys(e.nodes).length > 0).length >= count) return;
-			if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${n}/${count} executions finished`);
-			await sleep(200);
-		}
+	waitForExecutions(workflowId: string, count: number, timeoutMs = 60_000): Promise<void> {
+		return this.client.waitForExecutions(workflowId, count, timeoutMs);
 	}
 
-	executions(workflowId: string): Execution[] {
-		const rows = this.query<{ id: number; workflowId: string; status: string; data: string }>(
-			`SELECT e.id, e."workflowId", e.status, d.data FROM execution_entity e
-			 JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ? ORDER BY e.id`,
-			workflowId,
-		);
-		return rows.map((row) => {
-			const run = flatted.parse(row.data) as RunData;
-			const nodes: Execution['nodes'] = {};
-			for (const [name, runs] of Object.entries(run.resultData?.runData ?? {})) {
-				nodes[name] = (runs[0]?.data?.main ?? []).map((branch) => (branch ?? []).map((item) => item.json));
-			}
-			return { id: row.id, workflowId: row.workflowId, status: row.status, nodes, error: run.resultData?.error?.message };
-		});
+	/** The workflow's finished executions, oldest first, with what each node put out. */
+	async executions(workflowId: string): Promise<Execution[]> {
+		return (await this.client.executions(workflowId)).map(({ id, workflowId: workflow, status, nodes, error }) => ({ id, workflowId: workflow, status, nodes: nodes ?? {}, error }));
 	}
 
 	logs(): string {

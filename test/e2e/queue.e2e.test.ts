@@ -11,22 +11,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import secrets from '../support/secrets.json';
-import type { CredentialSeed, WorkflowSeed } from './n8n';
-import { QUEUE_MODE, ROOT } from './n8n';
-
-interface Stack {
-	baseUrl: string;
-	ports: { webhooks: number[]; redis: number };
-	query(sql: string): Array<Record<string, unknown>>;
-	logs(name: string): string;
-	stop(): Promise<void>;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const queueMode = require(join(ROOT, 'scripts', 'queue-mode.js')) as {
-	start(o: Record<string, unknown>): Promise<Stack>;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const flatted = require(join(ROOT, 'node_modules', 'flatted')) as { parse(text: string): unknown };
+import type { CredentialSeed, QueueStack as Stack, WorkflowSeed } from './n8n';
+import { QUEUE_MODE, queueMode, ROOT } from './n8n';
 
 const TOKEN = secrets.load.tokens[0];
 const EVENTS = Number(process.env.QUEUE_EVENTS ?? 2000);
@@ -127,24 +113,18 @@ function tally(runs: Array<{ callId: string; ran: boolean }>, prefix: string, co
 	return { once: counts.filter((n) => n === 1).length, twice: counts.filter((n) => n > 1).length, never: counts.filter((n) => n === 0).length };
 }
 
-async function finished(stack: Stack, workflowId: string, count: number, timeoutMs: number): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const [{ n }] = stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${workflowId}' AND status NOT IN ('new','running','waiting')`) as Array<{ n: number }>;
-		if (n >= count) return;
-		if (Date.now() > deadline) throw new Error(`${workflowId}: ${n}/${count} executions finished`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
+/** Waits until the workflow has `count` finished executions with their run data, read through n8n's public API. */
+function finished(stack: Stack, workflowId: string, count: number, timeoutMs: number): Promise<void> {
+	return stack.n8n.waitForExecutions(workflowId, count, timeoutMs, 1000);
 }
 
-/** For each execution: its status, the call id the trigger emitted, whether the given node ran. */
-function executions(stack: Stack, workflowId: string, node: string): Array<{ status: string; callId: string; ran: boolean }> {
-	const rows = stack.query(`SELECT e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = '${workflowId}' ORDER BY e.id`) as Array<{ status: string; data: string }>;
-	return rows.map((row) => {
-		const runData = (flatted.parse(row.data) as { resultData: { runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } }).resultData.runData;
-		const callId = String(runData['PBX Trigger']?.[0]?.data?.main?.[0]?.[0]?.json.callId);
-		const ran = (runData[node]?.[0]?.data?.main?.[0]?.length ?? 0) > 0;
-		return { status: row.status, callId, ran };
+/** For each finished execution: its status, the call id the trigger emitted, whether the given node ran. */
+async function executions(stack: Stack, workflowId: string, node: string): Promise<Array<{ status: string; callId: string; ran: boolean }>> {
+	return (await stack.n8n.executions(workflowId)).map((execution) => {
+		const nodes = execution.nodes ?? {};
+		const callId = String(nodes['PBX Trigger']?.[0]?.[0]?.callId);
+		const ran = (nodes[node]?.[0]?.length ?? 0) > 0;
+		return { status: execution.status, callId, ran };
 	});
 }
 
@@ -163,7 +143,7 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 		const out = await deliver(stack, 'queue-memory/webhook', count, 'mem');
 		expect(out.statuses).toEqual({ 200: out.sent });
 		await finished(stack, memoryOnly.id, out.sent, 300_000);
-		const runs = executions(stack, memoryOnly.id, 'Delivered');
+		const runs = await executions(stack, memoryOnly.id, 'Delivered');
 		expect(runs.every((run) => run.status === 'success')).toBe(true);
 		expect(new Set(runs.map((run) => run.callId)).size).toBe(count);
 		// every retry doubled: the process it reached had never seen the event
@@ -176,7 +156,7 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 		expect(out.statuses).toEqual({ 200: out.sent });
 		await finished(stack, dedupe.id, out.sent, 600_000);
 		const seconds = (Date.now() - started) / 1000;
-		const runs = executions(stack, dedupe.id, 'First Delivery');
+		const runs = await executions(stack, dedupe.id, 'First Delivery');
 		expect(runs.filter((run) => run.status !== 'success')).toEqual([]);
 		const passed = runs.filter((run) => run.ran).map((run) => run.callId);
 		// none lost, none doubled
@@ -186,18 +166,18 @@ function executions(stack: Stack, workflowId: string, node: string): Array<{ sta
 	}, 900_000);
 
 	test(`two webhook processes racing on the same event, ${RACES} times: with the Redis check exactly one goes on`, async () => {
-		const before = (stack.query(`SELECT COUNT(*) AS n FROM execution_entity WHERE "workflowId" = '${dedupe.id}'`) as Array<{ n: number }>)[0].n;
+		const before = (await stack.n8n.executions(dedupe.id, { data: false, finishedOnly: false })).length;
 		const redisAnswers = await race(stack, 'queue-dedupe/webhook', RACES, 'race-redis');
 		const removeAnswers = await race(stack, 'queue-remove-duplicates/webhook', RACES, 'race-remove');
 		expect(redisAnswers).toEqual({ 200: 2 * RACES });
 		expect(removeAnswers).toEqual({ 200: 2 * RACES });
 		await finished(stack, dedupe.id, before + 2 * RACES, 300_000);
 		await finished(stack, removeDuplicates.id, 2 * RACES, 300_000);
-		const redis = tally(executions(stack, dedupe.id, 'First Delivery'), 'race-redis', RACES);
+		const redis = tally(await executions(stack, dedupe.id, 'First Delivery'), 'race-redis', RACES);
 		expect(redis).toEqual({ once: RACES, twice: 0, never: 0 });
 		// n8n's node reads its history and writes it back without a lock: it loses nothing, and
 		// how often both racers pass depends on timing, so that share is reported, not asserted
-		const remove = tally(executions(stack, removeDuplicates.id, 'Remove Duplicates'), 'race-remove', RACES);
+		const remove = tally(await executions(stack, removeDuplicates.id, 'Remove Duplicates'), 'race-remove', RACES);
 		console.log(`queue mode, ${RACES} events each sent to both webhook processes at once: Redis check ${JSON.stringify(redis)}; Remove Duplicates node ${JSON.stringify(remove)}`);
 		expect(remove.never).toBe(0);
 	}, 900_000);

@@ -68,9 +68,9 @@ async function send(url: string, bodies: Buffer[]): Promise<{ seconds: number; c
 	return { seconds: (Date.now() - started) / 1000, codes };
 }
 
-function itemsBySeq(workflowId: string): Map<string, number> {
+async function itemsBySeq(workflowId: string): Promise<Map<string, number>> {
 	const seen = new Map<string, number>();
-	for (const execution of n8n.executions(workflowId)) {
+	for (const execution of await n8n.executions(workflowId)) {
 		for (const item of execution.nodes['PBX Trigger'][0]) seen.set(String(item.callId), (seen.get(String(item.callId)) ?? 0) + 1);
 	}
 	return seen;
@@ -78,15 +78,15 @@ function itemsBySeq(workflowId: string): Map<string, number> {
 
 test(`${COUNT} deliveries at concurrency ${CONCURRENCY} in n8n ${N8N_VERSION}: exactly ${COUNT} executions, none lost, none doubled`, async () => {
 	const bodies = Array.from({ length: COUNT }, (_, i) => body(i));
-	const run = await send(n8n.webhookUrl(PLAIN.id), bodies);
+	const run = await send(await n8n.webhookUrl(PLAIN.id), bodies);
 	await n8n.waitForExecutions(PLAIN.id, COUNT, 600_000);
 	console.log(`load: ${COUNT} deliveries in ${run.seconds.toFixed(1)} s (${(COUNT / run.seconds).toFixed(1)}/s), answers ${JSON.stringify(run.codes)}`);
 	expect(run.codes).toEqual({ 200: COUNT });
-	expect(n8n.executionCount(PLAIN.id)).toBe(COUNT);
-	const seen = itemsBySeq(PLAIN.id);
+	expect(await n8n.executionCount(PLAIN.id)).toBe(COUNT);
+	const seen = await itemsBySeq(PLAIN.id);
 	expect(seen.size).toBe(COUNT);
 	expect([...seen.values()].every((n) => n === 1)).toBe(true);
-	const first = n8n.executions(PLAIN.id)[0].nodes['PBX Trigger'][0][0];
+	const first = (await n8n.executions(PLAIN.id))[0].nodes['PBX Trigger'][0][0];
 	expect(first).toMatchObject({ event: 'call.completed', vendor: 'voipline', status: 'answered', verified: true });
 }, 900_000);
 
@@ -99,12 +99,12 @@ test(`again with 10% exact duplicates mixed in: exactly the unique deliveries`, 
 		bodies.push(b);
 		if (i % 10 === 3) bodies.push(b);
 	});
-	const run = await send(n8n.webhookUrl(WITH_DUPLICATES.id), bodies);
+	const run = await send(await n8n.webhookUrl(WITH_DUPLICATES.id), bodies);
 	await n8n.waitForExecutions(WITH_DUPLICATES.id, COUNT, 600_000);
 	await new Promise((r) => setTimeout(r, 2000));
 	console.log(`load: ${bodies.length} deliveries (${duplicates.length} duplicates) in ${run.seconds.toFixed(1)} s, answers ${JSON.stringify(run.codes)}`);
-	expect(n8n.executionCount(WITH_DUPLICATES.id)).toBe(COUNT);
-	const seen = itemsBySeq(WITH_DUPLICATES.id);
+	expect(await n8n.executionCount(WITH_DUPLICATES.id)).toBe(COUNT);
+	const seen = await itemsBySeq(WITH_DUPLICATES.id);
 	expect(seen.size).toBe(COUNT);
 	expect([...seen.values()].every((n) => n === 1)).toBe(true);
 	expect(new Set(unique.map((b) => createHash('sha256').update(b).digest('hex'))).size).toBe(COUNT);

@@ -9,6 +9,6 @@ if [ ! -f test/registry/node_modules/verdaccio/package.json ]; then
 	(cd test/registry && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 [ -f dist/nodes/vendors/index.js ] || npm run --silent build >/dev/null
-# the suite reads n8n's SQLite database with node:sqlite, and runs the package's tools, on n8n's Node 24
+# the suite runs the package's tools on n8n's Node 24
 export PATH="$PWD/node_modules/.node24/bin:$PATH"
 npx jest -c test/e2e/jest.config.js "$@"
