@@ -79,6 +79,7 @@ type TestAnswer = { status: string; message: string };
 				const withPackage = await pressTest(n8n, 'httpBasicAuth', data);
 				const without = await pressTest(plain, 'httpBasicAuth', data);
 				expect(withPackage).toEqual(without);
+				expect(withPackage.message).not.toContain('The secret is set');
 			}
 		} finally {
 			await plain.stop();
