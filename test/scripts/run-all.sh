@@ -17,7 +17,7 @@ step() { printf '\n=== %s\n' "$*"; }
 	step "types (TypeScript strict)"; npx tsc --noEmit -p tsconfig.json; npx tsc -p test/tsconfig.json
 	step "build"; npm run --silent build >/dev/null
 	step "unit and node tests"; npx jest
-	step "end-to-end tests in a real n8n (the version of devDependencies)"; bash test/scripts/e2e.sh
+	step "end-to-end tests in a real n8n (2.x, pinned in test/n8n)"; bash test/scripts/e2e.sh
 	step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
 	bash scripts/n8n-setup.sh test/compat/n8n-1
 	PBX_N8N_DIR=test/compat/n8n-1 bash test/scripts/e2e.sh
