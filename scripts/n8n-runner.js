@@ -1,8 +1,9 @@
 'use strict';
 /**
- * Runs the n8n of devDependencies for `npm start` and the end-to-end suite:
- * Node 24 from devDependencies, a user folder of the caller's choice, SQLite,
- * loopback only. One place for the environment n8n needs here.
+ * Runs the n8n pinned in test/n8n (installed there by scripts/n8n-setup.sh) for
+ * `npm start` and the end-to-end suite: Node 24 as n8n-setup.sh found or
+ * installed it, a user folder of the caller's choice, SQLite, loopback only.
+ * One place for the environment n8n needs here.
  */
 const { execFileSync, spawn } = require('child_process');
 const { appendFileSync, mkdirSync, writeFileSync } = require('fs');
@@ -12,8 +13,8 @@ const { join, resolve } = require('path');
 const api = require('./n8n-api');
 
 const ROOT = resolve(__dirname, '..');
-// another n8n (the compatibility pass) can be chosen by the folder it is installed in
-const N8N_DIR = resolve(ROOT, process.env.PBX_N8N_DIR || '.');
+// the n8n folder (its own package.json and lockfile); another n8n (the compatibility pass) can be chosen by its folder
+const N8N_DIR = resolve(ROOT, process.env.PBX_N8N_DIR || join('test', 'n8n'));
 const N8N_BIN = join(N8N_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 // Node 24, as scripts/n8n-setup.sh found or installed it
 const NODE_BIN = join(ROOT, 'node_modules', '.node24', 'bin', 'node');
@@ -64,7 +65,7 @@ function n8nEnv({ userFolder, port, brokerPort, owner, logLevel = 'warn' }) {
 		N8N_SECURE_COOKIE: 'false',
 	};
 	if (owner) {
-		const bcrypt = require(join(ROOT, 'node_modules', 'bcryptjs'));
+		const bcrypt = require(join(N8N_DIR, 'node_modules', 'bcryptjs'));
 		Object.assign(env, {
 			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 			N8N_INSTANCE_OWNER_EMAIL: owner.email,

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Makes an n8n installed with `npm ci` runnable: n8n needs Node 24 and its
-# SQLite addon compiled for that Node. `.npmrc` skips install scripts, so this
-# is done here, once. Node 24 is the machine's own when it is 24, otherwise
-# the npm registry's build for this platform (node-<os>-<cpu>: Linux x64 and
-# arm64, Windows x64; the registry has none of 24 for macOS), installed into
+# Installs an n8n on first use and makes it runnable. The n8n is not one of the
+# package's devDependencies (`npm ci` at the root installs what building,
+# linting and unit tests need): each n8n has its own folder, pinned by its own
+# package.json and lockfile, and is installed there with `npm ci` the first time
+# (and again when that lockfile changes). n8n needs Node 24 and its SQLite addon
+# compiled for that Node; `.npmrc` skips install scripts, so this is done here,
+# once. Node 24 is the machine's own when it is 24, otherwise the npm
+# registry's build for this platform (node-<os>-<cpu>: Linux x64 and arm64,
+# Windows x64; the registry has none of 24 for macOS), installed into
 # node_modules/.node24 on first use: a devDependency could only name one platform.
 #
-#   scripts/n8n-setup.sh              the n8n of devDependencies
-#   scripts/n8n-setup.sh DIR          the n8n pinned in DIR/package.json (installed by npm ci)
+#   scripts/n8n-setup.sh              the n8n in $PBX_N8N_DIR if set, else test/n8n (2.x)
+#   scripts/n8n-setup.sh DIR          the n8n pinned in DIR (test/compat/n8n-1: the latest 1.x)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
-DIR="$(cd "${1:-.}" && pwd)"
+DIR="$(cd "${1:-${PBX_N8N_DIR:-test/n8n}}" && pwd)"
 NODE_VERSION=24.21.0
 NODE24="$ROOT/node_modules/.node24"
 
@@ -38,11 +42,21 @@ fi
 # headers for building native addons: the Node installation the binary belongs to
 NODE_PKG="$(cd "$(dirname "$(readlink -f "$NODE24/bin/node")")/.." && pwd)"
 
-if [ "$DIR" != "$ROOT" ] && [ ! -f "$DIR/node_modules/n8n/package.json" ]; then
-	echo "n8n-setup: installing $(node -p "Object.entries(require('$DIR/package.json').dependencies).map(e => e.join('@')).join(' ')") into ${DIR#$ROOT/} (a few minutes, once)" >&2
+[ -f "$DIR/package-lock.json" ] || { echo "no n8n is pinned in $DIR (package.json and package-lock.json)" >&2; exit 1; }
+# a copy of the lockfile the folder was installed from: when the lockfile changes (a new n8n), it installs again
+INSTALLED="$DIR/node_modules/.pbx-installed-lock.json"
+why=""
+if [ ! -f "$DIR/node_modules/n8n/package.json" ]; then
+	why="a few minutes, once"
+elif [ -f "$INSTALLED" ] && ! cmp -s "$DIR/package-lock.json" "$INSTALLED"; then
+	why="its lockfile changed"
+fi
+if [ -n "$why" ]; then
+	echo "n8n-setup: installing $(node -p "Object.entries(require('$DIR/package.json').dependencies).map(e => e.join('@')).join(' ')") into ${DIR#$ROOT/} with npm ci ($why)" >&2
 	(cd "$DIR" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
-[ -f "$DIR/node_modules/n8n/package.json" ] || { echo "n8n is missing in $DIR: run npm ci first" >&2; exit 1; }
+[ -f "$INSTALLED" ] || cp "$DIR/package-lock.json" "$INSTALLED"
+[ -f "$DIR/node_modules/n8n/package.json" ] || { echo "n8n is missing in $DIR after npm ci" >&2; exit 1; }
 
 export PATH="$NODE24/bin:$PATH"
 cd "$DIR"

@@ -4,7 +4,7 @@
  * temporary folder: Postgres (run as the unprivileged `postgres` user: it
  * refuses root), Redis, nginx balancing production webhooks round-robin over
  * the webhook processes, then n8n main, N `n8n webhook` and M `n8n worker`
- * processes of the devDependency n8n, one user folder each (a shared one
+ * processes of the n8n in test/n8n (or PBX_N8N_DIR), one user folder each (a shared one
  * makes each start wait on the others' crash journal), one encryption key,
  * the package loaded by every one of them. Redis, Postgres and nginx come
  * from Debian's packages, installed on first use.

@@ -18,7 +18,7 @@ step() { printf '\n=== %s\n' "$*"; }
 	step "build"; npm run --silent build >/dev/null
 	step "unit and node tests"; npx jest
 	step "npm publish --dry-run from a clean clone of the last commit (prepack builds dist/)"; bash test/scripts/publish-dry-run.sh
-	step "end-to-end tests in a real n8n (the version of devDependencies)"; bash test/scripts/e2e.sh
+	step "end-to-end tests in a real n8n (2.x, pinned in test/n8n)"; bash test/scripts/e2e.sh
 	step "end-to-end tests in the latest n8n 1.x (test/compat/n8n-1)"
 	bash scripts/n8n-setup.sh test/compat/n8n-1
 	PBX_N8N_DIR=test/compat/n8n-1 bash test/scripts/e2e.sh

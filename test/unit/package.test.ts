@@ -3,8 +3,9 @@
  * credential files package.json lists, the modules they require, their codex
  * files and icons, plus package.json, README and LICENSE. Reads the list from
  * `npm pack --dry-run --json`, against the build in dist/. And `npm ci` installs
- * on any developer's machine: nothing it must install is tied to one OS or CPU,
- * and every module the tests and scripts load is one they declare.
+ * on any developer's machine, at the root and in the n8n folders that
+ * scripts/n8n-setup.sh installs: nothing it must install is tied to one OS or
+ * CPU, and every module the tests and scripts load is one they declare.
  */
 import { execFileSync } from 'child_process';
 import { builtinModules } from 'module';
@@ -18,6 +19,9 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 	peerDependencies: Record<string, string>;
 	n8n: { nodes: string[]; credentials: string[] };
 };
+
+/** The folders an n8n is pinned and installed in (scripts/n8n-setup.sh): 2.x, and the latest 1.x. */
+const N8N_FOLDERS = ['test/n8n', 'test/compat/n8n-1'];
 
 type Icon = string | { light: string; dark: string } | undefined;
 
@@ -73,14 +77,25 @@ describe('the published package', () => {
 		expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
 	});
 
-	test('npm ci requires no package that runs on one OS or CPU only (such packages must be optional)', () => {
-		const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+	test.each(['.', ...N8N_FOLDERS])('npm ci in %s requires no package that runs on one OS or CPU only (such packages must be optional)', (dir) => {
+		const lock = JSON.parse(readFileSync(join(ROOT, dir, 'package-lock.json'), 'utf8')) as {
 			packages: Record<string, { os?: string[]; cpu?: string[]; optional?: boolean; devOptional?: boolean; extraneous?: boolean }>;
 		};
 		const pinned = Object.entries(lock.packages)
 			.filter(([, entry]) => (entry.os || entry.cpu) && !entry.optional && !entry.devOptional && !entry.extraneous)
 			.map(([path, entry]) => `${path} (${[entry.os, entry.cpu].flat().filter(Boolean).join(', ')})`);
 		expect(pinned).toEqual([]);
+	});
+
+	test("npm ci at the root installs no n8n server: each n8n is pinned in its own folder's package.json and lockfile", () => {
+		const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+		expect(Object.keys(lock.packages).filter((path) => /(^|\/)node_modules\/n8n$/.test(path))).toEqual([]);
+		for (const dir of N8N_FOLDERS) {
+			const folder = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+			const folderLock = JSON.parse(readFileSync(join(ROOT, dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; dependencies?: Record<string, string> }> };
+			expect(folderLock.packages[''].dependencies).toEqual(folder.dependencies);
+			expect(folderLock.packages['node_modules/n8n'].version).toBe(folder.dependencies.n8n);
+		}
 	});
 
 	test("every module the tests, scripts and benchmarks load is declared (a devDependency, or in a test tool's own package.json)", () => {
@@ -90,8 +105,11 @@ describe('the published package', () => {
 				if (entry.isDirectory()) return ['node_modules', 'fixtures'].includes(entry.name) ? [] : sources(path);
 				return /\.(js|ts|mjs)$/.test(entry.name) ? [path] : [];
 			});
-		// test tools pinned in their own folders, so that the package's lockfile stays as it is
-		const tools = ['browser', 'registry'].map((dir) => (JSON.parse(readFileSync(join(ROOT, 'test', dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
+		// test tools pinned in their own folders, so that the package's lockfile stays as it is,
+		// and the n8n folders: what the scripts that run n8n load from there
+		const tools = ['test/browser', 'test/registry', ...N8N_FOLDERS]
+			.map((dir) => JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> })
+			.map((folder) => ({ ...folder.dependencies, ...folder.devDependencies }));
 		const undeclared: string[] = [];
 		const self = relative(ROOT, __filename);
 		for (const file of [...sources('test').filter((f) => f !== self), ...sources('scripts'), ...sources('bench'), ...sources('nodes'), ...sources('credentials'), 'gulpfile.js', 'eslint.config.mjs', 'jest.config.js']) {
