@@ -283,7 +283,7 @@ describe('what must start one execution, and what must start none', () => {
 		expect(JSON.parse(retry.text)).toMatchObject({ status: 'ignored', reason: 'duplicate delivery' });
 		const stale = envelope(`${id}_stale`);
 		const refused = await expectDelivery(ALL.dodev, stale, stamped(stale, now() - 600), 401, false);
-		expect(JSON.parse(refused.text)).toEqual({ status: 'rejected', reason: 'the signature timestamp is too far from the time of receipt' });
+		expect(JSON.parse(refused.text)).toEqual({ status: 'rejected', reason: 'the request does not carry a valid proof of origin' });
 		const two = envelope(`${id}_two`);
 		await expectDelivery(ALL.dodev, two, stamped(two, now(), `v1=${'ab'.repeat(32)}`), 200, true);
 		// no eventId in the body: the X-DoDevWebhook-Id header names the event, and its retry is a repeat
@@ -318,7 +318,7 @@ describe('what must start one execution, and what must start none', () => {
 		const half = { ...FORM_TYPE, authorization: `Basic ${Buffer.from('halfuser-e2e:').toString('base64')}` };
 		const out = await expectDelivery(WF.primevoxHalfBasic, body, half, 401, false);
 		// the answer a wrong password gets: the caller cannot tell a half-set credential from a set one
-		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the user name or password does not match' });
+		expect(JSON.parse(out.text)).toEqual({ status: 'rejected', reason: 'the request does not carry a valid proof of origin' });
 		await waitFor(() => /PrimeVOX trigger "PBX Trigger" refused a request \(401\): the user name or the password is empty/.test(n8n.logs()));
 	});
 
