@@ -256,7 +256,8 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 		const stamped = parseStampedSignature(value);
 		if (stamped === null) continue;
 		const genuine = verifyStampedHmac(delivery.rawBody, stamped, secrets) && usable;
-		const inTime = clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec;
+		// a `t` that is no number is never in time, not even with the tolerance off
+		const inTime = Number.isFinite(stamped.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec);
 		if (genuine && inTime) return { ok: true, verified: true, stamped: true, signedHeaders: SIGNED_HEADERS.stampedBody };
 		if (!inTime) outOfTime = true;
 		if (genuine && !inTime) skewSec = Math.round(stamped.t - clock.nowMs / 1000);

@@ -80,6 +80,8 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old)}` }, { signatureToleranceSec: 7200 })).toMatchObject({ status: 200 });
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${old},v1=${v1(old)}` }, { signatureToleranceSec: 0 })).toMatchObject({ status: 200 });
 		expect(deliver({ 'x-dodevwebhook-signature': `t=soon,v1=${v1('soon')}` })).toMatchObject(REFUSED);
+		expect(deliver({ 'x-dodevwebhook-signature': `t=soon,v1=${v1('soon')}` }, { signatureToleranceSec: 0 })).toMatchObject(REFUSED);
+		expect(deliver({ 'x-dodevwebhook-signature': `t=,v1=${v1('')}` }, { signatureToleranceSec: 0 })).toMatchObject(REFUSED);
 	});
 
 	test('the tolerance cannot be read from outside: every failed proof gets the same answer, in or out of tolerance, signed or not', () => {
