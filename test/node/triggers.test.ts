@@ -409,6 +409,20 @@ describe('what n8n hands the node', () => {
 		expect((await deliver({ ...d, parameters: { options: { ignoreDuplicates: false } } })).items).toHaveLength(1);
 	});
 
+	test('do.dev: 1,000 replays of one captured signed delivery with fresh X-DoDevWebhook-Id headers start one execution', async () => {
+		// the PBX page's form carries no id: the unsigned header must not become one
+		const body = Buffer.from(JSON.stringify({ event: 'pbx.call.completed', timestamp: new Date().toISOString(), data: { callId: `replay-${Date.now()}` } }));
+		const headers = { 'content-type': 'application/json', 'x-webhook-signature': sign(body, SECRETS.signingSecret) };
+		const { credentials } = genuine(loadFixtures('dodev')[0]);
+		let executions = 0;
+		for (let i = 0; i < 1000; i++) {
+			const out = await deliver({ nodeType: NODES.dodev, credentials, body, headers: { ...headers, 'x-dodevwebhook-id': `evt_fresh_${i}` }, workflowId: 'wf-replays', parameters: { options: { maxEventAgeSec: 3600 } } });
+			expect(out.status).toBe(200);
+			if (out.items.length > 0) executions++;
+		}
+		expect(executions).toBe(1);
+	});
+
 	test("a repeat is recognised as long as the vendor retries: do.dev for 3 hours, others 5 minutes", async () => {
 		const windowOf = (node: INodeType) =>
 			node.description.properties.find((p) => p.name === 'options')?.options?.find((o) => o.name === 'duplicateWindowSec') as { default: number } | undefined;
