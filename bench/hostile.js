@@ -39,7 +39,8 @@
  * taking turns; the figures are the best round, as Part 1's are the best of 5, and the
  * worst: on the 16 MB JSON bodies n8n's own garbage collection alone varies by hundreds
  * of ms from one request to the next),
- * PBX_N8N_DIR (another n8n, as for the end-to-end suite).
+ * PBX_N8N_DIR (another n8n, as for the end-to-end suite),
+ * BENCH_PART=1 (Part 1 and the unauthenticated figures only, under the Node that runs it: no n8n is started).
  */
 const { fork, spawn } = require('child_process');
 const { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } = require('fs');
@@ -311,6 +312,35 @@ function pipelinePart(list) {
 	}
 }
 
+/**
+ * An unauthenticated request to a signing vendor (do.dev): a wrong signature in
+ * every header the vendor reads, over 1 MiB (the triggers' limit) and 16 MiB
+ * (n8n's default cap) of JSON, with a secret configured and without one. What
+ * needs no secret runs first, so the 16 MiB body costs no HMAC at all: it must
+ * cost what the 1 MiB one costs, or less.
+ */
+function unauthenticatedPart() {
+	const { runPipeline } = require(join(runner.ROOT, 'dist', 'nodes', 'core', 'pipeline.js'));
+	const { doDev } = require(join(runner.ROOT, 'dist', 'nodes', 'vendors', 'dodev.js'));
+	const text = (size) => {
+		const head = '{"event":"pbx.call.completed","timestamp":"2026-01-01T00:00:00Z","data":{"summary":"';
+		return Buffer.from(`${head}${'a'.repeat(size - head.length - 4)}"}}`);
+	};
+	const forged = 'ab'.repeat(32);
+	const headers = { 'content-type': JSON_TYPE, 'x-webhook-signature': forged, 'x-dodevwebhook-signature': `t=${Math.floor(Date.now() / 1000)},v1=${forged}` };
+	const rows = [];
+	for (const [label, raw] of [['1 MiB', text(LIMIT_BYTES)], ['16 MiB', text(MAX_BODY)]]) {
+		for (const [secretLabel, secrets] of [['configured', ['bench-signing-secret-0123456789']], ['empty', []]]) {
+			const proof = { kind: 'hmacSha256', forms: doDev.proof.forms, secrets };
+			const run = bestOf5(() => runPipeline(doDev, { rawBody: raw, headers, query: {}, clientIp: '127.0.0.1' }, { proof, events: null, includeRaw: true, recentIds: null, receivedAt: new Date() }));
+			if (run.error) throw run.error;
+			rows.push([label, size(raw.length), secretLabel, String(run.result.status), short(run.result.reason, 60), fmt(run.ms, 3)]);
+		}
+	}
+	console.log('\nUnauthenticated do.dev requests (wrong signature in both headers), the pipeline alone (dist/); best of 5');
+	table([{ title: 'body' }, { title: 'size (bytes)', right: true }, { title: 'secret' }, { title: 'status' }, { title: 'reason' }, { title: 'pipeline ms', right: true }], rows);
+}
+
 // ---------------------------------------------------------------- part 2: a real n8n
 
 function post(url, headers, raw) {
@@ -575,6 +605,9 @@ async function main() {
 	);
 	pipelinePart(list);
 	printPart1(list);
+	unauthenticatedPart();
+	// the pipeline's figures alone, without starting n8n
+	if (process.env.BENCH_PART === '1') return;
 	const onSignal = (signal) => {
 		if (state.interrupted) return;
 		state.interrupted = true;
@@ -611,7 +644,7 @@ function underN8nsNode() {
 
 if (process.argv[2] === '--probe') {
 	probeProcess();
-} else if (!existsSync(runner.NODE_BIN) || realpathSync(process.execPath) !== realpathSync(runner.NODE_BIN)) {
+} else if (process.env.BENCH_PART !== '1' && (!existsSync(runner.NODE_BIN) || realpathSync(process.execPath) !== realpathSync(runner.NODE_BIN))) {
 	underN8nsNode();
 } else {
 	main().then(

@@ -3,10 +3,43 @@
  * what makes a configured proof unusable, and the verdict on a request.
  * Nothing here logs; no secret ever reaches a reason or a log line.
  */
+import { randomBytes } from 'crypto';
+
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { Payload } from './paths';
 import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './secret-checks';
+
+/*
+ * The rule every proof here follows: only proven bytes decide. An event id, a
+ * time or an event name that decides whether or how a delivery runs comes
+ * from the bytes the proof covers (the body, or the headers a signature form
+ * puts inside its signed string) and never from an unsigned header, which
+ * anyone who captured one genuine request can set to anything.
+ */
+
+/**
+ * What an HMAC-SHA256 signature covers, one form per header, so that a
+ * signature made for one form never verifies under another.
+ * `jsonBody`: the raw body alone, and only a JSON body (a body that starts
+ * `<t>.` is never read as one: it would turn a stamped signature into a
+ * body-only one over a body the parser reads as form fields).
+ * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is refused.
+ */
+export type SignatureCovers = 'jsonBody' | 'stampedBody';
+export interface SignatureForm {
+	/** the request header (lower case) that carries this form */
+	header: string;
+	covers: SignatureCovers;
+}
+
+/**
+ * The request headers each form puts inside its signed string: the only
+ * headers whose values may decide anything (an id header is used only when the
+ * form that verified the request signs it). A form that signs headers (as
+ * Standard Webhooks signs `webhook-id`) names them here, with its verifier.
+ */
+export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [] };
 
 /**
  * Where a proof is found and which credential fields hold its secret.
@@ -14,8 +47,8 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  * `field` named (one or more tokens); `urlToken`: `token`; `basicAuth`: `user` and `password`.
  */
 export type ProofSource =
-	/** `headers`: where the signature may come, in either of its forms (body alone, or `t=...,v1=...`) */
-	| { kind: 'hmacSha256'; headers: readonly string[] }
+	/** `forms`: the vendor's accepted signature forms, each in its own header */
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[] }
 	/** a token sent as it is: in a header, or in a top-level field of the body */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string }
 	| { kind: 'urlToken' }
@@ -27,7 +60,7 @@ export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 
 /** The proof a request must carry, with the configured secrets. */
 export type Proof =
 	| { kind: 'none' }
-	| { kind: 'hmacSha256'; headers: readonly string[]; secrets: string[] }
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[] }
 	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[] }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
@@ -47,7 +80,7 @@ export function proofFromCredential(source: ProofSource, creds: CredentialData):
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
 			const current = text(creds?.signingSecret);
 			const secrets = current === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s !== '');
-			return { kind: 'hmacSha256', headers: source.headers, secrets };
+			return { kind: 'hmacSha256', forms: source.forms, secrets };
 		}
 		case 'token':
 			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]) };
@@ -109,92 +142,134 @@ export interface Clock {
 	toleranceSec: number;
 }
 
-/** `stamped`: proven by a signature over its own time (`t=`), which already guards against replays */
-export type Verdict = { ok: true; verified: boolean; stamped?: true } | { ok: false; reason: string; log?: string };
+/**
+ * `stamped`: proven by a signature over its own time (`t=`).
+ * `signedHeaders`: the request headers the proof covers (only these may decide anything).
+ */
+export type Verdict =
+	| { ok: true; verified: boolean; stamped?: true; signedHeaders?: readonly string[] }
+	| { ok: false; reason: string; log?: string };
+
+/**
+ * The one answer a caller gets for every failed proof (wrong or missing
+ * signature, stamp out of tolerance, wrong token, missing header, secret not
+ * configured): a stranger learns nothing of the configuration from it. The
+ * detail goes to the owner's log.
+ */
+export const NOT_AUTHENTICATED = 'the request does not carry a valid proof of origin';
 
 // a PBX that signs or sends a token and is refused is most often a secret copied wrong:
 // the owner learns it from the log (once a minute), the caller only that it was refused
 const NOT_THE_VENDORS_SECRET =
 	"If your PBX sent it, the node's credential does not hold the secret the PBX uses: copy it again from the PBX's webhook settings.";
 
-const TOKEN_MISMATCH: Verdict = { ok: false, reason: 'the token does not match', log: `the token does not match. ${NOT_THE_VENDORS_SECRET}` };
+function refused(log: string): Verdict {
+	return { ok: false, reason: NOT_AUTHENTICATED, log };
+}
+
+const TOKEN_MISMATCH = refused(`the token does not match. ${NOT_THE_VENDORS_SECRET}`);
+
+/**
+ * Stands in for a secret that is not configured, so that an unconfigured
+ * credential does the same work as a configured one (the time of the answer
+ * tells nothing either); random per process, so nothing can match it.
+ */
+const DUMMY = randomBytes(32).toString('hex');
 
 /** Every event of the body must carry a matching token (a batch cannot mix in an unproven one). */
 function bodyTokenVerdict(name: string, tokens: string[], payloads: readonly Payload[], usable: boolean): Verdict {
-	if (payloads.length === 0) return { ok: false, reason: `the ${name} field is missing` };
+	if (payloads.length === 0) return refused(`the ${name} field is missing`);
+	let ok = true;
+	let missing = false;
 	for (const payload of payloads) {
 		// a top-level field, as items leave it out of `raw`
 		const token = Object.prototype.hasOwnProperty.call(payload, name) ? payload[name] : undefined;
-		if (typeof token !== 'string') return { ok: false, reason: `the ${name} field is missing` };
-		if (!usable || !matchesAnyToken(token, tokens)) return TOKEN_MISMATCH;
+		if (typeof token !== 'string') missing = true;
+		else if (!matchesAnyToken(token, usable ? tokens : [DUMMY])) ok = false;
 	}
-	return { ok: true, verified: true };
+	if (missing) return refused(`the ${name} field is missing`);
+	return ok && usable ? { ok: true, verified: true } : TOKEN_MISMATCH;
 }
 
 /**
  * The verdict on what the caller presented. `usable` false (the node's own
- * secret is missing or incomplete) refuses what would otherwise match, with
- * the very answer a wrong secret gets: the caller cannot tell the two apart.
+ * secret is missing or incomplete) compares against a dummy secret and
+ * refuses, with the very answer a wrong secret gets: the caller cannot tell
+ * the two apart, by the answer or by its time.
  */
 function verdictOn(proof: Proof, delivery: Delivery, payloads: readonly Payload[], usable: boolean, clock: Clock): Verdict {
 	switch (proof.kind) {
 		case 'none':
 			return { ok: true, verified: false };
 		case 'hmacSha256':
-			return signatureVerdict(proof.headers, proof.secrets, delivery, usable, clock);
+			return signatureVerdict(proof.forms, usable ? proof.secrets : [DUMMY], delivery, usable, clock);
 		case 'token': {
 			if (proof.in === 'body') return bodyTokenVerdict(proof.name, proof.tokens, payloads, usable);
 			const token = header(delivery.headers, proof.name);
-			if (token === undefined) return { ok: false, reason: `the ${proof.name} header is missing` };
-			return usable && matchesAnyToken(token, proof.tokens) ? { ok: true, verified: true } : TOKEN_MISMATCH;
+			if (token === undefined) return refused(`the ${proof.name} header is missing`);
+			return matchesAnyToken(token, usable ? proof.tokens : [DUMMY]) && usable ? { ok: true, verified: true } : TOKEN_MISMATCH;
 		}
 		case 'urlToken': {
 			const token = delivery.query?.token;
-			if (typeof token !== 'string') return { ok: false, reason: 'the token query parameter is missing' };
-			return usable && matchesAnyToken(token, [proof.token])
-				? { ok: true, verified: true }
-				: { ok: false, reason: 'the token does not match' };
+			if (typeof token !== 'string') return refused('the token query parameter is missing');
+			return matchesAnyToken(token, [usable ? proof.token : DUMMY]) && usable ? { ok: true, verified: true } : refused('the token does not match');
 		}
 		case 'basicAuth': {
 			const authorization = header(delivery.headers, 'authorization');
-			if (!authorization) return { ok: false, reason: 'the Authorization header is missing' };
-			return usable && verifyBasicAuth(authorization, proof.user, proof.password)
-				? { ok: true, verified: true }
-				: { ok: false, reason: 'the user name or password does not match' };
+			if (!authorization) return refused('the Authorization header is missing');
+			const match = usable ? verifyBasicAuth(authorization, proof.user, proof.password) : verifyBasicAuth(authorization, DUMMY, DUMMY);
+			return match && usable ? { ok: true, verified: true } : refused('the user name or password does not match');
 		}
 	}
 }
 
+/** Whether the body is JSON (an object or an array), the only body a `jsonBody` signature is read over. */
+function isJsonBody(raw: Buffer): boolean {
+	for (const byte of raw) {
+		if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+		return byte === 0x7b || byte === 0x5b;
+	}
+	return false;
+}
+
 /**
- * An HMAC signature in any of `names`, over the body alone or, under a signed
- * `t=`, over `<t>.<body>` (a `v1` over the body alone is no proof there: the
- * time must be signed too).
+ * An HMAC signature in one of the vendor's forms, each read only from its
+ * own header and verified only as what that form covers. The HMAC is
+ * computed whether the stamp is in tolerance or not, so the time of the
+ * answer does not tell the two apart either.
  */
-function signatureVerdict(names: readonly string[], secrets: string[], delivery: Delivery, usable: boolean, clock: Clock): Verdict {
-	const values = names.map((name) => header(delivery.headers, name)).filter((value): value is string => !!value);
-	if (values.length === 0) return { ok: false, reason: `the ${names.join(' or ')} header is missing` };
+function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], delivery: Delivery, usable: boolean, clock: Clock): Verdict {
+	let present = false;
 	let outOfTime = false;
 	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
 	let skewSec: number | null = null;
-	for (const value of values) {
-		const stamped = parseStampedSignature(value);
-		if (stamped === null) {
-			if (usable && verifyHmacSha256(delivery.rawBody, value, secrets)) return { ok: true, verified: true };
-		} else if (clock.toleranceSec > 0 && !(Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec)) {
-			outOfTime ||= !Number.isNaN(stamped.t);
-			if (outOfTime && usable && verifyStampedHmac(delivery.rawBody, stamped, secrets)) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
-		} else if (usable && verifyStampedHmac(delivery.rawBody, stamped, secrets)) {
-			return { ok: true, verified: true, stamped: true };
+	for (const form of forms) {
+		const value = header(delivery.headers, form.header);
+		if (!value) continue;
+		present = true;
+		if (form.covers === 'jsonBody') {
+			// a stamped value is never a body-only one, nor is a body that is not JSON signed as one
+			if (parseStampedSignature(value) !== null || /(^|[,\s])v1=/.test(value) || !isJsonBody(delivery.rawBody)) continue;
+			if (verifyHmacSha256(delivery.rawBody, value, secrets) && usable) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.jsonBody };
+			continue;
 		}
+		const stamped = parseStampedSignature(value);
+		if (stamped === null) continue;
+		const genuine = verifyStampedHmac(delivery.rawBody, stamped, secrets) && usable;
+		// a `t` that is no number is never in time, not even with the tolerance off
+		const inTime = Number.isFinite(stamped.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec);
+		if (genuine && inTime) return { ok: true, verified: true, stamped: true, signedHeaders: SIGNED_HEADERS.stampedBody };
+		if (!inTime) outOfTime = true;
+		if (genuine && !inTime) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
 	}
-	if (!outOfTime) return { ok: false, reason: 'the signature does not match', log: `the signature does not match. ${NOT_THE_VENDORS_SECRET}` };
-	const refusal = { ok: false as const, reason: 'the signature timestamp is too far from the time of receipt' };
-	return skewSec === null
-		? refusal
-		: {
-				...refusal,
-				log: `a correctly signed request was stamped ${Math.abs(skewSec)} seconds ${skewSec < 0 ? 'before' : 'after'} this server's time. A replay looks like this; if it keeps happening with every delivery, check the clock of n8n's machine or raise the Signature Tolerance option.`,
-			};
+	if (!present) return refused(`the ${forms.map((form) => form.header).join(' or ')} header is missing`);
+	if (skewSec !== null) {
+		return refused(
+			`a correctly signed request was stamped ${Math.abs(skewSec)} seconds ${skewSec < 0 ? 'before' : 'after'} this server's time. A replay looks like this; if it keeps happening with every delivery, check the clock of n8n's machine or raise the Signature Tolerance option.`,
+		);
+	}
+	if (outOfTime) return refused('the signature timestamp is too far from the time of receipt (or the signature does not match)');
+	return refused(`the signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 
 /** `payloads`: the parsed body, needed only when the proof is in it (proofInBody). */

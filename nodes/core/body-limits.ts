@@ -57,7 +57,7 @@ export function checkBodySize(raw: Buffer): BodyRefusal | null {
 	return { ok: false, status: 413, reason: `the body is larger than ${MAX_BODY_BYTES} bytes` };
 }
 
-function tooManyEvents(maxEvents: number): BodyRefusal {
+export function tooManyEvents(maxEvents: number): BodyRefusal {
 	return {
 		ok: false,
 		status: 413,

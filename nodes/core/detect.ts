@@ -16,7 +16,7 @@ export function detectVendor(
 ): VendorAdapter | null {
 	for (const adapter of adapters) {
 		const proof = adapter.proof;
-		const names = proof.kind === 'hmacSha256' ? proof.headers : proof.kind === 'token' && proof.in === 'header' ? [proof.name] : [];
+		const names = proof.kind === 'hmacSha256' ? proof.forms.map((form) => form.header) : proof.kind === 'token' && proof.in === 'header' ? [proof.name] : [];
 		if (names.some((name) => headers[name] !== undefined)) return adapter;
 	}
 	for (const adapter of adapters) {

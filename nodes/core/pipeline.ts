@@ -5,7 +5,7 @@
  */
 import type { Proof } from './authenticate';
 import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, proofInBody } from './authenticate';
-import { DEFAULT_MAX_EVENTS } from './body-limits';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents } from './body-limits';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
@@ -67,31 +67,48 @@ function checkEventAge(vendorTimes: ReadonlyArray<string | null>, maxAgeSec: num
 	return null;
 }
 
+/** A header value used as an id is bounded: it must never grow every item of a batch. */
+const MAX_HEADER_ID_LENGTH = 200;
+
+/** The vendor's id header, only where the proof that verified the request covers it (see authenticate.ts). */
+function provenHeaderId(adapter: VendorAdapter, delivery: Delivery, signedHeaders: readonly string[] | undefined): string | null {
+	const name = adapter.eventIdHeader;
+	if (!name || !signedHeaders?.includes(name)) return null;
+	const value = header(delivery.headers, name)?.trim();
+	return value && value.length <= MAX_HEADER_ID_LENGTH ? value : null;
+}
+
+/**
+ * Order: what needs no secret first (allowlist, then the documented hard
+ * limits and the body's shape: no HMAC ever runs over more than the size
+ * limit), then the proof, then what the owner chose (Max Events per Request,
+ * Max Event Age): a stranger cannot tell the owner's settings from outside.
+ */
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
 	if (blocked) return blocked;
 	const clock = { nowMs: settings.receivedAt.getTime(), toleranceSec: settings.signatureToleranceSec ?? DEFAULT_SIGNATURE_TOLERANCE_SEC };
-	const parse = () =>
-		parseBody(delivery.rawBody, header(delivery.headers, 'content-type'), { maxEvents: settings.maxEvents ?? DEFAULT_MAX_EVENTS }, formNumberKeys(adapter));
 
-	// a proof in the body needs the body read first; any other is checked before the body is read
-	const inBody = proofInBody(settings.proof);
-	const early = inBody ? null : authenticate(settings.proof, delivery, clock);
-	if (early && !early.ok) return { status: 401, reason: early.reason, log: early.log };
-	const parsed = parse();
+	// the documented hard cap here; the owner's own Max Events per Request only once the request is proven
+	const parsed = parseBody(delivery.rawBody, header(delivery.headers, 'content-type'), { maxEvents: MAX_EVENTS_SETTING }, formNumberKeys(adapter));
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
-	const verdict = early ?? authenticate(settings.proof, delivery, clock, parsed.payloads);
+	const verdict = authenticate(settings.proof, delivery, clock, proofInBody(settings.proof) ? parsed.payloads : []);
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
+	const maxEvents = settings.maxEvents ?? DEFAULT_MAX_EVENTS;
+	if (parsed.batch && parsed.payloads.length > maxEvents) {
+		const { status, reason, log } = tooManyEvents(maxEvents);
+		return { status, reason, log };
+	}
 
 	const { items: all, vendorTimes, suppressRepeats } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
 		receivedAt: settings.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
-		headerEventId: adapter.eventIdHeader ? header(delivery.headers, adapter.eventIdHeader) : null,
+		headerEventId: provenHeaderId(adapter, delivery, verdict.signedHeaders),
 	});
 	const now = settings.receivedAt.getTime();
-	// a signed t= is checked against the tolerance already: the vendor's own time stays old on every retry
-	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0 && !verdict.stamped) {
+	// independent of Signature Tolerance: a stamp in tolerance (or tolerance off) says nothing of the event's own time
+	if (settings.maxEventAgeSec && settings.maxEventAgeSec > 0) {
 		const stale = checkEventAge(vendorTimes, settings.maxEventAgeSec, now);
 		if (stale) return stale;
 	}

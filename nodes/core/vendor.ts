@@ -50,7 +50,11 @@ export interface VendorAdapter {
 	eventField: FieldSource;
 	/** where the vendor sends an id unique to the event, if it ever does */
 	eventIdField?: FieldSource;
-	/** a request header (lower case) that carries the event id where the body has none */
+	/**
+	 * a request header (lower case) that carries the event id where the body has
+	 * none: used only when the signature form that verified the request signs it
+	 * (SIGNED_HEADERS in authenticate.ts), as the registry test demands
+	 */
 	eventIdHeader?: string;
 	/** how long the vendor's documents say it retries a failed delivery: repeats are recognised that long */
 	retryWindowSec?: number;

@@ -5,18 +5,25 @@ const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.c
 /**
  * do.dev PBX: the PBX page's JSON `{ event, timestamp, data }`, or do.dev's
  * webhook platform envelope `{ eventId, type, service, data, livemode,
- * createdAt }` (milliseconds), with the id also in `X-DoDevWebhook-Id`.
+ * createdAt }` (milliseconds). The id also in `X-DoDevWebhook-Id` is not
+ * used: no signature covers that header (the body's id, or its hash, is).
  * Signed with HMAC-SHA256 (see the proof's headers).
  */
 export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
 	triggerName: 'doDevPbxTrigger',
-	// the PBX page names the first header; do.dev's webhook platform sends the second
-	proof: { kind: 'hmacSha256', headers: ['x-webhook-signature', 'x-dodevwebhook-signature'], credential: 'doDevPbxApi' },
+	// the PBX page's header signs the JSON body alone; do.dev's webhook platform stamps its own: `t=...,v1=...` over `<t>.<body>`
+	proof: {
+		kind: 'hmacSha256',
+		forms: [
+			{ header: 'x-webhook-signature', covers: 'jsonBody' },
+			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody' },
+		],
+		credential: 'doDevPbxApi',
+	},
 	eventField: ['event', 'type'],
 	eventIdField: ['eventId', 'id', 'event_id'],
-	eventIdHeader: 'x-dodevwebhook-id',
 	// do.dev's platform retries after about 1 min, 5 min, 30 min and 2 h (about 2.5 h): 3 h covers it
 	retryWindowSec: 3 * 3600,
 	fields: {

@@ -160,7 +160,7 @@ describe('rejections answer with a status and start nothing', () => {
 		const out = await deliver({ ...d, headers: { ...d.headers, 'x-webhook-signature': sign(completed.body, 'nope') } });
 		expect(out.status).toBe(401);
 		expect(out.result).toEqual({ noWebhookResponse: true });
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the signature does not match' });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request does not carry a valid proof of origin' });
 		// the owner learns from the log what most likely happened, the caller does not
 		expect(out.warnings.join('\n')).toMatch(/the signature does not match\. If your PBX sent it, the node's credential does not hold the secret the PBX uses/);
 	});
@@ -181,7 +181,7 @@ describe('rejections answer with a status and start nothing', () => {
 		const out = await deliver({ ...d, credentials: { doDevPbxApi: { signingSecret: '' } } });
 		expect(out.status).toBe(401);
 		// the answer a wrong secret gets: the caller learns nothing of the node's setup
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the signature does not match' });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request does not carry a valid proof of origin' });
 		expect(out.warnings.join('\n')).toMatch(/the Signing Secret is empty, so every request is refused\. Fix it in the node's credential/);
 		const none = await deliver({ ...d, credentials: {} });
 		expect(none.status).toBe(401);
@@ -196,7 +196,7 @@ describe('rejections answer with a status and start nothing', () => {
 		const now = Math.floor(Date.now() / 1000);
 		expect((await deliver({ ...d, headers: stamped(now) })).status).toBe(200);
 		const old = await deliver({ ...d, headers: stamped(now - 600) });
-		expect([old.status, JSON.parse(old.body).reason]).toEqual([401, 'the signature timestamp is too far from the time of receipt']);
+		expect([old.status, JSON.parse(old.body).reason]).toEqual([401, 'the request does not carry a valid proof of origin']);
 		expect((await deliver({ ...d, headers: stamped(now - 600), parameters: { options: { signatureToleranceSec: 3600 } } })).status).toBe(200);
 		expect((await deliver({ ...d, headers: stamped(now - 600), parameters: { options: { signatureToleranceSec: '' } } })).status).toBe(401);
 		const options = NODES.dodev.description.properties.find((p) => p.name === 'options')?.options?.map((o) => o.name);
@@ -299,7 +299,7 @@ describe('a credential the Test button refuses is refused at run time too', () =
 		});
 		expect(out.status).toBe(401);
 		expect(out.items).toHaveLength(0);
-		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: type === 'pbxBasicAuthApi' ? 'the user name or password does not match' : 'the token does not match' });
+		expect(JSON.parse(out.body)).toEqual({ status: 'rejected', reason: 'the request does not carry a valid proof of origin' });
 		expect(out.warnings.join('\n')).toMatch(/Fix it in the node's credential/);
 		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
 	});
@@ -407,6 +407,20 @@ describe('what n8n hands the node', () => {
 		expect((await deliver({ ...d, mode: 'manual' })).items).toHaveLength(1);
 		expect((await deliver({ ...d, workflowId: 'wf-other' })).items).toHaveLength(1);
 		expect((await deliver({ ...d, parameters: { options: { ignoreDuplicates: false } } })).items).toHaveLength(1);
+	});
+
+	test('do.dev: 1,000 replays of one captured signed delivery with fresh X-DoDevWebhook-Id headers start one execution', async () => {
+		// the PBX page's form carries no id: the unsigned header must not become one
+		const body = Buffer.from(JSON.stringify({ event: 'pbx.call.completed', timestamp: new Date().toISOString(), data: { callId: `replay-${Date.now()}` } }));
+		const headers = { 'content-type': 'application/json', 'x-webhook-signature': sign(body, SECRETS.signingSecret) };
+		const { credentials } = genuine(loadFixtures('dodev')[0]);
+		let executions = 0;
+		for (let i = 0; i < 1000; i++) {
+			const out = await deliver({ nodeType: NODES.dodev, credentials, body, headers: { ...headers, 'x-dodevwebhook-id': `evt_fresh_${i}` }, workflowId: 'wf-replays', parameters: { options: { maxEventAgeSec: 3600 } } });
+			expect(out.status).toBe(200);
+			if (out.items.length > 0) executions++;
+		}
+		expect(executions).toBe(1);
 	});
 
 	test("a repeat is recognised as long as the vendor retries: do.dev for 3 hours, others 5 minutes", async () => {

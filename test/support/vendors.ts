@@ -81,7 +81,7 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 	let body = request.body;
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		headers[proof.headers[0]] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+		headers[proof.forms[0].header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
 	} else if (proof.kind === 'token' && proof.in === 'header') {
 		headers[proof.name] = secret ?? secrets.tokens[0];
 	} else if (proof.kind === 'token') {

@@ -21,8 +21,8 @@ describe('authenticate(): the verdict for each proof', () => {
 		const signed = 'sha256=' + createHmac('sha256', '').update(rawBody).digest('hex');
 		// each unusable proof, a usable one of the same kind the caller does not match, and what the caller sends
 		const cases: Array<[Proof, Proof, Record<string, string>, Record<string, unknown>, RegExp]> = [
-			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
-			[{ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [] }, { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: [] }, { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['another-secret'] }, {}, {}, /Signing Secret is empty/],
+			[{ kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: [] }, { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['another-secret'] }, { 'x-webhook-signature': signed }, {}, /Signing Secret is empty/],
 			[{ ...HEADER_TOKEN, tokens: [] }, { ...HEADER_TOKEN, tokens: ['another-token'] }, { 'x-pbx-token': '' }, {}, /no token is set/],
 			[{ kind: 'urlToken', token: '' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: '' }, /Token is empty/],
 			[{ kind: 'urlToken', token: 'short-token-15c' }, { kind: 'urlToken', token: 'another-url-token-16' }, {}, { token: 'short-token-15c' }, /shorter than 16 characters/],
@@ -45,11 +45,11 @@ describe('authenticate(): the verdict for each proof', () => {
 
 	test('the previous signing secret alone is no secret: the Signing Secret must be set', () => {
 		const creds = { signingSecret: '', previousSigningSecret: 'old-secret-still-here' };
-		const proof = proofFromCredential({ kind: 'hmacSha256', headers: ['x-webhook-signature'] }, creds);
+		const proof = proofFromCredential({ kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }] }, creds);
 		const signed = 'sha256=' + createHmac('sha256', 'old-secret-still-here').update(rawBody).digest('hex');
 		expect(authenticate(proof, delivery({ 'x-webhook-signature': signed }))).toMatchObject({ ok: false, log: expect.stringMatching(/Signing Secret is empty/) });
-		const both = proofFromCredential({ kind: 'hmacSha256', headers: ['x-webhook-signature'] }, { ...creds, signingSecret: 'new-secret' });
-		expect(authenticate(both, delivery({ 'x-webhook-signature': signed }))).toEqual({ ok: true, verified: true });
+		const both = proofFromCredential({ kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }] }, { ...creds, signingSecret: 'new-secret' });
+		expect(authenticate(both, delivery({ 'x-webhook-signature': signed }))).toEqual({ ok: true, verified: true, signedHeaders: [] });
 	});
 
 	test('a URL token of exactly the minimum length is usable, one character less is not', () => {
@@ -82,7 +82,7 @@ describe('authenticate(): the verdict for each proof', () => {
 			authenticate({ ...HEADER_TOKEN, tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1, t1' })),
 			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: ['u1-url-token-long', 'u1-url-token-long'] })),
 			authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u2-url-token-long' })),
-			authenticate({ kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: [SECRET] }, delivery({})),
+			authenticate({ kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: [SECRET] }, delivery({})),
 			authenticate({ kind: 'basicAuth', user: 'u', password: 'p1' }, delivery({ authorization: 'Basic dTpwMg==' })),
 		];
 		for (const verdict of cases) {
@@ -96,14 +96,14 @@ describe('authenticate(): the verdict for each proof', () => {
 		const empty = delivery({});
 		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
 		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
-		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'nope' }])).toMatchObject({ ok: false, reason: 'the token does not match' });
-		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, {}])).toMatchObject({ ok: false, reason: 'the token field is missing' });
-		expect(authenticate(proof, empty, undefined, [{ token: ['body-token-1'] }])).toMatchObject({ ok: false, reason: 'the token field is missing' });
-		expect(authenticate(proof, empty, undefined, [])).toMatchObject({ ok: false, reason: 'the token field is missing' });
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'nope' }])).toMatchObject({ ok: false, reason: 'the request does not carry a valid proof of origin' });
+		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, {}])).toMatchObject({ ok: false, reason: 'the request does not carry a valid proof of origin' });
+		expect(authenticate(proof, empty, undefined, [{ token: ['body-token-1'] }])).toMatchObject({ ok: false, reason: 'the request does not carry a valid proof of origin' });
+		expect(authenticate(proof, empty, undefined, [])).toMatchObject({ ok: false, reason: 'the request does not carry a valid proof of origin' });
 		// the token in a header proves nothing here
 		expect(authenticate(proof, delivery({ token: 'body-token-1' }), undefined, [{}]).ok).toBe(false);
 		const unset: Proof = { ...proof, tokens: [] };
-		expect(authenticate(unset, empty, undefined, [{ token: '' }])).toMatchObject({ ok: false, reason: 'the token does not match', log: expect.stringMatching(/no token is set/) });
+		expect(authenticate(unset, empty, undefined, [{ token: '' }])).toMatchObject({ ok: false, reason: 'the request does not carry a valid proof of origin', log: expect.stringMatching(/no token is set/) });
 	});
 
 	test('a credential becomes the proof its vendor names: the token field is the one the vendor declares', () => {

@@ -28,12 +28,12 @@ describe('PBX Event Normalize: normalizeItem', () => {
 
 	test('a Webhook node item with the raw body gives exactly the trigger\'s item', () => {
 		const headers = { 'content-type': 'application/json', 'x-webhook-signature': createHmac('sha256', 's3').update(call.body).digest('hex') };
-		const viaTrigger = runPipeline(vendor('dodev'), { rawBody: call.body, headers }, { proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s3'] }, events: null, includeRaw: true, recentIds: null, receivedAt: NOW });
+		const viaTrigger = runPipeline(vendor('dodev'), { rawBody: call.body, headers }, { proof: { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['s3'] }, events: null, includeRaw: true, recentIds: null, receivedAt: NOW });
 		const viaNormalize = normalizeItem(request({
 			json: webhookItem(JSON.parse(call.body.toString()), headers),
 			rawBody: call.body,
 			vendor: vendor('dodev'),
-			proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s3'] },
+			proof: { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['s3'] },
 		}));
 		expect(viaTrigger.status).toBe(200);
 		expect(viaNormalize).toEqual({ kind: 'events', items: (viaTrigger as { items: unknown[] }).items });
@@ -44,14 +44,14 @@ describe('PBX Event Normalize: normalizeItem', () => {
 			json: webhookItem(JSON.parse(call.body.toString()), { 'x-webhook-signature': 'sha256=' + '0'.repeat(64) }),
 			rawBody: call.body,
 			vendor: vendor('dodev'),
-			proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['topsecret-value'] },
+			proof: { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['topsecret-value'] },
 		}));
 		expect(result).toEqual({ kind: 'rejected', status: 401, reason: expect.stringMatching(/^the signature does not match\. If your PBX sent it/), vendor: 'dodev' });
 		expect(JSON.stringify(result)).not.toContain('topsecret-value');
 	});
 
 	test('a signature cannot be checked without the raw body, and says how to fix it', () => {
-		const result = normalizeItem(request({ json: webhookItem(JSON.parse(call.body.toString())), vendor: vendor('dodev'), proof: { kind: 'hmacSha256', headers: ['x-webhook-signature'], secrets: ['s'] } }));
+		const result = normalizeItem(request({ json: webhookItem(JSON.parse(call.body.toString())), vendor: vendor('dodev'), proof: { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }], secrets: ['s'] } }));
 		expect(result).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/Raw Body/) });
 	});
 

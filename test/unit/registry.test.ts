@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { SIGNED_HEADERS } from '../../nodes/core/authenticate';
 import { eventsOf } from '../../nodes/core/normalize';
 import { CREDENTIAL_TEST, normalizeCredentials, triggerCredentials } from '../../nodes/n8n/credentials';
 import { vendorOptions } from '../../nodes/n8n/helper-options';
@@ -88,6 +89,18 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (id, 
 		const shownFor = normalizeCredentials(VENDORS).filter((credential) => credential.displayOptions?.show?.vendor?.includes(id));
 		expect(shownFor.map((credential) => credential.name)).toEqual(triggerCredentials(vendor).map((credential) => credential.name));
 	});
+});
+
+test('only proven data decides: an id header is one a signature form of the vendor signs; each form has its own header', () => {
+	for (const adapter of VENDORS) {
+		const proof = adapter.proof;
+		const signed = proof.kind === 'hmacSha256' ? proof.forms.flatMap((form) => SIGNED_HEADERS[form.covers]) : [];
+		if (adapter.eventIdHeader !== undefined) expect({ vendor: adapter.id, signed: signed.includes(adapter.eventIdHeader) }).toEqual({ vendor: adapter.id, signed: true });
+		if (proof.kind === 'hmacSha256') {
+			const headers = proof.forms.map((form) => form.header);
+			expect(new Set(headers).size).toBe(headers.length);
+		}
+	}
 });
 
 test('package.json lists no trigger that is not registered', () => {

@@ -15,9 +15,9 @@ describe('Aircall', () => {
 		const out = deliver(call({ id: 7, direction: 'inbound', raw_digits: '+44 7700 900461', number: line }));
 		expect(out).toMatchObject({ status: 200, items: [{ verified: true, raw: { resource: 'call', event: 'call.ended' } }] });
 		expect(JSON.stringify(out)).not.toContain(TOKEN);
-		expect(deliver({ ...call({ id: 7 }), token: 'another-token' })).toMatchObject({ status: 401, reason: 'the token does not match' });
+		expect(deliver({ ...call({ id: 7 }), token: 'another-token' })).toMatchObject({ status: 401, reason: 'the request does not carry a valid proof of origin' });
 		const { token: _dropped, ...unsigned } = call({ id: 7 });
-		expect(deliver(unsigned)).toMatchObject({ status: 401, reason: 'the token field is missing' });
+		expect(deliver(unsigned)).toMatchObject({ status: 401, reason: 'the request does not carry a valid proof of origin' });
 		expect(deliver({ ...call({ id: 7 }), token: [TOKEN] })).toMatchObject({ status: 401 });
 	});
 
