@@ -19,7 +19,8 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  */
 
 /**
- * What an HMAC-SHA256 signature covers, one form per header, so that a
+ * What an HMAC-SHA256 signature covers. A header may carry more than one
+ * form; the value's shape decides which one it is read as, so that a
  * signature made for one form never verifies under another.
  * `jsonBody`: the raw body alone, and only a JSON body (a body that starts
  * `<t>.` is never read as one: it would turn a stamped signature into a
@@ -233,8 +234,8 @@ function isJsonBody(raw: Buffer): boolean {
 }
 
 /**
- * An HMAC signature in one of the vendor's forms, each read only from its
- * own header and verified only as what that form covers. The HMAC is
+ * An HMAC signature in one of the vendor's forms, each read only from the
+ * header it names and verified only as what that form covers. The HMAC is
  * computed whether the stamp is in tolerance or not, so the time of the
  * answer does not tell the two apart either.
  */
@@ -262,7 +263,7 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 		if (!inTime) outOfTime = true;
 		if (genuine && !inTime) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
 	}
-	if (!present) return refused(`the ${forms.map((form) => form.header).join(' or ')} header is missing`);
+	if (!present) return refused(`the ${[...new Set(forms.map((form) => form.header))].join(' or ')} header is missing`);
 	if (skewSec !== null) {
 		return refused(
 			`a correctly signed request was stamped ${Math.abs(skewSec)} seconds ${skewSec < 0 ? 'before' : 'after'} this server's time. A replay looks like this; if it keeps happening with every delivery, check the clock of n8n's machine or raise the Signature Tolerance option.`,

@@ -13,11 +13,14 @@ export const doDev: VendorAdapter = {
 	id: 'dodev',
 	displayName: 'do.dev PBX',
 	triggerName: 'doDevPbxTrigger',
-	// the PBX page's header signs the JSON body alone; do.dev's webhook platform stamps its own: `t=...,v1=...` over `<t>.<body>`
+	// the PBX page signs the JSON body alone; do.dev's webhook platform stamps its own: `t=...,v1=...` over `<t>.<body>`.
+	// do.dev's documents name both headers for both forms: the value's shape says which form it is, never both
 	proof: {
 		kind: 'hmacSha256',
 		forms: [
 			{ header: 'x-webhook-signature', covers: 'jsonBody' },
+			{ header: 'x-webhook-signature', covers: 'stampedBody' },
+			{ header: 'x-dodevwebhook-signature', covers: 'jsonBody' },
 			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody' },
 		],
 		credential: 'doDevPbxApi',

@@ -421,7 +421,7 @@ describe('what n8n hands the node', () => {
 			if (out.items.length > 0) executions++;
 		}
 		expect(executions).toBe(1);
-	});
+	}, 60_000);
 
 	test("a repeat is recognised as long as the vendor retries: do.dev for 3 hours, others 5 minutes", async () => {
 		const windowOf = (node: INodeType) =>
