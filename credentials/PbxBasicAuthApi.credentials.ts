@@ -26,7 +26,7 @@ export class PbxBasicAuthApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A long random password of your choice, entered in the PBX as well (in its webhook settings, or in the URL as https://user:password@…). Events without it are refused.',
+				'A long random password of your choice, at least 16 characters (a password manager can make one), entered in the PBX as well (in its webhook settings, or in the URL as https://user:password@…). Events without it are refused.',
 		},
 	];
 }

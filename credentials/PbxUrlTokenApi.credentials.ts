@@ -18,7 +18,7 @@ export class PbxUrlTokenApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'A long random value of your choice. Add it to the URL you paste in the PBX dashboard as ?token=YOUR_TOKEN; requests without it are refused.',
+				'A long random value of your choice, at least 16 characters (a password manager can make one). Add it to the URL you paste in the PBX dashboard as ?token=YOUR_TOKEN; requests without it are refused.',
 		},
 	];
 }

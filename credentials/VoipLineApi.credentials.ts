@@ -18,7 +18,7 @@ export class VoipLineApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The Secret Token typed in the PBX webhook settings; events without it are refused. Global webhooks and each Webhook object in a call flow can have their own token: list all of them, one per line or separated by commas.',
+				'The Secret Token typed in the PBX webhook settings, at least 16 characters (a long random value: a password manager can make one); events without it are refused. Global webhooks and each Webhook object in a call flow can have their own token: list all of them, one per line or separated by commas.',
 		},
 	];
 }

@@ -51,7 +51,8 @@ export type ProofSource =
 	/** `forms`: the vendor's accepted signature forms, each in its own header */
 	| { kind: 'hmacSha256'; forms: readonly SignatureForm[] }
 	/** a token sent as it is: in a header, or in a top-level field of the body */
-	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string }
+	/** `issuedBy`: who makes the token: the vendor's (accepted as issued) or one the user types into the PBX (held to the minimum length) */
+	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string; issuedBy: 'vendor' | 'user' }
 	| { kind: 'urlToken' }
 	| { kind: 'basicAuth' };
 
@@ -62,7 +63,7 @@ export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 
 export type Proof =
 	| { kind: 'none' }
 	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[] }
-	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[] }
+	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[]; issuedBy: 'vendor' | 'user' }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
 
@@ -72,19 +73,27 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value : '';
 }
 
-/** The shortest URL token accepted: shorter ones can be guessed. */
-const MIN_URL_TOKEN_LENGTH = 16;
+/**
+ * The shortest secret a user types that is accepted (URL token, Basic auth
+ * password, a token typed into the PBX): shorter ones can be found by trying,
+ * at the rate anyone can send requests. Secrets a vendor issues (do.dev's
+ * signing secrets, Aircall's webhook tokens) are accepted as issued.
+ */
+export const MIN_SECRET_LENGTH = 16;
+
+const TOO_SHORT = `shorter than ${MIN_SECRET_LENGTH} characters: use a long random value (a password manager can make one) and enter it in the PBX too`;
 
 export function proofFromCredential(source: ProofSource, creds: CredentialData): Proof {
 	switch (source.kind) {
 		case 'hmacSha256': {
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
+			// a secret of blanks alone is no secret
 			const current = text(creds?.signingSecret);
-			const secrets = current === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s !== '');
+			const secrets = current.trim() === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s.trim() !== '');
 			return { kind: 'hmacSha256', forms: source.forms, secrets };
 		}
 		case 'token':
-			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]) };
+			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]), issuedBy: source.issuedBy };
 		case 'urlToken':
 			return { kind: 'urlToken', token: text(creds?.token).trim() };
 		case 'basicAuth':
@@ -105,14 +114,14 @@ export function proofProblem(proof: Proof): string | null {
 		case 'hmacSha256':
 			return proof.secrets.length === 0 ? 'the Signing Secret is empty' : null;
 		case 'token':
-			return proof.tokens.length === 0 ? 'no token is set' : null;
+			if (proof.tokens.length === 0) return 'no token is set';
+			return proof.issuedBy === 'user' && proof.tokens.some((token) => token.length < MIN_SECRET_LENGTH) ? `a token is ${TOO_SHORT}` : null;
 		case 'urlToken':
 			if (proof.token === '') return 'the Token is empty';
-			return proof.token.length < MIN_URL_TOKEN_LENGTH
-				? `the Token is shorter than ${MIN_URL_TOKEN_LENGTH} characters: use a long random value`
-				: null;
+			return proof.token.length < MIN_SECRET_LENGTH ? `the Token is ${TOO_SHORT}` : null;
 		case 'basicAuth':
-			return proof.user === '' || proof.password === '' ? 'the user name or the password is empty: enter both' : null;
+			if (proof.user.trim() === '' || proof.password === '') return 'the user name or the password is empty: enter both';
+			return proof.password.length < MIN_SECRET_LENGTH ? `the password is ${TOO_SHORT}` : null;
 	}
 }
 

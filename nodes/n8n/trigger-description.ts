@@ -115,7 +115,7 @@ const maxEventAgeOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: 0,
 	description:
-		'Refuse events whose signed time is older than this, so that a copy of an old delivery cannot be sent again later. 0 turns it off. do.dev retries a failed delivery for about 2.5 hours, so leave room (e.g. 10800).',
+		'Refuse events whose own time, as the PBX wrote it in the signed body, is older than this, so that a copy of an old delivery cannot be sent again later. 0 turns it off. It works whatever Signature Tolerance says. Retries keep the event\'s first time and do.dev retries a failed delivery for about 2.5 hours, so leave room (e.g. 10800); while it is set, an event without a time of its own is refused.',
 };
 
 const maxEventsOption: INodeProperties = {
@@ -135,7 +135,7 @@ const signatureToleranceOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	default: DEFAULT_SIGNATURE_TOLERANCE_SEC,
 	description:
-		'A signature that carries its own time is refused when that time is further than this from now, either way: a copy of an old delivery sent again. Every retry is signed afresh, so retries pass. 0 turns the check off.',
+		'A signature that carries its own time is refused when that time is further than this from now, either way: a copy of an old delivery sent again. Every retry is signed afresh, so retries pass. 0 turns this check off (Max Event Age still applies).',
 };
 
 // n8n's rules and UX guidelines: a collection's options in alphabetical order of their names

@@ -46,7 +46,7 @@ export const aircall: VendorAdapter = {
 	id: 'aircall',
 	displayName: 'Aircall',
 	triggerName: 'aircallTrigger',
-	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallApi', field: 'webhookTokens' },
+	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallApi', field: 'webhookTokens', issuedBy: 'vendor' },
 	eventField: 'event',
 	// Aircall retries a failed delivery up to 50 times and for up to 12 hours (the webhook is
 	// disabled meanwhile and enabled again by a success): 13 hours covers it

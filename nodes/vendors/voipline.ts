@@ -28,7 +28,7 @@ export const voipLine: VendorAdapter = {
 	id: 'voipline',
 	displayName: 'VoIPLine',
 	triggerName: 'voipLineTrigger',
-	proof: { kind: 'token', in: 'header', name: 'x-pbx-token', credential: 'voipLineApi', field: 'secretTokens' },
+	proof: { kind: 'token', in: 'header', name: 'x-pbx-token', credential: 'voipLineApi', field: 'secretTokens', issuedBy: 'user' },
 	eventField: 'type',
 	fields: {
 		occurredAt: 'call_start_at',

@@ -1,11 +1,11 @@
 import { createHmac } from 'crypto';
 
 import type { Proof } from '../../nodes/core/authenticate';
-import { authenticate, proofFromCredential } from '../../nodes/core/authenticate';
+import { authenticate, MIN_SECRET_LENGTH, proofFromCredential, proofProblem } from '../../nodes/core/authenticate';
 import secrets from '../support/secrets.json';
 
 const SECRET = secrets.unit.signingSecret;
-const HEADER_TOKEN = { kind: 'token', in: 'header', name: 'x-pbx-token' } as const;
+const HEADER_TOKEN = { kind: 'token', in: 'header', name: 'x-pbx-token', issuedBy: 'user' } as const;
 
 describe('authenticate(): the verdict for each proof', () => {
 	const rawBody = Buffer.from('{"type":"user_inbound"}');
@@ -68,7 +68,7 @@ describe('authenticate(): the verdict for each proof', () => {
 	test('none accepts and marks the item unverified; proofs mark it verified', () => {
 		expect(authenticate({ kind: 'none' }, delivery({}))).toEqual({ ok: true, verified: false });
 		expect(
-			authenticate({ ...HEADER_TOKEN, tokens: ['t1'] }, delivery({ 'x-pbx-token': 't1' })),
+			authenticate({ ...HEADER_TOKEN, tokens: ['t1-header-token-long'] }, delivery({ 'x-pbx-token': 't1-header-token-long' })),
 		).toEqual({ ok: true, verified: true });
 		expect(authenticate({ kind: 'urlToken', token: 'u1-url-token-long' }, delivery({}, { token: 'u1-url-token-long' }))).toEqual({
 			ok: true,
@@ -92,7 +92,7 @@ describe('authenticate(): the verdict for each proof', () => {
 	});
 
 	test('a token in the body: every event of the body must carry a matching one; a missing one is named', () => {
-		const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: ['body-token-1', 'body-token-2'] };
+		const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: ['body-token-1', 'body-token-2'], issuedBy: 'vendor' };
 		const empty = delivery({});
 		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
 		expect(authenticate(proof, empty, undefined, [{ token: 'body-token-1' }, { token: 'body-token-2' }])).toEqual({ ok: true, verified: true });
@@ -107,9 +107,30 @@ describe('authenticate(): the verdict for each proof', () => {
 	});
 
 	test('a credential becomes the proof its vendor names: the token field is the one the vendor declares', () => {
-		const source = { kind: 'token', in: 'body', name: 'token', field: 'webhookTokens' } as const;
-		expect(proofFromCredential(source, { webhookTokens: 'a-token\nb-token, c-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: ['a-token', 'b-token', 'c-token'] });
-		expect(proofFromCredential(source, { secretTokens: 'a-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [] });
-		expect(proofFromCredential(source, null)).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [] });
+		const source = { kind: 'token', in: 'body', name: 'token', field: 'webhookTokens', issuedBy: 'vendor' } as const;
+		expect(proofFromCredential(source, { webhookTokens: 'a-token\nb-token, c-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: ['a-token', 'b-token', 'c-token'], issuedBy: 'vendor' });
+		expect(proofFromCredential(source, { secretTokens: 'a-token' })).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [], issuedBy: 'vendor' });
+		expect(proofFromCredential(source, null)).toEqual({ kind: 'token', in: 'body', name: 'token', tokens: [], issuedBy: 'vendor' });
+	});
+
+	test('a secret the user types is at least 16 characters, refused at run time as by the Test button; vendor-issued secrets are accepted as issued', () => {
+		const short = 'a'.repeat(MIN_SECRET_LENGTH - 1);
+		const long = 'a'.repeat(MIN_SECRET_LENGTH);
+		// typed by the user: URL token, Basic auth password, a token typed into the PBX
+		expect(proofProblem({ kind: 'urlToken', token: short })).toMatch(/shorter than 16 characters/);
+		expect(proofProblem({ kind: 'urlToken', token: long })).toBeNull();
+		expect(proofProblem({ kind: 'basicAuth', user: 'a', password: 'b' })).toMatch(/password is shorter than 16 characters/);
+		expect(proofProblem({ kind: 'basicAuth', user: ' ', password: long })).toMatch(/empty/);
+		expect(proofProblem({ kind: 'basicAuth', user: 'a', password: long })).toBeNull();
+		expect(proofProblem({ ...HEADER_TOKEN, tokens: [long, 'x'] })).toMatch(/a token is shorter than 16 characters/);
+		expect(proofProblem({ ...HEADER_TOKEN, tokens: [long] })).toBeNull();
+		// issued by the vendor: Aircall's documented token is 11 characters; a signing secret of blanks alone is none
+		expect(proofProblem({ kind: 'token', in: 'body', name: 'token', tokens: ['45XXYYZZa08'], issuedBy: 'vendor' })).toBeNull();
+		const hmac = { kind: 'hmacSha256', forms: [{ header: 'x-webhook-signature', covers: 'jsonBody' }] } as const;
+		expect(proofProblem(proofFromCredential(hmac, { signingSecret: ' ' }))).toMatch(/Signing Secret is empty/);
+		expect(proofProblem(proofFromCredential(hmac, { signingSecret: 'whsec_x' }))).toBeNull();
+		// refused at run time too, with the same answer as a wrong secret
+		const oneChar = authenticate({ ...HEADER_TOKEN, tokens: ['x'] }, delivery({ 'x-pbx-token': 'x' }));
+		expect(oneChar).toMatchObject({ ok: false, log: expect.stringMatching(/shorter than 16 characters/) });
 	});
 });

@@ -56,9 +56,9 @@ describe('PBX Event Normalize: normalizeItem', () => {
 	});
 
 	test('tokens are checked from the Webhook item\'s headers', () => {
-		const proof: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['tok-1'] };
+		const proof: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['tok-1-long-enough-1'], issuedBy: 'user' };
 		const body = JSON.parse(vm.body.toString());
-		expect(normalizeItem(request({ json: webhookItem(body, { 'X-Pbx-Token': 'tok-1' }), vendor: vendor('voipline'), proof }))).toMatchObject({ kind: 'events', items: [{ event: 'voicemail.received', verified: true }] });
+		expect(normalizeItem(request({ json: webhookItem(body, { 'X-Pbx-Token': 'tok-1-long-enough-1' }), vendor: vendor('voipline'), proof }))).toMatchObject({ kind: 'events', items: [{ event: 'voicemail.received', verified: true }] });
 		expect(normalizeItem(request({ json: webhookItem(body, { 'x-pbx-token': 'nope' }), vendor: vendor('voipline'), proof }))).toMatchObject({ kind: 'rejected', status: 401 });
 	});
 
@@ -66,7 +66,7 @@ describe('PBX Event Normalize: normalizeItem', () => {
 		const adapter = VENDORS.find((v) => v.proof.kind === 'token' && v.proof.in === 'body');
 		if (!adapter || adapter.proof.kind !== 'token') return;
 		const [fixture] = loadFixtures(adapter.id);
-		const proof: Proof = { kind: 'token', in: 'body', name: adapter.proof.name, tokens: ['normalize-body-token-77'] };
+		const proof: Proof = { kind: 'token', in: 'body', name: adapter.proof.name, tokens: ['normalize-body-token-77'], issuedBy: 'vendor' };
 		const body = { ...JSON.parse(fixture.body.toString()), [adapter.proof.name]: 'normalize-body-token-77' };
 		const rawBody = Buffer.from(JSON.stringify(body));
 		for (const withRaw of [null, rawBody]) {

@@ -100,15 +100,15 @@ describe('the pipeline', () => {
 		const body = json({ type: 'voicemail' });
 		const out = runPipeline(
 			voipLine,
-			{ rawBody: body, headers: { ...JSON_HEADERS, 'x-pbx-token': 'b' } },
-			settings({ proof: { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['a', 'b'] } }),
+			{ rawBody: body, headers: { ...JSON_HEADERS, 'x-pbx-token': 'second-token-b-0123' } },
+			settings({ proof: { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['first-token-a-0123', 'second-token-b-0123'], issuedBy: 'user' } }),
 		);
 		expect(out).toMatchObject({ status: 200, items: [{ verified: true }] });
 	});
 
 	test('a token in the body: the body is read first (400 when unreadable), then every event needs the token (401); raw never holds it', () => {
-		const vendor: VendorAdapter = { ...pbxme, proof: { kind: 'token', in: 'body', name: 'token', credential: 'someApi', field: 'webhookTokens' } };
-		const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: ['body-token-abc'] };
+		const vendor: VendorAdapter = { ...pbxme, proof: { kind: 'token', in: 'body', name: 'token', credential: 'someApi', field: 'webhookTokens', issuedBy: 'vendor' } };
+		const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: ['body-token-abc'], issuedBy: 'vendor' };
 		const deliver = (body: Buffer) => runPipeline(vendor, { rawBody: body, headers: JSON_HEADERS }, settings({ proof }));
 		expect(deliver(Buffer.from('{broken'))).toEqual({ status: 400, reason: 'the body is not valid JSON' });
 		expect(deliver(json({ event: 'sms_received', message: 'hi' }))).toMatchObject({ status: 401, reason: 'the request does not carry a valid proof of origin' });
@@ -180,7 +180,7 @@ describe('IP allowlist and event age', () => {
 	});
 
 	test('the allowlist is checked before the proof: an unproven caller off the list learns only that it is not allowed', () => {
-		const token: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['allowlist-order-token'] };
+		const token: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: ['allowlist-order-token'], issuedBy: 'user' };
 		const unusable: Proof = { kind: 'urlToken', token: '' };
 		const off = { ...delivery('198.51.100.7'), headers: { ...JSON_HEADERS, 'x-pbx-token': 'wrong' } };
 		const on = { ...off, clientIp: '203.0.113.9' };

@@ -5,7 +5,7 @@ import { aircall } from '../../../nodes/vendors/aircall';
 import { JSON_HEADERS, json, NOW, settings } from '../../support/pipeline';
 
 const TOKEN = 'aircall-unit-token-5c1e';
-const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: [TOKEN] };
+const proof: Proof = { kind: 'token', in: 'body', name: 'token', tokens: [TOKEN], issuedBy: 'vendor' };
 const deliver = (body: unknown, over = {}) => runPipeline(aircall, { rawBody: json(body), headers: JSON_HEADERS }, settings({ proof, ...over }));
 const call = (data: Record<string, unknown>, event = 'call.ended') => ({ resource: 'call', event, timestamp: 1764064800, token: TOKEN, data });
 const line = { id: 1, name: 'Support Line', digits: '+44 20 7946 0958', e164_digits: '+442079460958' };
