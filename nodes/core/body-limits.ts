@@ -62,7 +62,10 @@ export function tooManyEvents(maxEvents: number): BodyRefusal {
 		ok: false,
 		status: 413,
 		reason: 'the body holds more events than this trigger accepts in one request',
-		log: `a request held more than ${maxEvents} events. If your PBX really sends batches that large, raise the Max Events per Request option.`,
+		log:
+			maxEvents < MAX_EVENTS_SETTING
+				? `a request held more than ${maxEvents} events. If your PBX really sends batches that large, raise the Max Events per Request option.`
+				: `a request held more than ${maxEvents} events, more than any trigger accepts in one request.`,
 	};
 }
 

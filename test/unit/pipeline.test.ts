@@ -1,4 +1,5 @@
 import { createHmac } from 'crypto';
+import { MAX_EVENTS_SETTING, tooManyEvents } from '../../nodes/core/body-limits';
 
 import { RecentIds } from '../../nodes/core/dedupe';
 import type { Proof } from '../../nodes/core/authenticate';
@@ -220,3 +221,7 @@ describe('IP allowlist and event age', () => {
 	});
 });
 
+test('the log names Max Events per Request only where raising it would help', () => {
+	expect(tooManyEvents(100).log).toMatch(/raise the Max Events per Request option/);
+	expect(tooManyEvents(MAX_EVENTS_SETTING).log).not.toMatch(/Max Events per Request/);
+});
