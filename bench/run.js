@@ -29,8 +29,8 @@ function setup(adapter, fixture) {
 	const headers = { 'content-type': fixture.json ? 'application/json' : 'application/x-www-form-urlencoded' };
 	let proof = { kind: 'none' };
 	if (adapter.proof.kind === 'hmacSha256') {
-		headers[adapter.proof.headers[0]] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
-		proof = { kind: 'hmacSha256', headers: adapter.proof.headers, secrets: [SECRET] };
+		headers[adapter.proof.forms.find((form) => form.covers === 'jsonBody').header] = createHmac('sha256', SECRET).update(fixture.body).digest('hex');
+		proof = { kind: 'hmacSha256', forms: adapter.proof.forms, secrets: [SECRET] };
 	}
 	if (adapter.proof.kind === 'token') {
 		const { name } = adapter.proof;

@@ -102,11 +102,15 @@ async function main() {
 	const target = new URL(url);
 	if (proof.kind === 'hmacSha256') {
 		if (!secret) usage(vendors, `${adapter.displayName} deliveries are signed: pass --secret with the signing secret of the credential`);
+		// each sample as its form is signed: the platform's envelope stamped, in the header listed last for that
+		// form (the platform's own); the PBX page's over the body alone, in the header listed first
+		const stamped = proof.forms.filter((form) => form.covers === 'stampedBody').pop();
+		const bodyOnly = proof.forms.find((form) => form.covers === 'jsonBody');
 		if (fresh.eventId) {
 			const t = String(Math.floor(Date.now() / 1000));
-			headers[proof.headers[proof.headers.length - 1]] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
+			headers[stamped.header] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
 		} else {
-			headers[proof.headers[0]] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+			headers[bodyOnly.header] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 		}
 	} else if (proof.kind === 'token') {
 		if (!token) usage(vendors, `${adapter.displayName} deliveries carry a token: pass --token with one of the credential's tokens`);

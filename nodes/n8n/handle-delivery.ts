@@ -102,7 +102,8 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	);
 
 	if (outcome.status !== 200) {
-		if (outcome.log && firstInAMinute(`${nodeKey}:${outcome.log}`)) {
+		// one cause, one key: numbers in a log line (a replay's skew in seconds) would make each request a new cause
+		if (outcome.log && firstInAMinute(`${nodeKey}:${outcome.log.replace(/\d+/g, '#')}`)) {
 			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${outcome.log}`);
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');

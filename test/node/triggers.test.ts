@@ -203,6 +203,21 @@ describe('rejections answer with a status and start nothing', () => {
 		expect(options).toEqual(expect.arrayContaining(['signatureToleranceSec', 'maxEventAgeSec']));
 	});
 
+	test('a captured old delivery replayed with other stamps is logged once a minute, not once per stamp', async () => {
+		const d = genuine(completed);
+		const signedAt = (t: number) => ({
+			'content-type': 'application/json',
+			'x-dodevwebhook-signature': `t=${t},v1=${createHmac('sha256', SECRETS.signingSecret).update(`${t}.`).update(completed.body).digest('hex')}`,
+		});
+		const now = Math.floor(Date.now() / 1000);
+		const workflowId = `wf-replayed-${now}`;
+		const warnings: string[] = [];
+		// each replay a second further off: the skew in the log line changes every time
+		for (const skew of [600, 601, 602, 603]) warnings.push(...(await deliver({ ...d, headers: signedAt(now - skew), workflowId })).warnings);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/a correctly signed request was stamped 60\d seconds before/);
+	});
+
 	test('do.dev: a body changed after signing is 401', async () => {
 		const d = genuine(completed);
 		const tampered = Buffer.from(completed.body.toString().replace('245', '246'));
