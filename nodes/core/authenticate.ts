@@ -76,8 +76,8 @@ function text(value: unknown): string {
 /**
  * The shortest secret a user types that is accepted (URL token, Basic auth
  * password, a token typed into the PBX): shorter ones can be found by trying,
- * at the rate anyone can send requests. Secrets a vendor issues (do.dev's
- * signing secrets, Aircall's webhook tokens) are accepted as issued.
+ * at the rate anyone can send requests. Secrets a vendor issues (signing
+ * secrets, tokens marked `issuedBy: 'vendor'`) are accepted as issued.
  */
 export const MIN_SECRET_LENGTH = 16;
 
@@ -152,12 +152,9 @@ export interface Clock {
 	toleranceSec: number;
 }
 
-/**
- * `stamped`: proven by a signature over its own time (`t=`).
- * `signedHeaders`: the request headers the proof covers (only these may decide anything).
- */
+/** `signedHeaders`: the request headers the proof covers (only these may decide anything). */
 export type Verdict =
-	| { ok: true; verified: boolean; stamped?: true; signedHeaders?: readonly string[] }
+	| { ok: true; verified: boolean; signedHeaders?: readonly string[] }
 	| { ok: false; reason: string; log?: string };
 
 /**
@@ -268,7 +265,7 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 		const genuine = verifyStampedHmac(delivery.rawBody, stamped, secrets) && usable;
 		// a `t` that is no number is never in time, not even with the tolerance off
 		const inTime = Number.isFinite(stamped.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec);
-		if (genuine && inTime) return { ok: true, verified: true, stamped: true, signedHeaders: SIGNED_HEADERS.stampedBody };
+		if (genuine && inTime) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.stampedBody };
 		if (!inTime) outOfTime = true;
 		if (genuine && !inTime) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
 	}
