@@ -1,9 +1,9 @@
-import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class AircallApi implements ICredentialType {
 	name = 'aircallApi';
 
-	displayName = 'Aircall Webhook Token API';
+	displayName = 'Aircall API';
 
 	icon: Icon = { light: 'file:icons/aircall.svg', dark: 'file:icons/aircall.dark.svg' };
 
@@ -11,14 +11,28 @@ export class AircallApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
-			displayName: 'Webhook Tokens',
-			name: 'webhookTokens',
+			displayName: 'API ID',
+			name: 'apiId',
 			type: 'string',
-			typeOptions: { password: true, rows: 3 },
 			default: '',
 			required: true,
-			description:
-				'The token Aircall gives the webhook when it is created (also returned by GET /v1/webhooks). Every delivery carries it in its token field. If several Aircall webhooks send to this URL, list each token, one per line.',
+			description: 'From the Aircall Dashboard, Integrations & API, API keys (an admin makes the key)',
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Shown once, beside the API ID, when the key is made',
 		},
 	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { auth: { username: '={{$credentials.apiId}}', password: '={{$credentials.apiToken}}' } },
+	};
+
+	test: ICredentialTestRequest = { request: { baseURL: 'https://api.aircall.io/v1', url: '/ping' } };
 }

@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { handleDelivery } from '../n8n/handle-delivery';
 import { TRIGGER_SUBTITLE, TRIGGER_VERSION, TRIGGER_WEBHOOKS, triggerProperties } from '../n8n/trigger-description';
-import { manualWebhookMethods, triggerMethods } from '../n8n/trigger-node';
+import { triggerMethods } from '../n8n/trigger-node';
+import { registeringWebhookMethods } from '../n8n/webhook-registration';
 import { aircall } from '../vendors/aircall';
 
 export class AircallTrigger implements INodeType {
@@ -16,7 +17,7 @@ export class AircallTrigger implements INodeType {
 		subtitle: TRIGGER_SUBTITLE,
 		description: 'Starts the workflow when Aircall sends a call, voicemail, recording or SMS event',
 		eventTriggerDescription: 'Waiting for Aircall to send an event to the Test URL',
-		activationMessage: 'Paste the Production URL into Aircall\'s webhook settings: each event it sends now starts this workflow.',
+		activationMessage: 'Each event Aircall sends now starts this workflow (registered for you, or, by hand, once you paste the Production URL into Aircall\'s webhook settings).',
 		defaults: { name: 'Aircall Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -24,7 +25,13 @@ export class AircallTrigger implements INodeType {
 			{
 				name: 'aircallApi',
 				required: true,
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
+				name: 'aircallWebhookApi',
+				required: true,
 				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { registration: ['manual'] } },
 			},
 		],
 		webhooks: TRIGGER_WEBHOOKS,
@@ -33,7 +40,7 @@ export class AircallTrigger implements INodeType {
 
 	methods = triggerMethods;
 
-	webhookMethods = manualWebhookMethods;
+	webhookMethods = registeringWebhookMethods(aircall);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleDelivery(this, aircall);

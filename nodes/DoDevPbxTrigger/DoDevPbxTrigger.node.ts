@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { handleDelivery } from '../n8n/handle-delivery';
 import { TRIGGER_SUBTITLE, TRIGGER_VERSION, TRIGGER_WEBHOOKS, triggerProperties } from '../n8n/trigger-description';
-import { manualWebhookMethods, triggerMethods } from '../n8n/trigger-node';
+import { triggerMethods } from '../n8n/trigger-node';
+import { registeringWebhookMethods } from '../n8n/webhook-registration';
 import { doDev } from '../vendors/dodev';
 
 export class DoDevPbxTrigger implements INodeType {
@@ -16,15 +17,21 @@ export class DoDevPbxTrigger implements INodeType {
 		subtitle: TRIGGER_SUBTITLE,
 		description: 'Starts the workflow when do.dev PBX sends a call, queue, voicemail, recording or phone registration event',
 		eventTriggerDescription: 'Waiting for do.dev PBX to send an event to the Test URL',
-		activationMessage: 'Paste the Production URL into do.dev PBX\'s webhook settings: each event it sends now starts this workflow.',
+		activationMessage: 'Each event do.dev PBX sends now starts this workflow (registered for you, or, by hand, once you paste the Production URL into do.dev PBX\'s webhook settings).',
 		defaults: { name: 'do.dev PBX Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
+				name: 'doDevApi',
+				required: true,
+				displayOptions: { show: { registration: ['automatic'] } },
+			},
+			{
 				name: 'doDevPbxApi',
 				required: true,
 				testedBy: 'pbxSecretTest',
+				displayOptions: { show: { registration: ['manual'] } },
 			},
 		],
 		webhooks: TRIGGER_WEBHOOKS,
@@ -33,7 +40,7 @@ export class DoDevPbxTrigger implements INodeType {
 
 	methods = triggerMethods;
 
-	webhookMethods = manualWebhookMethods;
+	webhookMethods = registeringWebhookMethods(doDev);
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await handleDelivery(this, doDev);

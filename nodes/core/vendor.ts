@@ -7,6 +7,7 @@
 import type { ProofSource } from './authenticate';
 import type { PbxDirection, PbxEventFields, PbxEventName, PbxFieldName, PbxStatus, PbxTarget } from './event';
 import type { Payload } from './paths';
+import type { WebhookApi } from './registration';
 
 /** Payload keys (dotted paths allowed) to read a field from: the first non-empty one wins. */
 export type FieldSource = string | readonly string[];
@@ -66,6 +67,8 @@ export interface VendorAdapter {
 	extraEvents?: readonly PbxEventName[];
 	/** derived values: the second pure function, after the table */
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
+	/** the vendor's webhook API: the trigger then registers its own webhook (or, by the user's choice, is set up by hand) */
+	webhookApi?: WebhookApi;
 	/** the setup notice the node shows: where the URL goes in the vendor's dashboard */
 	setupNotice: string;
 	/** payload keys only this vendor sends, used to detect the vendor from a payload */

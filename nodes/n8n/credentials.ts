@@ -25,7 +25,13 @@ function userChosen(show: Show = {}): INodeCredentialDescription[] {
 }
 
 export function triggerCredentials(adapter: VendorAdapter): INodeCredentialDescription[] {
-	return adapter.proof.kind === 'userChosen' ? userChosen() : [credential(adapter.proof.credential)];
+	if (adapter.proof.kind === 'userChosen') return userChosen();
+	if (adapter.webhookApi === undefined) return [credential(adapter.proof.credential)];
+	// the API credential is tested by its own request to the vendor
+	return [
+		{ name: adapter.webhookApi.credential, required: true, displayOptions: { show: { registration: ['automatic'] } } },
+		credential(adapter.proof.credential, { registration: ['manual'] }),
+	];
 }
 
 /** PBX Event Normalize: the credential of the chosen vendor, when it verifies. */

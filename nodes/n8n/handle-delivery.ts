@@ -10,8 +10,10 @@ import { toNumber } from '../core/convert';
 import { recentIdsFor } from '../core/dedupe';
 import type { Refusal } from '../core/pipeline';
 import { runPipeline } from '../core/pipeline';
+import { secretAsCredential } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { cachedCredentials } from './credential-cache';
+import { registersItself } from './webhook-registration';
 import { duplicateWindowDefault } from './trigger-description';
 
 /** Ids remembered per trigger: about 120 bytes each, so at most about 6 MB. */
@@ -38,6 +40,16 @@ function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IW
 	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
 	res.status(outcome.status).json({ status: 'rejected', reason: outcome.reason });
 	return { noWebhookResponse: true };
+}
+
+const NOT_REGISTERED = 'this trigger holds no registered webhook secret, so every request is refused: deactivate and activate the workflow again to register its webhook.';
+
+type RegisteredProof = Extract<VendorAdapter['proof'], { kind: 'hmacSha256' | 'token' }>;
+
+/** The secret the vendor gave the webhook this node registered ('' when none is kept). */
+function registeredSecret(ctx: IWebhookFunctions): string {
+	const secret = ctx.getWorkflowStaticData('node').webhookSecret;
+	return typeof secret === 'string' ? secret : '';
 }
 
 /** The tolerance option as a number of seconds (an expression can make it anything). */
@@ -71,10 +83,14 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	// n8n deep-copies the node on every getNode(): once per request is enough
 	const node = ctx.getNode();
 	const nodeKey = `${ctx.getWorkflow().id}:${node.id}`;
+	// a webhook the trigger registered is verified with the secret the vendor gave it, kept in the static data
+	const registered = adapter.proof.kind !== 'userChosen' && registersItself(adapter, ctx.getNodeParameter('registration', 'automatic'));
 	const proof = await proofFor(
 		adapter.proof,
 		adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : '',
-		async (type) => await cachedCredentials(ctx, node, nodeKey, type),
+		registered && adapter.proof.kind !== 'userChosen'
+			? async () => secretAsCredential(adapter.proof as RegisteredProof, registeredSecret(ctx))
+			: async (type) => await cachedCredentials(ctx, node, nodeKey, type),
 		adapter.proof.kind === 'userChosen' ? '' : adapter.proof.credential,
 	);
 
@@ -103,8 +119,10 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 
 	if (outcome.status !== 200) {
 		// one cause, one key: numbers in a log line (a replay's skew in seconds) would make each request a new cause
-		if (outcome.log && firstInAMinute(`${nodeKey}:${outcome.log.replace(/\d+/g, '#')}`)) {
-			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${outcome.log}`);
+		// a registered webhook without its secret: the fix is activating again, not the credential
+		const log = registered && outcome.status === 401 && registeredSecret(ctx) === '' ? NOT_REGISTERED : outcome.log;
+		if (log && firstInAMinute(`${nodeKey}:${log.replace(/\d+/g, '#')}`)) {
+			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${log}`);
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');
 	}

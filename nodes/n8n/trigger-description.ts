@@ -9,6 +9,7 @@ import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
 import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from '../core/authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING } from '../core/body-limits';
 import { eventsOf } from '../core/normalize';
+import { subscriptionFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { eventOptionsOf } from './helper-options';
 
@@ -153,6 +154,43 @@ function optionsParameter(adapter: VendorAdapter): INodeProperties {
 	};
 }
 
+/** Only for vendors with a webhook API: the trigger registers its webhook, or the user does it in the vendor's dashboard. */
+function registrationParameter(adapter: VendorAdapter): INodeProperties {
+	return {
+		displayName: 'Registration',
+		name: 'registration',
+		type: 'options',
+		default: 'automatic',
+		description: `Whether the trigger creates its webhook in ${adapter.displayName} itself or you make it there by hand`,
+		options: [
+			{
+				name: 'Automatic',
+				value: 'automatic',
+				description: `When the workflow is published, the trigger creates the webhook in ${adapter.displayName} for the events picked below, and removes it when unpublished. Needs only an API key.`,
+			},
+			{
+				name: 'By Hand',
+				value: 'manual',
+				description: `You create the webhook in ${adapter.displayName}'s dashboard and copy its secret into the credential`,
+			},
+		],
+	};
+}
+
+const BY_HAND = { show: { registration: ['manual'] } };
+const AUTOMATIC = { show: { registration: ['automatic'] } };
+
+/** For a trigger that registers itself: what it does, and nothing to paste. */
+function automaticNotice(adapter: VendorAdapter): INodeProperties {
+	return {
+		displayName: `When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
+		name: 'automaticNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: AUTOMATIC,
+	};
+}
+
 /** The vendor's dashboard steps, then what holds for every PBX. */
 function setupNotice(adapter: VendorAdapter): INodeProperties {
 	const urls =
@@ -161,16 +199,22 @@ function setupNotice(adapter: VendorAdapter): INodeProperties {
 		adapter.proof.kind === 'userChosen'
 			? ` ${adapter.displayName} signs nothing: the unguessable URL is the secret unless you add a URL token or Basic auth below.`
 			: '';
+	// the vendor events to tick by hand are the ones automatic registration would ask for
+	const tick = adapter.webhookApi
+		? ` Tick exactly these events: ${subscriptionFor(adapter, adapter.webhookApi, []).map((event) => `<code>${event}</code>`).join(', ')}.`
+		: '';
 	return {
-		displayName: `${adapter.setupNotice} ${urls}${unsigned}`,
+		displayName: `${adapter.setupNotice}${tick} ${urls}${unsigned}`,
 		name: 'setupNotice',
 		type: 'notice',
 		default: '',
+		...(adapter.webhookApi ? { displayOptions: BY_HAND } : {}),
 	};
 }
 
 /** A trigger's parameters: where its URL goes, how requests are proven (vendors that sign nothing), events, options. */
 export function triggerProperties(adapter: VendorAdapter): INodeProperties[] {
 	const authentication = adapter.proof.kind === 'userChosen' ? [authenticationParameter] : [];
-	return [setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
+	const registration = adapter.webhookApi ? [registrationParameter(adapter), automaticNotice(adapter)] : [];
+	return [...registration, setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
 }

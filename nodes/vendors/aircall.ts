@@ -3,6 +3,7 @@ import type { PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
 import { isPlainObject, lookup } from '../core/paths';
 import type { Refinement, VendorAdapter } from '../core/vendor';
+import { aircallWebhooks } from './aircall-webhooks';
 
 /** Aircall's missed-call reasons: the caller gave up, or nobody could take the call. */
 const MISSED_BECAUSE: Record<string, PbxStatus> = {
@@ -46,7 +47,8 @@ export const aircall: VendorAdapter = {
 	id: 'aircall',
 	displayName: 'Aircall',
 	triggerName: 'aircallTrigger',
-	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallApi', field: 'webhookTokens', issuedBy: 'vendor' },
+	proof: { kind: 'token', in: 'body', name: 'token', credential: 'aircallWebhookApi', field: 'webhookTokens', issuedBy: 'vendor' },
+	webhookApi: aircallWebhooks,
 	eventField: 'event',
 	// Aircall retries a failed delivery up to 50 times and for up to 12 hours (the webhook is
 	// disabled meanwhile and enabled again by a success): 13 hours covers it

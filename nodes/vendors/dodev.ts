@@ -1,4 +1,5 @@
 import type { VendorAdapter } from '../core/vendor';
+import { doDevWebhooks } from './dodev-webhooks';
 
 const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.completed']);
 
@@ -25,6 +26,7 @@ export const doDev: VendorAdapter = {
 		],
 		credential: 'doDevPbxApi',
 	},
+	webhookApi: doDevWebhooks,
 	eventField: ['event', 'type'],
 	eventIdField: ['eventId', 'id', 'event_id'],
 	// do.dev's platform retries after about 1 min, 5 min, 30 min and 2 h (about 2.5 h): 3 h covers it

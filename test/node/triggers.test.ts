@@ -72,6 +72,15 @@ describe('node descriptions', () => {
 			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'pbxBasicAuthApi']);
 			expect(auth?.default).toBe('none');
 			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['basicAuth', 'none', 'urlToken']);
+		} else if (adapter.webhookApi) {
+			// registers itself by default, with an API credential tested by its own request to the vendor; by hand, the webhook's secret
+			const registration = d.properties.find((p) => p.name === 'registration');
+			expect(registration?.default).toBe('automatic');
+			expect(d.credentials).toEqual([
+				{ name: adapter.webhookApi.credential, required: true, displayOptions: { show: { registration: ['automatic'] } } },
+				{ name: adapter.proof.credential, required: true, testedBy: 'pbxSecretTest', displayOptions: { show: { registration: ['manual'] } } },
+			]);
+			expect(auth).toBeUndefined();
 		} else {
 			expect(d.credentials).toEqual([{ name: adapter.proof.credential, required: true, testedBy: 'pbxSecretTest' }]);
 			expect(auth).toBeUndefined();
@@ -90,7 +99,7 @@ describe('node descriptions', () => {
 	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: the editor says what it waits for and, once published, where the Production URL goes', (_id, adapter) => {
 		const d = NODES[adapter.id].description;
 		expect(d.eventTriggerDescription).toBe(`Waiting for ${adapter.displayName} to send an event to the Test URL`);
-		expect(d.activationMessage).toContain(`Paste the Production URL into ${adapter.displayName}'s webhook settings`);
+		expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
 	});
 
 	/** Every parameter of a node, also inside collections and fixed collections. */

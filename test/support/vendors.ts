@@ -45,6 +45,14 @@ export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsign
 	return null;
 }
 
+/**
+ * The parameters of a trigger set up with the credential of `credentialFor`:
+ * for a vendor whose trigger registers itself by default, Registration By Hand.
+ */
+export function byHandParameters(adapter: VendorAdapter): Record<string, string> {
+	return adapter.webhookApi ? { registration: 'manual' } : {};
+}
+
 /** The proof the vendor's trigger holds with these secrets. */
 export function proofFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): Proof {
 	const credential = credentialFor(adapter, secrets, unsigned);

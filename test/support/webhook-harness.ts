@@ -66,6 +66,10 @@ function nodeTypesOf(nodeType: INodeType): INodeTypes {
 	} as unknown as INodeTypes;
 }
 
+function byHandCredential(nodeType: INodeType, credentials: Delivery['credentials']): boolean {
+	return (nodeType.description.credentials ?? []).some((c) => c.displayOptions?.show?.registration?.includes('manual') && credentials?.[c.name] !== undefined);
+}
+
 export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 	const { nodeType } = delivery;
 	const node: INode = {
@@ -75,7 +79,8 @@ export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 		typeVersion: 1,
 		position: [0, 0],
 		webhookId: 'hook-1',
-		parameters: delivery.parameters ?? {},
+		// given the credential of setup by hand, the trigger is set up by hand (its default registers through the vendor's API)
+		parameters: { ...(byHandCredential(nodeType, delivery.credentials) ? { registration: 'manual' } : {}), ...(delivery.parameters ?? {}) },
 		credentials: Object.fromEntries(
 			Object.keys(delivery.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: type }]),
 		),

@@ -1,0 +1,154 @@
+/**
+ * Registering a trigger's webhook through a vendor's API, as n8n's own
+ * triggers do: which vendor events to ask for, what to do with what the vendor
+ * says about the webhook it holds, and the words of every failure. All pure:
+ * the one executor in n8n/ sends the requests and keeps the static data.
+ */
+import type { ProofSource } from './authenticate';
+import type { VendorAdapter } from './vendor';
+
+export interface ApiRequest {
+	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	/** below the API's base URL */
+	path: string;
+	qs?: Record<string, string>;
+	body?: Record<string, unknown>;
+}
+
+/** A webhook as the vendor describes it; `secret` only where the answer holds it (some vendors show it once, on creation). */
+export interface RemoteWebhook {
+	id: string;
+	url: string;
+	events: readonly string[];
+	active: boolean;
+	/** stopped by the vendor after failed deliveries, and not re-enabled by an update */
+	paused: boolean;
+	secret: string | null;
+}
+
+/** A vendor's webhook API: what to send and how to read the answers. */
+export interface WebhookApi {
+	/** the credential type with the API key; its `authenticate` signs every request */
+	credential: string;
+	/** `https://host/v1`: every path is below it */
+	baseUrl: string;
+	/** the vendor delivers only to https:// addresses */
+	httpsOnly: boolean;
+	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
+	allEvents?: readonly string[];
+	create(url: string, events: readonly string[], label: string): ApiRequest;
+	get(id: string): ApiRequest;
+	/** reads the answer to `create` and to `get`; null when it is not a webhook */
+	read(body: unknown): RemoteWebhook | null;
+	/** sets the events and enables the webhook again; without it, a webhook to change is made anew */
+	update?(id: string, events: readonly string[]): ApiRequest;
+	remove(id: string): ApiRequest;
+	/** whether a refusal of `create` says the vendor's limit on webhooks is reached */
+	limitReached?(status: number, body: unknown): boolean;
+	/** in the vendor's words, for the messages: where an admin makes an API key */
+	keysAt: string;
+	/** the rights or scopes the key needs */
+	rightsNeeded: string;
+	/** where a webhook is removed by hand */
+	removeAt: string;
+}
+
+/** What a node that registered its webhook keeps in its static data: never in an item or a log line. */
+export interface Registered {
+	webhookId: string;
+	webhookSecret: string;
+	webhookUrl: string;
+	webhookEvents: string[];
+}
+
+/**
+ * The vendor events behind the normalized events picked (none picked: all).
+ * Never empty: an empty list asks some vendors for every event there is.
+ */
+export function subscriptionFor(adapter: VendorAdapter, api: WebhookApi, picked: readonly string[]): string[] {
+	if (picked.length === 0 && api.allEvents) return [...api.allEvents];
+	const wanted = new Set(picked);
+	return Object.entries(adapter.rules)
+		.filter(([, rule]) => picked.length === 0 || wanted.has(rule.event))
+		.map(([name]) => name)
+		.sort();
+}
+
+/** The registered secret as the fields of the credential the proof reads when set up by hand. */
+export function secretAsCredential(proof: Extract<ProofSource, { kind: 'hmacSha256' | 'token' }>, secret: string): Record<string, string> {
+	return proof.kind === 'hmacSha256' ? { signingSecret: secret } : { [proof.field]: secret };
+}
+
+function sameEvents(a: readonly string[], b: readonly string[]): boolean {
+	const left = [...a].sort();
+	const right = [...b].sort();
+	return left.length === right.length && left.every((event, i) => event === right[i]);
+}
+
+/**
+ * What to do on activation with the webhook the static data names, once the
+ * vendor has said what it holds (`remote` null: nothing under that id).
+ * `create`: forget the static data and register anew, leaving a webhook that
+ * is not this node's alone; `recreate`: remove this node's webhook, then register anew.
+ */
+export type RegistrationStep =
+	| { step: 'keep'; secret: string }
+	| { step: 'update'; secret: string }
+	| { step: 'recreate'; paused: boolean }
+	| { step: 'create' };
+
+export function nextStep(stored: Partial<Registered>, url: string, events: readonly string[], remote: RemoteWebhook | null, canUpdate: boolean): RegistrationStep {
+	// another URL: the static data came with a copied or imported workflow, or the address of n8n changed
+	if (remote === null || remote.url !== url || stored.webhookUrl !== url) return { step: 'create' };
+	if (remote.paused) return { step: 'recreate', paused: true };
+	const secret = stored.webhookSecret || remote.secret;
+	// a secret shown only once and since lost: deliveries could not be verified
+	if (!secret) return { step: 'recreate', paused: false };
+	if (remote.active && sameEvents(remote.events, events)) return { step: 'keep', secret };
+	return canUpdate ? { step: 'update', secret } : { step: 'recreate', paused: false };
+}
+
+/** Whether a stored registration was made for this URL (only then is its id asked about). */
+export function registeredFor(stored: Partial<Registered>, url: string): stored is Registered {
+	return typeof stored.webhookId === 'string' && stored.webhookId !== '' && stored.webhookUrl === url;
+}
+
+/** A short readable message from a vendor's error body, without anything long enough to hide a secret in. */
+export function vendorMessage(body: unknown): string {
+	const pick = (value: unknown): string | null => {
+		if (typeof value === 'string' && value.trim() !== '') return value.trim();
+		if (value !== null && typeof value === 'object') {
+			const object = value as Record<string, unknown>;
+			return pick(object.message) ?? pick(object.error) ?? pick(object.troubleshoot) ?? pick(object.detail);
+		}
+		return null;
+	};
+	const text = pick(body);
+	if (text === null) return '';
+	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+export type ApiCall = 'create' | 'check' | 'update' | 'remove';
+
+/**
+ * The activation error for a refused call, in words a non-developer can act
+ * on. `vendor`: the display name.
+ */
+export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown): string {
+	const said = vendorMessage(body);
+	const quoted = said ? ` ${vendor} said: "${said}".` : '';
+	if (status === 401) return `${vendor} refused the API key (401): check the API credential chosen in the trigger. ${api.keysAt}`;
+	if (status === 403) return `The API key may not manage ${vendor}'s webhooks (403): ${api.rightsNeeded}`;
+	if (status === 429) return `${vendor} is limiting requests (429): wait a minute, then activate the workflow again.`;
+	if (call === 'create' && api.limitReached?.(status, body)) {
+		return `${vendor} holds as many webhooks as it allows (${status}):${quoted} Remove the ones you no longer use (${api.removeAt}), then activate the workflow again.`;
+	}
+	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the webhook because of a fault on its side (${status}): try again in a few minutes.${quoted}`;
+	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the webhook (${status}).${quoted}`;
+}
+
+/** The activation error when an https-only vendor is given n8n's http:// address. */
+export function httpsNeeded(vendor: string, url: string): string | null {
+	if (url.startsWith('https://')) return null;
+	return `${vendor} only sends to https:// addresses, and this n8n's webhook address is ${new URL(url).origin}. Give n8n a public https address (its WEBHOOK_URL setting, behind a reverse proxy or a tunnel), or choose Registration: By Hand.`;
+}
