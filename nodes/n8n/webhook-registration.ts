@@ -23,8 +23,9 @@ export function registersItself(adapter: VendorAdapter, registration: unknown): 
 	return adapter.webhookApi !== undefined && registration !== 'manual';
 }
 
-function fail(ctx: IHookFunctions, message: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { level: 'warning' });
+/** `detail`: a network error code, kept out of the message, which n8n would replace with its own words for the code. */
+function fail(ctx: IHookFunctions, message: string, detail?: string): never {
+	throw new NodeOperationError(ctx.getNode(), message, { level: 'warning', ...(detail ? { description: detail } : {}) });
 }
 
 function isOk(answer: Answer): boolean {
@@ -51,7 +52,8 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 		const host = new URL(api.baseUrl).host;
 		return fail(
 			ctx,
-			`${adapter.displayName}'s API (${host}) did not answer${code ? ` (${code})` : ''}: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,
+			`${adapter.displayName}'s API (${host}) did not answer: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,
+			code ? `Network error: ${code}` : undefined,
 		);
 	}
 }

@@ -20,11 +20,16 @@ const SECRETS: SecretSet = secrets.e2e;
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { credentials: string[] } };
 const DEFAULT_PASS = !QUEUE_MODE && !process.env.PBX_N8N_DIR && !process.env.N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE;
 
-/** Every credential type the package declares, as n8n loads it from dist/. */
-const TYPES: ICredentialType[] = PACKAGE.n8n.credentials.flatMap((file) =>
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	Object.values(require(join(ROOT, file)) as Record<string, new () => ICredentialType>).map((Type) => new Type()),
-);
+/** The credentials of vendors' APIs: their Test button asks the vendor, which the registration suite's stand-ins answer. */
+const API_TYPES = new Set(VENDORS.flatMap((adapter) => (adapter.webhookApi ? [adapter.webhookApi.credential] : [])));
+
+/** Every credential type of a webhook secret the package declares, as n8n loads it from dist/. */
+const TYPES: ICredentialType[] = PACKAGE.n8n.credentials
+	.flatMap((file) =>
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		Object.values(require(join(ROOT, file)) as Record<string, new () => ICredentialType>).map((Type) => new Type()),
+	)
+	.filter((type) => !API_TYPES.has(type.name));
 
 /** What a user fills in for each type, from the vendors' proofs (and both choices of the vendors that sign nothing). */
 const FILLED = new Map<string, Record<string, unknown>>();

@@ -46,6 +46,8 @@ export interface Delivery {
 	withoutRawBody?: boolean;
 	/** the duplicate memory is per workflow and node: a new id per delivery unless given */
 	workflowId?: string;
+	/** the node's static data, as a registration left it */
+	staticData?: IDataObject;
 }
 
 export interface DeliveryResult {
@@ -92,6 +94,7 @@ export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 		connections: {},
 		active: true,
 		nodeTypes: nodeTypesOf(nodeType),
+		staticData: delivery.staticData ? { [`node:${node.name}`]: delivery.staticData } : undefined,
 	});
 	const warnings: string[] = [];
 	const logger = await import('@n8n/backend-common');

@@ -1,0 +1,310 @@
+/**
+ * The registering triggers' webhook methods as n8n calls them: n8n-core's own
+ * HookContext around a real Workflow, with only the request helper replaced,
+ * so that each request to the vendor and each answer is the test's.
+ */
+import type { IDataObject, IHttpRequestOptions, INode, INodeParameters, INodeType, INodeTypes, IWebhookData, IWorkflowExecuteAdditionalData, WorkflowActivateMode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { aircall } from '../../nodes/vendors/aircall';
+import { doDev } from '../../nodes/vendors/dodev';
+import secrets from '../support/secrets.json';
+import { triggerNode } from '../support/vendors';
+import { deliver } from '../support/webhook-harness';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { HookContext } = require('n8n-core') as typeof import('n8n-core');
+
+const BASE = 'https://n8n.example.com/webhook';
+const TEST_BASE = 'https://n8n.example.com/webhook-test';
+
+type Reply = { statusCode: number; body?: unknown } | Error;
+
+/** The vendor as the test scripts it: each request recorded, each answer the next of `replies`. */
+class Vendor {
+	readonly requests: Array<{ credential: string; method: string; url: string; body?: unknown }> = [];
+	private readonly replies: Reply[] = [];
+
+	reply(...replies: Reply[]): this {
+		this.replies.push(...replies);
+		return this;
+	}
+
+	async handle(credential: string, options: IHttpRequestOptions): Promise<unknown> {
+		this.requests.push({ credential, method: String(options.method), url: String(options.url), ...(options.body ? { body: options.body } : {}) });
+		expect(options).toMatchObject({ json: true, ignoreHttpStatusErrors: true, returnFullResponse: true });
+		const next = this.replies.shift();
+		if (next === undefined) throw new Error(`unexpected request ${String(options.method)} ${String(options.url)}`);
+		if (next instanceof Error) throw next;
+		return next;
+	}
+
+	get calls(): string[] {
+		return this.requests.map((request) => `${request.method} ${request.url}`);
+	}
+}
+
+interface Setup {
+	nodeType: INodeType;
+	parameters?: INodeParameters;
+	staticData?: IDataObject;
+	webhookId?: string;
+	isTest?: boolean;
+}
+
+function hooks(setup: Setup, vendor: Vendor) {
+	const node: INode = {
+		id: 'node-1',
+		name: 'PBX Trigger',
+		type: `n8n-nodes-pbx.${setup.nodeType.description.name}`,
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: setup.webhookId ?? 'hook-1',
+		parameters: setup.parameters ?? {},
+		credentials: {},
+	};
+	const nodeTypes = { getByName: () => setup.nodeType, getByNameAndVersion: () => setup.nodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const workflow = new Workflow({
+		id: 'wf-1',
+		name: 'Calls to CRM',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: setup.staticData ? { 'node:PBX Trigger': setup.staticData } : undefined,
+	});
+	const additionalData = { webhookBaseUrl: BASE, webhookTestBaseUrl: TEST_BASE } as unknown as IWorkflowExecuteAdditionalData;
+	const webhookData = { webhookDescription: setup.nodeType.description.webhooks![0], isTest: setup.isTest } as unknown as IWebhookData;
+	const context = (activation: WorkflowActivateMode = 'activate') => {
+		const ctx = new HookContext(workflow, node, additionalData, setup.isTest ? 'manual' : 'trigger', activation, webhookData);
+		ctx.helpers.httpRequestWithAuthentication = async (credential: string, options: IHttpRequestOptions) => await vendor.handle(credential, options);
+		return ctx;
+	};
+	const methods = setup.nodeType.webhookMethods!.default!;
+	return {
+		url: `${setup.isTest ? TEST_BASE : BASE}/hook-1/webhook`,
+		checkExists: async () => await methods.checkExists.call(context()),
+		create: async () => await methods.create.call(context()),
+		remove: async () => await methods.delete.call(context('update')),
+		/** what n8n does on activation: checkExists, then create when it answers false */
+		activate: async () => (await methods.checkExists.call(context())) || (await methods.create.call(context())),
+		staticData: () => workflow.staticData['node:PBX Trigger'] as IDataObject,
+	};
+}
+
+const AIRCALL = triggerNode(aircall);
+const DODEV = triggerNode(doDev);
+const AIRCALL_API = 'https://api.aircall.io/v1';
+const DODEV_API = 'https://api.do.dev/v1';
+const TOKEN = secrets.node.tokens[0];
+
+const aircallWebhook = (url: string, o: { id?: string; events?: string[]; active?: boolean; token?: string } = {}) => ({
+	webhook: { webhook_id: o.id ?? 'wh-1', direct_link: `${AIRCALL_API}/webhooks/wh-1`, created_at: '2026-12-01T10:00:00.000Z', custom_name: 'n8n', url, active: o.active ?? true, events: o.events ?? ['call.ended'], token: o.token ?? TOKEN },
+});
+
+describe('Aircall Trigger registers its webhook', () => {
+	test('activation creates the webhook for exactly the Aircall events behind the events picked, and keeps id and token', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: aircallWebhook(`${BASE}/hook-1/webhook`) });
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['call.completed'] } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(vendor.requests).toEqual([
+			{ credential: 'aircallApi', method: 'POST', url: `${AIRCALL_API}/webhooks`, body: { custom_name: 'n8n: Calls to CRM / PBX Trigger', url: node.url, events: ['call.ended'] } },
+		]);
+		expect(node.staticData()).toEqual({ webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: node.url, webhookEvents: ['call.ended'] });
+	});
+
+	test('no event picked: every event the trigger maps, listed (an empty list would be every Aircall event)', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: aircallWebhook(`${BASE}/hook-1/webhook`) });
+		await hooks({ nodeType: AIRCALL }, vendor).activate();
+		const events = (vendor.requests[0].body as { events: string[] }).events;
+		expect(events).toEqual(Object.keys(aircall.rules).sort());
+		expect(events.length).toBeGreaterThan(5);
+	});
+
+	test('reactivation and restarts find it again: no second webhook', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		const vendor = new Vendor().reply({ statusCode: 200, body: aircallWebhook(url) });
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['call.completed'] }, staticData: { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: url, webhookEvents: ['call.ended'] } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(vendor.calls).toEqual([`GET ${AIRCALL_API}/webhooks/wh-1`]);
+	});
+
+	test('gone from Aircall: created anew', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		const vendor = new Vendor().reply({ statusCode: 404, body: { error: 'Not Found' } }, { statusCode: 201, body: aircallWebhook(url, { id: 'wh-2', token: 'new-token' }) });
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['call.completed'] }, staticData: { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: url, webhookEvents: ['call.ended'] } }, vendor);
+		await node.activate();
+		expect(vendor.calls).toEqual([`GET ${AIRCALL_API}/webhooks/wh-1`, `POST ${AIRCALL_API}/webhooks`]);
+		expect(node.staticData()).toMatchObject({ webhookId: 'wh-2', webhookSecret: 'new-token' });
+	});
+
+	test('disabled by Aircall: enabled again with its events named (a PUT without them would reset it to every event)', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		const vendor = new Vendor().reply({ statusCode: 200, body: aircallWebhook(url, { active: false }) }, { statusCode: 200, body: aircallWebhook(url) });
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['call.completed'] }, staticData: { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: url, webhookEvents: ['call.ended'] } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(vendor.requests[1]).toEqual({ credential: 'aircallApi', method: 'PUT', url: `${AIRCALL_API}/webhooks/wh-1`, body: { active: true, events: ['call.ended'] } });
+	});
+
+	test('events changed in the node: the webhook is updated to them', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		const vendor = new Vendor().reply({ statusCode: 200, body: aircallWebhook(url) }, { statusCode: 200, body: aircallWebhook(url, { events: ['call.ended', 'message.received'] }) });
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['call.completed', 'message.received'] }, staticData: { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: url, webhookEvents: ['call.ended'] } }, vendor);
+		await node.activate();
+		expect(vendor.requests[1]).toMatchObject({ method: 'PUT', body: { active: true, events: ['call.ended', 'message.received'] } });
+		expect(node.staticData()).toMatchObject({ webhookEvents: ['call.ended', 'message.received'] });
+	});
+
+	test("a copied or imported workflow's static data pointing at another URL: not reused, not removed", async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: aircallWebhook(`${BASE}/hook-2/webhook`, { id: 'wh-9' }) });
+		const node = hooks({ nodeType: AIRCALL, webhookId: 'hook-2', staticData: { webhookId: 'wh-1', webhookSecret: 'someone-elses', webhookUrl: `${BASE}/hook-1/webhook`, webhookEvents: ['call.ended'] } }, vendor);
+		await node.activate();
+		expect(vendor.calls).toEqual([`POST ${AIRCALL_API}/webhooks`]);
+		expect(node.staticData()).toMatchObject({ webhookId: 'wh-9', webhookUrl: `${BASE}/hook-2/webhook` });
+	});
+
+	test('deactivation deletes it and forgets it; a webhook already gone is no error', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		for (const status of [204, 404]) {
+			const vendor = new Vendor().reply({ statusCode: status });
+			const node = hooks({ nodeType: AIRCALL, staticData: { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: url, webhookEvents: ['call.ended'] } }, vendor);
+			expect(await node.remove()).toBe(true);
+			expect(vendor.calls).toEqual([`DELETE ${AIRCALL_API}/webhooks/wh-1`]);
+			expect(node.staticData()).toEqual({});
+		}
+	});
+
+	test('Listen for test event: a temporary webhook for the Test URL, removed afterwards', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: aircallWebhook(`${TEST_BASE}/hook-1/webhook`, { id: 'wh-test' }) }, { statusCode: 204 });
+		const node = hooks({ nodeType: AIRCALL, isTest: true }, vendor);
+		await node.activate();
+		expect(vendor.requests[0]).toMatchObject({ method: 'POST', body: { url: `${TEST_BASE}/hook-1/webhook` } });
+		await node.remove();
+		expect(vendor.calls[1]).toBe(`DELETE ${AIRCALL_API}/webhooks/wh-test`);
+	});
+
+	test('set up by hand: nothing is asked of Aircall', async () => {
+		const vendor = new Vendor();
+		const node = hooks({ nodeType: AIRCALL, parameters: { registration: 'manual' } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(await node.remove()).toBe(true);
+		expect(vendor.requests).toEqual([]);
+	});
+});
+
+describe('activation errors say what to do, and leave nothing half-registered', () => {
+	const cases: Array<[string, Reply, RegExp]> = [
+		['a wrong API key', { statusCode: 401, body: { error: 'Unauthorized' } }, /Aircall refused the API key \(401\): check the API credential/],
+		['missing rights', { statusCode: 403, body: { error: 'Forbidden' } }, /may not manage Aircall's webhooks \(403\)/],
+		["Aircall's limit of 100 webhooks", { statusCode: 400, body: { error: 'Bad Request', troubleshoot: 'You cannot have more than 100 webhooks' } }, /as many webhooks as it allows/],
+		['a vendor that does not answer', Object.assign(new Error('timeout of 20000ms exceeded'), { code: 'ECONNABORTED' }), /Aircall's API \(api\.aircall\.io\) did not answer: check that this n8n can reach api\.aircall\.io/],
+	];
+	test.each(cases)('%s', async (_case, reply, words) => {
+		const vendor = new Vendor().reply(reply);
+		const node = hooks({ nodeType: AIRCALL }, vendor);
+		await expect(node.activate()).rejects.toThrow(words);
+		expect(node.staticData() ?? {}).toEqual({});
+	});
+
+	test("n8n's http:// address: Aircall wants https, and is not asked", async () => {
+		const vendor = new Vendor();
+		await expect(hooksAt('http://localhost:5678/webhook', vendor).activate()).rejects.toThrow(/only sends to https:\/\/ addresses, and this n8n's webhook address is http:\/\/localhost:5678/);
+		expect(vendor.requests).toEqual([]);
+	});
+
+	test('events picked that Aircall never sends: refused before anything is registered', async () => {
+		const vendor = new Vendor();
+		const node = hooks({ nodeType: AIRCALL, parameters: { events: ['device.registered'] } }, vendor);
+		await expect(node.activate()).rejects.toThrow(/None of the events picked in the trigger is one Aircall sends/);
+		expect(vendor.requests).toEqual([]);
+	});
+
+	test('an answer without a token: the webhook just made is removed again', async () => {
+		const url = `${BASE}/hook-1/webhook`;
+		const vendor = new Vendor().reply({ statusCode: 201, body: aircallWebhook(url, { token: '' }) }, { statusCode: 204 });
+		const node = hooks({ nodeType: AIRCALL }, vendor);
+		await expect(node.activate()).rejects.toThrow(/no webhook id or secret: nothing was registered/);
+		expect(vendor.calls).toEqual([`POST ${AIRCALL_API}/webhooks`, `DELETE ${AIRCALL_API}/webhooks/wh-1`]);
+		expect(node.staticData()).toEqual({});
+	});
+});
+
+/** A node of a workflow whose n8n has this webhook base address. */
+function hooksAt(base: string, vendor: Vendor) {
+	const node: INode = { id: 'n', name: 'PBX Trigger', type: 'n8n-nodes-pbx.aircallTrigger', typeVersion: 2, position: [0, 0], webhookId: 'hook-1', parameters: {}, credentials: {} };
+	const nodeTypes = { getByName: () => AIRCALL, getByNameAndVersion: () => AIRCALL, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const workflow = new Workflow({ id: 'wf', name: 'wf', nodes: [node], connections: {}, active: true, nodeTypes });
+	const ctx = new HookContext(workflow, node, { webhookBaseUrl: base } as unknown as IWorkflowExecuteAdditionalData, 'trigger', 'activate', { webhookDescription: AIRCALL.description.webhooks![0] } as unknown as IWebhookData);
+	ctx.helpers.httpRequestWithAuthentication = async (credential: string, options: IHttpRequestOptions) => await vendor.handle(credential, options);
+	const methods = AIRCALL.webhookMethods!.default!;
+	return { activate: async () => (await methods.checkExists.call(ctx)) || (await methods.create.call(ctx)) };
+}
+
+describe('do.dev PBX Trigger registers its endpoint', () => {
+	const url = `${BASE}/hook-1/webhook`;
+	const endpoint = (o: IDataObject = {}) => ({ id: 'whep_1', url, enabled_events: ['pbx.*'], description: 'n8n', is_active: true, is_paused: false, ...o });
+
+	test('activation creates it for pbx.* (all events) and keeps the signing secret shown only then', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: { ...endpoint(), signing_secret: 'whsec_abc', message: 'Save the signing_secret' } });
+		const node = hooks({ nodeType: DODEV }, vendor);
+		await node.activate();
+		expect(vendor.requests).toEqual([{ credential: 'doDevApi', method: 'POST', url: `${DODEV_API}/webhooks`, body: { url, enabled_events: ['pbx.*'], description: 'n8n: Calls to CRM / PBX Trigger' } }]);
+		expect(node.staticData()).toEqual({ webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] });
+	});
+
+	test('found again on restart; with its secret lost, removed and made anew (the secret is never shown again)', async () => {
+		const stored = { webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] };
+		const kept = new Vendor().reply({ statusCode: 200, body: endpoint() });
+		await hooks({ nodeType: DODEV, staticData: { ...stored } }, kept).activate();
+		expect(kept.calls).toEqual([`GET ${DODEV_API}/webhooks/whep_1`]);
+
+		const lost = new Vendor().reply({ statusCode: 200, body: endpoint() }, { statusCode: 204 }, { statusCode: 201, body: { ...endpoint({ id: 'whep_2' }), signing_secret: 'whsec_new' } });
+		const node = hooks({ nodeType: DODEV, staticData: { ...stored, webhookSecret: '' } }, lost);
+		await node.activate();
+		expect(lost.calls).toEqual([`GET ${DODEV_API}/webhooks/whep_1`, `DELETE ${DODEV_API}/webhooks/whep_1`, `POST ${DODEV_API}/webhooks`]);
+		expect(node.staticData()).toMatchObject({ webhookId: 'whep_2', webhookSecret: 'whsec_new' });
+	});
+
+	test('events changed: do.dev publishes no update, so the endpoint is made anew', async () => {
+		const vendor = new Vendor().reply({ statusCode: 200, body: endpoint() }, { statusCode: 204 }, { statusCode: 201, body: { ...endpoint({ id: 'whep_2', enabled_events: ['pbx.call.completed'] }), signing_secret: 'whsec_2' } });
+		const node = hooks({ nodeType: DODEV, parameters: { events: ['call.completed'] }, staticData: { webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] } }, vendor);
+		await node.activate();
+		expect(vendor.requests[2]).toMatchObject({ method: 'POST', body: { enabled_events: ['pbx.call.completed'] } });
+	});
+
+	test('a paused endpoint is reported, and removed so that activating again registers a working one', async () => {
+		const vendor = new Vendor().reply({ statusCode: 200, body: endpoint({ is_paused: true, consecutive_failures: 10 }) }, { statusCode: 204 });
+		const node = hooks({ nodeType: DODEV, staticData: { webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] } }, vendor);
+		await expect(node.activate()).rejects.toThrow(/do\.dev PBX had paused this trigger's webhook after deliveries to n8n failed.*activate the workflow again/);
+		expect(node.staticData()).toEqual({});
+	});
+
+	test('a deletion do.dev refuses: the user is told which endpoint to remove by hand, and it stays on record', async () => {
+		const vendor = new Vendor().reply({ statusCode: 405, body: { error: 'Method Not Allowed' } });
+		const node = hooks({ nodeType: DODEV, staticData: { webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] } }, vendor);
+		await expect(node.remove()).rejects.toThrow(`remove the webhook whep_1 that sends to ${url} by hand (do.dev dashboard, Webhooks & Events)`);
+		expect(node.staticData()).toMatchObject({ webhookId: 'whep_1' });
+	});
+
+	test('no error message carries the secret', async () => {
+		const vendor = new Vendor().reply({ statusCode: 405 });
+		const node = hooks({ nodeType: DODEV, staticData: { webhookId: 'whep_1', webhookSecret: 'whsec_abc', webhookUrl: url, webhookEvents: ['pbx.*'] } }, vendor);
+		const error = await node.remove().catch((e: Error) => e);
+		expect(String((error as Error).message)).not.toContain('whsec_abc');
+	});
+});
+
+describe('deliveries to a registered webhook are verified with the secret kept in the static data', () => {
+	const body = JSON.stringify({ resource: 'call', event: 'call.ended', timestamp: 1764755000, token: TOKEN, data: { id: 1, direction: 'inbound', raw_digits: '+15551230000', number: { digits: '+15559870000' }, started_at: 1764754900, ended_at: 1764755000, duration: 100 } });
+
+	test('the token Aircall gave the webhook is accepted; another is not; none kept refuses everything', async () => {
+		const registered = { webhookId: 'wh-1', webhookSecret: TOKEN, webhookUrl: 'https://n8n.example.com/webhook/hook-1/webhook', webhookEvents: ['call.ended'] };
+		expect((await deliver({ nodeType: AIRCALL, body, headers: { 'content-type': 'application/json' }, staticData: registered })).status).toBe(200);
+		const other = await deliver({ nodeType: AIRCALL, body, headers: { 'content-type': 'application/json' }, staticData: { ...registered, webhookSecret: 'another-token-of-another-hook' } });
+		expect(other.status).toBe(401);
+		const none = await deliver({ nodeType: AIRCALL, body, headers: { 'content-type': 'application/json' }, staticData: {} });
+		expect(none.status).toBe(401);
+		expect(none.warnings.join('\n')).toMatch(/holds no registered webhook secret.*activate the workflow again/);
+		expect(none.warnings.join('\n')).not.toContain(TOKEN);
+	});
+});
