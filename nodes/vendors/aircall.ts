@@ -135,7 +135,7 @@ export const aircall: VendorAdapter = {
 		return refined;
 	},
 	setupNotice:
-		'In the Aircall Dashboard open <b>Integrations &amp; API</b>, add the <b>Webhook</b> integration, paste the URL above and tick the events to send. Aircall shows the webhook\'s <b>token</b> when it is created (or through its API, <code>GET /v1/webhooks</code>): put it in this node\'s credential. Aircall disables a webhook whose deliveries keep failing and enables it again after a success within 12 hours: if events stop, check n8n\'s log for a refused request.',
+		'In the Aircall Dashboard open <b>Integrations &amp; API</b>, add the <b>Webhook</b> integration and paste the URL above. Aircall ticks every event: untick all but the ones this notice lists. The Dashboard does not show the webhook\'s <b>token</b>: an admin reads it through Aircall\'s API (<code>GET https://api.aircall.io/v1/webhooks</code>, with an API ID and API token) and puts it in this node\'s credential; Registration: Automatic does all of this for you. Aircall disables a webhook whose deliveries keep failing and enables it again after a success within 12 hours: if events stop, check n8n\'s log for a refused request.',
 	// `resource` is not sent alike by every event family; the token always is
 	signatureKeys: ['event', 'timestamp', 'token', 'data'],
 };

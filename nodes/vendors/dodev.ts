@@ -78,6 +78,6 @@ export const doDev: VendorAdapter = {
 		return {};
 	},
 	setupNotice:
-		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret into this node\'s credential. do.dev pauses an endpoint after about ten failed deliveries in a row: if events stop arriving, check n8n\'s log for a refused request, fix the credential, then resume the endpoint in Webhooks &amp; Events.',
+		'In do.dev PBX open <b>Webhooks &amp; Events</b>, add an endpoint with the URL above and copy its signing secret (shown only then) into this node\'s credential; Registration: Automatic does this for you with an API key. do.dev pauses an endpoint after about ten failed deliveries in a row: if events stop arriving, check n8n\'s log for a refused request, fix the credential, then resume the endpoint in Webhooks &amp; Events.',
 	signatureKeys: ['event', 'timestamp', 'data'],
 };
