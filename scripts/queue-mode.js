@@ -10,7 +10,8 @@
  * from Debian's packages, installed on first use.
  *
  *   const q = await start({ webhooks: 2, workers: 2, packageDir, credentials, workflows });
- *   (credentials: a list, or a function of the ports chosen, for one that points at the stack's Redis)
+ *   (credentials: a list, or a function of the ports chosen, for one that points at the stack's Redis;
+ *   env: added to every n8n process's environment, N8N_WEBHOOK_URL included)
  *   start({ mode: 'regular' }): one n8n process on the same Postgres and balancer, to compare with
  *   q.baseUrl   the balancer: production webhooks and, for anything else, main
  *   q.n8n       n8n's REST and public APIs on main, logged in as the owner (scripts/n8n-api.js)
@@ -234,7 +235,8 @@ async function start({
 			const userFolder = join(folder, name);
 			const env = { ...runner.n8nEnv({ userFolder, port, brokerPort: broker, logLevel, owner }), ...shared };
 			env.DB_TYPE = 'postgresdb';
-			env.N8N_WEBHOOK_URL = `${stack.baseUrl}/`;
+			// n8n's public URL is the balancer's, unless the caller gives one (an https URL in front of it)
+			env.N8N_WEBHOOK_URL = extraEnv.N8N_WEBHOOK_URL ?? `${stack.baseUrl}/`;
 			const link = join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-pbx');
 			mkdirSync(join(link, '..'), { recursive: true });
 			if (!existsSync(link)) symlinkSync(packageDir, link, 'dir');

@@ -65,7 +65,14 @@ export interface QueueStack {
 	stop(): Promise<void>;
 }
 interface QueueMode {
-	start(o: { packageDir: string; credentials: CredentialSeed[] | ((ports: { redis: number }) => CredentialSeed[]); workflows: WorkflowSeed[]; logLevel?: string; owner?: Owner }): Promise<QueueStack>;
+	start(o: {
+		packageDir: string;
+		credentials: CredentialSeed[] | ((ports: { redis: number }) => CredentialSeed[]);
+		workflows: WorkflowSeed[];
+		logLevel?: string;
+		owner?: Owner;
+		env?: NodeJS.ProcessEnv;
+	}): Promise<QueueStack>;
 }
 
 /** Whether the suite runs against n8n's queue mode (PBX_QUEUE_MODE=1). */
@@ -152,7 +159,8 @@ export class N8n {
 
 	/**
 	 * `withPackage: false` starts an n8n without this package, for a test that
-	 * installs it as a user does; `env` adds to n8n's environment; `owner` is
+	 * installs it as a user does; `env` adds to n8n's environment (of every
+	 * process, in queue mode); `owner` is
 	 * the owner n8n is set up with and the APIs log in as (OWNER otherwise).
 	 */
 	static async start(
@@ -162,7 +170,7 @@ export class N8n {
 		const userFolder = mkdtempSync(join(tmpdir(), 'pbx-e2e-n8n-'));
 		if (QUEUE_MODE) {
 			const packageDir = installPackage(userFolder);
-			const stack = await queueMode.start({ packageDir, ...seed, owner });
+			const stack = await queueMode.start({ packageDir, ...seed, owner, env: extraEnv });
 			const handle: N8nHandle = {
 				logs: () => stack.processes.map((p) => stack.logs(p.name)).join('\n'),
 				stop: () => stack.stop(),

@@ -1,0 +1,237 @@
+/**
+ * The vendors' APIs for the end-to-end suite: local stand-ins of Aircall's
+ * and do.dev's webhook APIs (test/stand-ins/), reached by a real n8n under
+ * the vendors' real host names, over TLS with certificates made for this run.
+ *
+ *   const vendors = await startVendorApis({
+ *     aircall: { keys: [{ apiId: 'id', apiToken: 'token' }] },
+ *     dodev: { keys: [{ key: 'sk_test_...' }] },
+ *   });
+ *   const n8n = await N8n.start(seed, { env: vendors.env });  // queue mode too
+ *   vendors.deliverTo(n8n.baseUrl);                           // where deliveries go
+ *   ... the product registers with https://api.aircall.io/v1/webhooks: vendors.aircall.calls,
+ *   vendors.aircall.webhooks; await vendors.aircall.deliver(id, { event, data }) ...
+ *   await n8n.stop(); await vendors.stop();
+ *
+ * `env` (to add to n8n's environment):
+ *   NODE_OPTIONS           --require test/support/vendor-hosts.js (the redirect; any
+ *                          NODE_OPTIONS this process has is kept before it)
+ *   PBX_TEST_VENDOR_HOSTS  {"api.aircall.io":"127.0.0.1:<port>","api.do.dev":"127.0.0.1:<port>"}
+ *   NODE_EXTRA_CA_CERTS    the run's CA, which signed each stand-in's certificate
+ *   N8N_WEBHOOK_URL        n8n's public URL, `publicUrl` (https://n8n.example.test/ by default):
+ *                          the webhook URLs n8n gives nodes start there, as behind an https
+ *                          reverse proxy; n8n 1.x reads WEBHOOK_URL, also set then. Deliveries
+ *                          to it are mapped onto deliverTo's base, path and query kept.
+ *
+ * `vendors.aircall` and `vendors.dodev` are the stand-ins' control objects
+ * (their API, what they answer and how a test makes them fail are described
+ * at the top of test/stand-ins/aircall-api.js, dodev-api.js and common.js).
+ * `stop()` closes both servers and removes the certificates; nothing is
+ * left open.
+ *
+ * What n8n does that a test sees (2.41.1 and 1.123.81 alike):
+ * - A request that gets 401 through `httpRequestWithAuthentication` (the
+ *   credential Test button, a node's authenticated request) is sent a second
+ *   time (n8n-core retries once after a 401, to renew an expiring credential,
+ *   whatever the type): the stand-in records two calls.
+ * - n8n 1.x tests a saved credential only: POST /rest/credentials/test with the
+ *   `id` of a seeded credential (and the data to test), else 403.
+ * - The redirect is in n8n's own processes (main, webhook processes and workers
+ *   in queue mode), not in its task runner (a Code node), which n8n starts with
+ *   an environment of its own.
+ * - With N8N_SSRF_PROTECTION_ENABLED=true (off by default) n8n would refuse the
+ *   stand-ins: the vendors' names resolve to 127.0.0.1 here.
+ * - Deliveries need deliverTo(n8n.baseUrl) first (the port is known once n8n runs).
+ */
+import { join } from 'path';
+
+import { N8N_VERSION, ROOT } from './n8n';
+
+/** What a stand-in recorded of one request (test/stand-ins/common.js). */
+export interface StandInCall {
+	at: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	auth: 'ok' | 'missing' | 'invalid' | 'forbidden' | null;
+	key: string | null;
+	servername: string | null;
+	status: number | null;
+	answer: unknown;
+	injected: boolean;
+}
+
+/** How the next matching request(s) misbehave (test/stand-ins/common.js). */
+export interface FailureRule {
+	method?: string;
+	path?: string | RegExp;
+	times?: number;
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	delayMs?: number;
+	hang?: boolean;
+	drop?: boolean;
+}
+
+export interface Delivery {
+	url: string;
+	status: number | null;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+	error?: string;
+}
+
+interface StandIn {
+	host: string;
+	port: number;
+	address: string;
+	origin: string;
+	calls: StandInCall[];
+	failNext(rule: FailureRule): this;
+	hang(on?: boolean): this;
+	unreachable(): Promise<void>;
+	reachable(): Promise<void>;
+	reset(): void;
+	close(): Promise<void>;
+	deliverTo(n8nBaseUrl: string): this;
+}
+
+export interface AircallWebhook {
+	webhook_id: string;
+	direct_link: string;
+	created_at: string;
+	custom_name: string;
+	url: string | null;
+	active: boolean;
+	events: string[];
+	token: string;
+}
+
+export interface AircallKey {
+	apiId: string;
+	apiToken: string;
+	/** false: the key answers 403 (no rights to the resource) */
+	rights?: boolean;
+}
+
+export interface AircallApi extends StandIn {
+	events: string[];
+	webhooks: AircallWebhook[];
+	deliveries: Array<{ webhookId: string; event: string; status: number | null; error?: string }>;
+	add(fields?: Partial<AircallWebhook>): AircallWebhook;
+	disable(id: string): void;
+	deliver(id: string, o: { event: string; data?: unknown; resource?: string; timestamp?: number; token?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
+}
+
+export interface DoDevEndpoint {
+	id: string;
+	url: string | null;
+	description: string | null;
+	enabled_events: string[];
+	is_active: boolean;
+	is_paused: boolean;
+	consecutive_failures: number;
+	last_delivery_at: number | null;
+	last_delivery_status: number | null;
+	created_at: number;
+	signing_secret: string;
+}
+
+export interface DoDevKey {
+	key: string;
+	/** platform:webhooks:read and platform:webhooks:manage unless given */
+	scopes?: string[];
+	/** how the calls name the key (never the key itself); `key <n>` otherwise */
+	name?: string;
+}
+
+export interface DoDevApi extends StandIn {
+	endpoints: DoDevEndpoint[];
+	deliveries: Array<{ endpointId: string; type: string; eventId: string; status: number | null; error?: string }>;
+	add(fields?: Partial<DoDevEndpoint>): DoDevEndpoint;
+	disable(id: string): void;
+	pause(id: string): void;
+	deliver(
+		id: string,
+		o: { type: string; data?: unknown; eventId?: string; livemode?: boolean; createdAt?: number; t?: number; secret?: string },
+	): Promise<Delivery & { payload: Record<string, unknown>; rawBody: string; signature: string }>;
+}
+
+export interface VendorApis {
+	aircall: AircallApi;
+	dodev: DoDevApi;
+	/** n8n's public origin, e.g. https://n8n.example.test */
+	publicUrl: string;
+	/** the environment to give n8n (N8n.start's `env`) */
+	env: Record<string, string>;
+	/** the run's CA certificate (PEM), for a client in this process that calls a stand-in */
+	ca: Buffer;
+	/** where the local n8n listens (N8n's baseUrl): deliveries to publicUrl go there */
+	deliverTo(n8nBaseUrl: string): void;
+	stop(): Promise<void>;
+}
+
+interface Certificates {
+	caFile: string;
+	ca: Buffer;
+	servers: Record<string, { key: Buffer; cert: Buffer }>;
+	remove(): void;
+}
+/* eslint-disable @typescript-eslint/no-require-imports */
+const common = require(join(ROOT, 'test', 'stand-ins', 'common.js')) as { certificates(hosts: string[]): Certificates };
+const { startAircallApi, AIRCALL_HOST } = require(join(ROOT, 'test', 'stand-ins', 'aircall-api.js')) as {
+	startAircallApi(o: { tls: { key: Buffer; cert: Buffer }; keys: AircallKey[]; publicUrl: string }): Promise<AircallApi>;
+	AIRCALL_HOST: string;
+};
+const { startDoDevApi, DODEV_HOST } = require(join(ROOT, 'test', 'stand-ins', 'dodev-api.js')) as {
+	startDoDevApi(o: { tls: { key: Buffer; cert: Buffer }; keys: DoDevKey[]; publicUrl: string }): Promise<DoDevApi>;
+	DODEV_HOST: string;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const PRELOAD = join(ROOT, 'test', 'support', 'vendor-hosts.js');
+
+export async function startVendorApis({
+	aircall = {},
+	dodev = {},
+	publicUrl = 'https://n8n.example.test',
+}: { aircall?: { keys?: AircallKey[] }; dodev?: { keys?: DoDevKey[] }; publicUrl?: string } = {}): Promise<VendorApis> {
+	const origin = new URL(publicUrl).origin;
+	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST]);
+	const started: StandIn[] = [];
+	try {
+		const aircallApi = await startAircallApi({ tls: certs.servers[AIRCALL_HOST], keys: aircall.keys ?? [], publicUrl: origin });
+		started.push(aircallApi);
+		const dodevApi = await startDoDevApi({ tls: certs.servers[DODEV_HOST], keys: dodev.keys ?? [], publicUrl: origin });
+		started.push(dodevApi);
+		const webhookUrl = `${origin}/`;
+		return {
+			aircall: aircallApi,
+			dodev: dodevApi,
+			publicUrl: origin,
+			ca: certs.ca,
+			env: {
+				NODE_OPTIONS: `${process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : ''}--require "${PRELOAD}"`,
+				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address }),
+				NODE_EXTRA_CA_CERTS: certs.caFile,
+				N8N_WEBHOOK_URL: webhookUrl,
+				...(N8N_VERSION.startsWith('1.') ? { WEBHOOK_URL: webhookUrl } : {}),
+			},
+			deliverTo(n8nBaseUrl: string) {
+				aircallApi.deliverTo(n8nBaseUrl);
+				dodevApi.deliverTo(n8nBaseUrl);
+			},
+			async stop() {
+				await Promise.all(started.map((s) => s.close()));
+				certs.remove();
+			},
+		};
+	} catch (error) {
+		await Promise.all(started.map((s) => s.close()));
+		certs.remove();
+		throw error;
+	}
+}
