@@ -149,12 +149,23 @@ export class N8n {
 
 	private constructor(
 		readonly userFolder: string,
-		private readonly handle: N8nHandle,
+		private handle: N8nHandle,
 		baseUrl: string,
-		private readonly client: N8nApi,
+		private client: N8nApi,
 		private readonly stack: QueueStack | null = null,
+		private readonly restartWith: { env: NodeJS.ProcessEnv; owner: Owner } | null = null,
 	) {
 		this.baseUrl = baseUrl;
+	}
+
+	/** Stops this n8n and starts it again on the same database and port, as after a reboot (one process only). */
+	async restart(): Promise<void> {
+		if (this.restartWith === null) throw new Error('restart() is for an n8n of one process');
+		await this.handle.stop();
+		running.delete(this.handle);
+		this.handle = await runner.start(this.restartWith.env, { owner: this.restartWith.owner, publish: [] });
+		running.add(this.handle);
+		this.client = this.handle.n8n!;
 	}
 
 	/**
@@ -193,7 +204,7 @@ export class N8n {
 		runner.seed(env, seed);
 		const handle = await runner.start(env, { owner, publish: seed.workflows.map((w) => w.id) });
 		running.add(handle);
-		return new N8n(userFolder, handle, `http://127.0.0.1:${port}`, handle.n8n!);
+		return new N8n(userFolder, handle, `http://127.0.0.1:${port}`, handle.n8n!, null, { env, owner });
 	}
 
 	/** n8n's REST API as the editor calls it (`/rest<path>`), logged in as the owner; `data` is the answer's `data`. */
