@@ -1,5 +1,8 @@
 import type { VendorAdapter } from '../core/vendor';
 
+/** when the platform sent a delivery attempt, in Unix seconds (its sample verifier signs `<this>.<body>`) */
+const STAMP_HEADER = 'x-dodevwebhook-timestamp';
+
 const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.completed']);
 
 /**
@@ -14,14 +17,15 @@ export const doDev: VendorAdapter = {
 	displayName: 'do.dev PBX',
 	triggerName: 'doDevPbxTrigger',
 	// the PBX page signs the JSON body alone; do.dev's webhook platform stamps its own: `t=...,v1=...` over `<t>.<body>`.
-	// do.dev's documents name both headers for both forms: the value's shape says which form it is, never both
+	// do.dev's documents name both headers for both forms: the value's shape says which form it is, never both.
+	// do.dev's sample verifier takes the stamp from X-DoDevWebhook-Timestamp, so a `v1=` without `t=` verifies there too
 	proof: {
 		kind: 'hmacSha256',
 		forms: [
 			{ header: 'x-webhook-signature', covers: 'jsonBody' },
-			{ header: 'x-webhook-signature', covers: 'stampedBody' },
+			{ header: 'x-webhook-signature', covers: 'stampedBody', stampHeader: STAMP_HEADER },
 			{ header: 'x-dodevwebhook-signature', covers: 'jsonBody' },
-			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody' },
+			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody', stampHeader: STAMP_HEADER },
 		],
 		credential: 'doDevPbxApi',
 	},
