@@ -124,10 +124,10 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	}
 	const parsed = parseBody(bytes, 'application/json', { maxEvents: DEFAULT_MAX_EVENTS });
 	if (!parsed.ok) return { kind: 'rejected', status: parsed.status, reason: parsed.reason, vendor: adapter.id };
-	const { items } = normalizeAll(adapter, parsed.payloads, parsed.batch, bytes, {
+	const { items, redundant } = normalizeAll(adapter, parsed.payloads, parsed.batch, bytes, {
 		receivedAt: request.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: request.includeRaw,
 	});
-	return { kind: 'events', items };
+	return { kind: 'events', items: items.filter((_item, index) => !redundant[index]) };
 }

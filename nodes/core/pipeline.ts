@@ -100,7 +100,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		return { status, reason, log };
 	}
 
-	const { items: all, vendorTimes, suppressRepeats } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+	const { items: all, vendorTimes, suppressRepeats, redundant } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
 		receivedAt: settings.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
@@ -117,7 +117,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	let ignored = 0;
 	let duplicates = 0;
 	all.forEach((item, index) => {
-		if (wanted && !wanted.has(item.event)) ignored++;
+		if (redundant[index] || (wanted && !wanted.has(item.event))) ignored++;
 		else if (suppressRepeats[index] && settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
 		else items.push(item);
 	});

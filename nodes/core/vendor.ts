@@ -36,8 +36,10 @@ export interface EventRule {
 /**
  * Values that depend on the payload rather than on the event name alone.
  * An `occurredAt` of null says the event has no time of its own (the item gets the time of receipt).
+ * `redundant`: the payload tells only what another event of the vendor already
+ * delivers (one fact, one run): it becomes no item and is answered as ignored.
  */
-export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName };
+export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName; redundant?: true };
 
 export interface VendorAdapter {
 	/** the `vendor` of every item, and the name of its fixtures folder and example workflow */

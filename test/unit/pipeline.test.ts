@@ -3,6 +3,7 @@ import { MAX_EVENTS_SETTING, tooManyEvents } from '../../nodes/core/body-limits'
 
 import { RecentIds } from '../../nodes/core/dedupe';
 import type { Proof } from '../../nodes/core/authenticate';
+import { normalizeItem } from '../../nodes/core/normalize-item';
 import { runPipeline } from '../../nodes/core/pipeline';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { doDev } from '../../nodes/vendors/dodev';
@@ -69,6 +70,21 @@ describe('the pipeline', () => {
 		expect(out).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
 		const all = runPipeline(primeVox, { rawBody: body, headers: {} }, settings({ events: new Set() }));
 		expect(all).toMatchObject({ items: [{ event: 'call.started' }] });
+	});
+
+	test('an event the vendor marks redundant (its fact arrives as another event) is ignored, whatever is selected; a batch keeps the rest', () => {
+		const vendor: VendorAdapter = { ...pbxme, refine: (payload) => (payload.again ? { redundant: true } : {}) };
+		const single = json({ event: 'call_ended', again: true });
+		for (const events of [null, new Set(['call.completed']), new Set(['unknown'])]) {
+			expect(runPipeline(vendor, { rawBody: single, headers: JSON_HEADERS }, settings({ events }))).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		}
+		const batch = json([{ event: 'call_ended', again: true }, { event: 'call_ended' }]);
+		expect(runPipeline(vendor, { rawBody: batch, headers: JSON_HEADERS }, settings())).toMatchObject({ status: 200, ignored: 1, items: [{ event: 'call.completed', eventId: `${sha(batch)}:1` }] });
+		// PBX Event Normalize gives the same, with or without the raw body
+		for (const rawBody of [single, null]) {
+			const result = normalizeItem({ json: { event: 'call_ended', again: true }, rawBody, field: '', adapters: [vendor], vendor, proof: null, includeRaw: true, passUnknown: false, receivedAt: NOW });
+			expect(result).toEqual({ kind: 'events', items: [] });
+		}
 	});
 
 	test('a batch keeps only the selected elements', () => {
