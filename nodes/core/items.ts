@@ -50,6 +50,8 @@ export interface NormalizedEvents {
 	suppressRepeats: boolean[];
 	/** whether each item only repeats another event of the vendor (Refinement.redundant): never emitted */
 	redundant: boolean[];
+	/** whether a rule of the vendor names each item's event */
+	matched: boolean[];
 }
 
 /**
@@ -67,6 +69,7 @@ export function normalizeAll(
 	const vendorTimes: Array<string | null> = [];
 	const suppressRepeats: boolean[] = [];
 	const redundant: boolean[] = [];
+	const matched: boolean[] = [];
 	const headerId = context.headerEventId?.trim() || null;
 	const items = payloads.map((payload, index) => {
 		const n = normalizePayload(adapter, payload);
@@ -79,7 +82,8 @@ export function normalizeAll(
 		}
 		vendorTimes.push(n.fields.occurredAt);
 		redundant.push(n.redundant);
+		matched.push(n.matched);
 		return buildEvent(adapter, payload, n, eventId, context);
 	});
-	return { items, vendorTimes, suppressRepeats, redundant };
+	return { items, vendorTimes, suppressRepeats, redundant, matched };
 }

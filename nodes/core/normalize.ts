@@ -19,6 +19,8 @@ export interface Normalized {
 	repeatable: boolean;
 	/** no item of its own: see Refinement.redundant */
 	redundant: boolean;
+	/** a rule of the vendor names the event */
+	matched: boolean;
 }
 
 export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
@@ -49,7 +51,7 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 		for (const [name, value] of Object.entries(refined)) values[name] = value ?? null;
 	}
 	const vendorEventId = adapter.eventIdField ? toText(readFirst(payload, adapter.eventIdField)) : null;
-	return { event, vendorEvent, vendorEventId, fields, repeatable: rule?.repeatable === true, redundant };
+	return { event, vendorEvent, vendorEventId, fields, repeatable: rule?.repeatable === true, redundant, matched: rule !== undefined };
 }
 
 const PHONE_FIELDS = ['fromNumber', 'toNumber', 'didNumber'] as const;

@@ -10,6 +10,7 @@ import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { PbxEvent } from './event';
+import { EVENT_LABELS } from './event';
 import { ipAllowed, parseAllowlist } from './ip';
 import { normalizeAll } from './items';
 import { formNumberKeys } from './normalize';
@@ -40,7 +41,13 @@ export interface PipelineSettings {
  */
 export type Refusal = { status: 400 | 401 | 403 | 413; reason: string; log?: string };
 
-export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number } | Refusal;
+/** Something the owner should learn once (per `key`), not the caller: see VendorAdapter.unmatchedNotice. */
+export interface Notice {
+	key: string;
+	log: string;
+}
+
+export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[] } | Refusal;
 
 const NOT_ALLOWED = 'the client address is not allowed to call this URL';
 
@@ -78,6 +85,26 @@ function provenHeaderId(adapter: VendorAdapter, delivery: Delivery, signedHeader
 	return value && value.length <= MAX_HEADER_ID_LENGTH ? value : null;
 }
 
+/** A vendor event name as a log shows it: quoted, escaped, and bounded (the body decides its length). */
+const MAX_LOGGED_NAME = 100;
+function loggedName(name: string): string {
+	return JSON.stringify(name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}...` : name);
+}
+
+/** Proven events of a vendor with an `unmatchedNotice` that no rule names, one notice per name. */
+function unmatchedNotices(adapter: VendorAdapter, items: readonly PbxEvent[], matched: readonly boolean[], emitted: (index: number) => boolean): Notice[] {
+	if (!adapter.unmatchedNotice) return [];
+	const notices = new Map<string, Notice>();
+	items.forEach((item, index) => {
+		const name = loggedName(item.vendorEvent);
+		if (matched[index] || notices.has(name)) return;
+		const label = EVENT_LABELS[item.event].name;
+		const fate = emitted(index) ? `arrived as ${label}` : `arrived as ${label}, which the trigger's Events leave out, so it started nothing`;
+		notices.set(name, { key: name, log: `the event ${name} matches no event this trigger knows and ${fate}. ${adapter.unmatchedNotice}` });
+	});
+	return [...notices.values()];
+}
+
 /**
  * Order: what needs no secret first (allowlist, then the documented hard
  * limits and the body's shape: no HMAC ever runs over more than the size
@@ -100,7 +127,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		return { status, reason, log };
 	}
 
-	const { items: all, vendorTimes, suppressRepeats, redundant } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+	const { items: all, vendorTimes, suppressRepeats, redundant, matched } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
 		receivedAt: settings.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
@@ -113,13 +140,16 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		if (stale) return stale;
 	}
 	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
+	const emitted = (index: number) => !redundant[index] && (!wanted || wanted.has(all[index].event));
 	const items: PbxEvent[] = [];
 	let ignored = 0;
 	let duplicates = 0;
 	all.forEach((item, index) => {
-		if (redundant[index] || (wanted && !wanted.has(item.event))) ignored++;
+		if (!emitted(index)) ignored++;
 		else if (suppressRepeats[index] && settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
 		else items.push(item);
 	});
-	return { status: 200, items, ignored, duplicates };
+	// only proven data speaks to the owner
+	const notices = verdict.verified ? unmatchedNotices(adapter, all, matched, emitted) : [];
+	return notices.length > 0 ? { status: 200, items, ignored, duplicates, notices } : { status: 200, items, ignored, duplicates };
 }

@@ -66,6 +66,12 @@ export interface VendorAdapter {
 	rules: Readonly<Record<string, EventRule>>;
 	/** events only `refine` produces (not named by a rule), for the node's event list */
 	extraEvents?: readonly PbxEventName[];
+	/**
+	 * For a vendor whose event names are not all confirmed: said in the owner's
+	 * log (once per event name) when a proven event matches no rule, after what
+	 * became of it, so that a different naming shows up at once.
+	 */
+	unmatchedNotice?: string;
 	/** derived values: the second pure function, after the table */
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
 	/** the setup notice the node shows: where the URL goes in the vendor's dashboard */

@@ -87,6 +87,28 @@ describe('the pipeline', () => {
 		}
 	});
 
+	test('a proven event no rule names is emitted as unknown and, for a vendor that asks, noticed once per name for the owner', () => {
+		const vendor: VendorAdapter = { ...pbxme, unmatchedNotice: 'Names may differ.' };
+		const proof: Proof = { kind: 'urlToken', token: 'url-token-for-notices' };
+		const deliver = (body: Buffer, over = {}) => runPipeline(vendor, { rawBody: body, headers: JSON_HEADERS, query: { token: 'url-token-for-notices' } }, settings({ proof, ...over }));
+		const batch = json([{ event: 'call_parked' }, { event: 'call_parked' }, { event: 'call_ended' }, { event: `x${'y'.repeat(500)}\nforged` }]);
+		const out = deliver(batch);
+		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown' }, { event: 'unknown' }, { event: 'call.completed' }, { event: 'unknown' }] });
+		const notices = (out as { notices: Array<{ key: string; log: string }> }).notices;
+		expect(notices.map((notice) => notice.key)).toEqual(['"call_parked"', `"x${'y'.repeat(99)}..."`]);
+		expect(notices[0].log).toBe('the event "call_parked" matches no event this trigger knows and arrived as Unknown Event. Names may differ.');
+		expect(notices[1].log).not.toContain('\n');
+		// not selected: said so, since nothing started
+		expect(deliver(json({ event: 'call_parked' }), { events: new Set(['call.completed']) })).toMatchObject({
+			items: [],
+			notices: [{ log: expect.stringContaining("arrived as Unknown Event, which the trigger's Events leave out, so it started nothing") }],
+		});
+		// nothing to say: a known event, a vendor that does not ask, an unproven delivery
+		expect(deliver(json({ event: 'call_ended' }))).not.toHaveProperty('notices');
+		expect(runPipeline(pbxme, { rawBody: json({ event: 'call_parked' }), headers: JSON_HEADERS, query: { token: 'url-token-for-notices' } }, settings({ proof }))).not.toHaveProperty('notices');
+		expect(runPipeline(vendor, { rawBody: json({ event: 'call_parked' }), headers: JSON_HEADERS }, settings())).not.toHaveProperty('notices');
+	});
+
 	test('a batch keeps only the selected elements', () => {
 		const body = json([{ type: 'user_inbound' }, { type: 'voicemail' }, { type: 'user_inbound_completed' }]);
 		const out = runPipeline(voipLine, { rawBody: body, headers: JSON_HEADERS }, settings({ events: new Set(['voicemail.received', 'call.completed']) }));
