@@ -74,6 +74,8 @@ export const doDev: VendorAdapter = {
 		'pbx.extension.registered': { event: 'device.registered', target: 'device' },
 		'pbx.extension.unregistered': { event: 'device.unregistered', target: 'device' },
 	},
+	unmatchedNotice:
+		"do.dev's published documents show no PBX event in its webhook platform's envelope, so the platform may name PBX events otherwise than the PBX page does: the item keeps the name in vendorEvent and the payload in raw.",
 	refine(_payload, fields, vendorEvent) {
 		// the number an inbound call was made to is the office's own: its DID (a transfer's `to` is the new destination)
 		if (DIALLED_TO.has(vendorEvent) && fields.direction === 'inbound') return { didNumber: fields.toNumber };

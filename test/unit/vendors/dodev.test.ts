@@ -65,6 +65,19 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 		expect(deliver(stampedBy(t, v1(t), 'x-webhook-signature'))).toMatchObject(REFUSED);
 	});
 
+	test('a signed platform delivery whose type matches no rule arrives as unknown, with a notice for the owner naming it', () => {
+		const other = json({ ...envelope, type: 'pbx.call.ended' });
+		const stamp = `t=${t},v1=${v1(t, SECRET, other)}`;
+		const out = runPipeline(doDev, { rawBody: other, headers: { ...JSON_HEADERS, 'x-dodevwebhook-signature': stamp } }, settings({ proof }));
+		expect(out).toMatchObject({
+			status: 200,
+			items: [{ event: 'unknown', vendorEvent: 'pbx.call.ended', eventId: 'evt_01HZX4', callId: 'call_abc123', verified: true }],
+			notices: [{ key: '"pbx.call.ended"', log: expect.stringMatching(/^the event "pbx\.call\.ended" matches no event this trigger knows and arrived as Unknown Event\. do\.dev's published documents/) }],
+		});
+		// a known name says nothing
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t)}` })).not.toHaveProperty('notices');
+	});
+
 	test('under a t=, a v1 over the body alone is refused: the time must be signed', () => {
 		const bodyOnly = createHmac('sha256', SECRET).update(body).digest('hex');
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${bodyOnly}` })).toMatchObject(REFUSED);
