@@ -5,7 +5,7 @@
  */
 import type { Proof } from './authenticate';
 import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, proofInBody } from './authenticate';
-import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents } from './body-limits';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
@@ -87,7 +87,7 @@ function provenHeaderId(adapter: VendorAdapter, delivery: Delivery, signedHeader
 
 /** A vendor event name as a log shows it: quoted, escaped, and bounded (the body decides its length). */
 const MAX_LOGGED_NAME = 100;
-function loggedName(name: string): string {
+export function loggedName(name: string): string {
 	return JSON.stringify(name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}...` : name);
 }
 
@@ -109,7 +109,8 @@ function unmatchedNotices(adapter: VendorAdapter, items: readonly PbxEvent[], ma
  * Order: what needs no secret first (allowlist, then the documented hard
  * limits and the body's shape: no HMAC ever runs over more than the size
  * limit), then the proof, then what the owner chose (Max Events per Request,
- * Max Event Age): a stranger cannot tell the owner's settings from outside.
+ * Max Event Age, the events to emit, and with them the field limit of an
+ * event that becomes an item): a stranger cannot tell the owner's settings from outside.
  */
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
@@ -141,6 +142,12 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	}
 	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
 	const emitted = (index: number) => !redundant[index] && (!wanted || wanted.has(all[index].event));
+	// before the duplicate memory: a refused request must leave no id behind
+	const oversized = parsed.oversized.find(emitted);
+	if (oversized !== undefined) {
+		const { status, reason, log } = tooManyFieldsInItem(loggedName(all[oversized].vendorEvent));
+		return { status, reason, log };
+	}
 	const items: PbxEvent[] = [];
 	let ignored = 0;
 	let duplicates = 0;

@@ -259,6 +259,53 @@ describe('IP allowlist and event age', () => {
 	});
 });
 
+describe('the field limit of one event counts only events that become items', () => {
+	const TOKEN = 'voipline-token-16+chars';
+	const proof: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: [TOKEN], issuedBy: 'user' };
+	const wide = (type: string, fields: number) => ({ type, ...Object.fromEntries(Array.from({ length: fields }, (_, i) => [`f${i}`, i])) });
+	const deliver = (body: Buffer, over = {}, token = TOKEN) => runPipeline(voipLine, { rawBody: body, headers: { ...JSON_HEADERS, 'x-pbx-token': token } }, settings({ proof, ...over }));
+
+	test('an event of 3,000 fields the trigger ignores is answered as ignored; one it would emit is 413, with the event named for the owner', () => {
+		const body = json(wide('user_status_changed', 3000));
+		expect(deliver(body, { events: new Set(['call.completed']) })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		for (const events of [null, new Set(['unknown'])]) {
+			expect(deliver(body, { events })).toEqual({
+				status: 413,
+				reason: 'an event holds more than 1000 fields',
+				log: expect.stringMatching(/^the event "user_status_changed" held more than 1000 fields, .*leave it out of the trigger's Events/),
+			});
+		}
+	});
+
+	test('it is told only to a proven sender: the proof comes first', () => {
+		const body = json(wide('user_inbound', 3000));
+		expect(deliver(body, {}, 'not-the-token-at-all')).toMatchObject({ status: 401, reason: 'the request does not carry a valid proof of origin' });
+		expect(deliver(body)).toMatchObject({ status: 413 });
+	});
+
+	test('a batch: an ignored wide event costs nothing, an emitted one refuses the request and leaves no id in the duplicate memory', () => {
+		const recentIds = new RecentIds(60_000, 100);
+		const body = json([{ type: 'voicemail' }, wide('user_status_changed', 1500)]);
+		expect(deliver(body, { events: new Set(['voicemail.received']), recentIds })).toMatchObject({ status: 200, ignored: 1, items: [{ event: 'voicemail.received' }] });
+		const other = json([{ type: 'voicemail', n: 2 }, wide('user_status_changed', 1500)]);
+		expect(deliver(other, { recentIds })).toMatchObject({ status: 413 });
+		expect(deliver(other, { events: new Set(['voicemail.received']), recentIds })).toMatchObject({ status: 200, items: [{ event: 'voicemail.received' }] });
+	});
+
+	test('the limits of the whole request stay before the proof: 10,000 fields, 1 MiB', () => {
+		expect(deliver(json(wide('user_status_changed', 10_001)), { events: new Set(['call.completed']) }, 'not-the-token-at-all')).toEqual({ status: 413, reason: 'the body holds more than 10000 fields' });
+		expect(deliver(json({ type: 'user_status_changed', text: 'x'.repeat(1024 * 1024) }), { events: new Set(['call.completed']) }, 'not-the-token-at-all')).toMatchObject({ status: 413, reason: 'the body is larger than 1048576 bytes' });
+	});
+
+	test('PBX Event Normalize holds every event to it: each becomes an item', () => {
+		const payload = wide('user_inbound', 1500);
+		for (const rawBody of [json(payload), null]) {
+			const result = normalizeItem({ json: payload, rawBody, field: '', adapters: [voipLine], vendor: voipLine, proof: null, includeRaw: true, passUnknown: false, receivedAt: NOW });
+			expect(result).toEqual({ kind: 'rejected', status: 413, reason: 'an event holds more than 1000 fields', vendor: 'voipline' });
+		}
+	});
+});
+
 test('the log names Max Events per Request only where raising it would help', () => {
 	expect(tooManyEvents(100).log).toMatch(/raise the Max Events per Request option/);
 	expect(tooManyEvents(MAX_EVENTS_SETTING).log).not.toMatch(/Max Events per Request/);
