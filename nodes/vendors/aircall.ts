@@ -20,6 +20,9 @@ const ENDED = 'call.ended';
 /** A message has no call: its outside party is `external_number`, its text `body`. */
 const MESSAGE = { fromNumber: ['data.external_number', 'data.raw_digits'], messageText: 'data.body', callId: null } as const;
 
+/** The call went to an outside number (`external_transferred_to`), whatever the call's direction. */
+const EXTERNAL_TRANSFER = 'call.external_transferred';
+
 function objectAt(value: unknown): Payload {
 	return isPlainObject(value) ? value : {};
 }
@@ -80,10 +83,17 @@ export const aircall: VendorAdapter = {
 			target: 'extension',
 			fields: { extensionNumber: 'data.transferred_to.id', extensionName: 'data.transferred_to.name', transferredFrom: 'data.transferred_by.name' },
 		},
-		'call.external_transferred': {
+		[EXTERNAL_TRANSFER]: {
 			event: 'call.transferred',
 			target: 'number',
-			fields: { extensionNumber: null, extensionName: null, transferredFrom: 'data.user.name' },
+			fields: {
+				fromNumber: ['data.raw_digits', 'data.external_caller_number'],
+				toNumber: 'data.external_transferred_to',
+				toName: null,
+				extensionNumber: null,
+				extensionName: null,
+				transferredFrom: 'data.user.name',
+			},
 		},
 		[ENDED]: { event: 'call.completed', target: 'number' },
 		// only callers leave voicemails
@@ -99,11 +109,14 @@ export const aircall: VendorAdapter = {
 		if (!vendorEvent.startsWith('call.')) refined.callId = null;
 		const contact = contactName(objectAt(data.contact));
 		if (fields.direction === 'outbound') {
-			// the line called out: it is the caller, the outside party the one called
-			refined.fromNumber = fields.toNumber;
-			refined.fromName = vendorEvent.startsWith('message.') ? fields.toName : (toText(objectAt(data.user).name) ?? fields.toName);
-			refined.toNumber = fields.fromNumber;
-			refined.toName = contact;
+			// the line (read as the DID) called out: it is the caller, the outside party the one called
+			refined.fromNumber = fields.didNumber;
+			refined.fromName = vendorEvent.startsWith('message.') ? fields.didName : (toText(objectAt(data.user).name) ?? fields.didName);
+			// an external transfer's destination is the one called now
+			if (vendorEvent !== EXTERNAL_TRANSFER) {
+				refined.toNumber = fields.fromNumber;
+				refined.toName = contact;
+			}
 			refined.didNumber = null;
 			refined.didName = null;
 		} else if (contact !== null) {

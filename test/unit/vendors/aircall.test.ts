@@ -58,6 +58,19 @@ describe('Aircall', () => {
 		expect(aircall.retryWindowSec).toBeGreaterThanOrEqual(12 * 3600);
 	});
 
+	test('an external transfer: the outside number the call went to is toNumber, in either direction; the line stays didNumber of an inbound call', () => {
+		const transfer = (direction: string) =>
+			deliver(call({ id: 13, direction, raw_digits: '+44 7700 900461', number: line, user: { id: 5, name: 'Alex Agent' }, contact: { first_name: 'Jordan' }, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'));
+		expect(transfer('inbound')).toMatchObject({
+			items: [{ event: 'call.transferred', target: 'number', fromNumber: '+44 7700 900461', fromName: 'Jordan', toNumber: '+44 20 7946 0321', toName: null, didNumber: '+442079460958', extensionNumber: null, extensionName: null, transferredFrom: 'Alex Agent' }],
+		});
+		expect(transfer('outbound')).toMatchObject({
+			items: [{ event: 'call.transferred', fromNumber: '+442079460958', fromName: 'Alex Agent', toNumber: '+44 20 7946 0321', toName: null, didNumber: null, transferredFrom: 'Alex Agent' }],
+		});
+		// the outside party where raw_digits is missing
+		expect(deliver(call({ id: 13, direction: 'inbound', external_caller_number: '+44 7700 900462', number: line, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'))).toMatchObject({ items: [{ fromNumber: '+44 7700 900462' }] });
+	});
+
 	test('whatever data holds, the refinement reads it without throwing', () => {
 		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }]) {
 			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed']) {
