@@ -37,6 +37,11 @@ function contactName(contact: Payload): string | null {
 	return name !== '' ? name : toText(contact.company_name);
 }
 
+/** `raw_digits` is the word `anonymous` for a withheld number: no number at all. */
+function phoneNumber(value: string | null): string | null {
+	return value !== null && value.toLowerCase() === 'anonymous' ? null : value;
+}
+
 
 /**
  * Aircall: JSON `{ resource, event, timestamp, token, data }`, one event per
@@ -108,19 +113,21 @@ export const aircall: VendorAdapter = {
 		// the shared map reads a call; other resources' ids are not call ids
 		if (!vendorEvent.startsWith('call.')) refined.callId = null;
 		const contact = contactName(objectAt(data.contact));
+		const outside = phoneNumber(fields.fromNumber);
 		if (fields.direction === 'outbound') {
 			// the line (read as the DID) called out: it is the caller, the outside party the one called
 			refined.fromNumber = fields.didNumber;
 			refined.fromName = vendorEvent.startsWith('message.') ? fields.didName : (toText(objectAt(data.user).name) ?? fields.didName);
 			// an external transfer's destination is the one called now
 			if (vendorEvent !== EXTERNAL_TRANSFER) {
-				refined.toNumber = fields.fromNumber;
+				refined.toNumber = outside;
 				refined.toName = contact;
 			}
 			refined.didNumber = null;
 			refined.didName = null;
-		} else if (contact !== null) {
-			refined.fromName = contact;
+		} else {
+			refined.fromNumber = outside;
+			if (contact !== null) refined.fromName = contact;
 		}
 		const team = Array.isArray(data.teams) ? objectAt(data.teams[0]) : {};
 		if (toText(team.name) !== null) {

@@ -71,6 +71,15 @@ describe('Aircall', () => {
 		expect(deliver(call({ id: 13, direction: 'inbound', external_caller_number: '+44 7700 900462', number: line, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'))).toMatchObject({ items: [{ fromNumber: '+44 7700 900462' }] });
 	});
 
+	test('a withheld number (raw_digits "anonymous", any case) is no number', () => {
+		for (const raw_digits of ['anonymous', 'Anonymous', ' ANONYMOUS ']) {
+			expect(deliver(call({ id: 15, direction: 'inbound', raw_digits, number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: null, toNumber: '+442079460958' }] });
+			expect(deliver(call({ id: 15, direction: 'outbound', raw_digits, number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: '+442079460958', toNumber: null }] });
+			expect(deliver(call({ id: 16, direction: 'inbound', external_number: raw_digits, number: line, body: 'hi' }, 'message.received'))).toMatchObject({ items: [{ fromNumber: null }] });
+		}
+		expect(deliver(call({ id: 15, direction: 'inbound', raw_digits: 'anonymous-caller', number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: 'anonymous-caller' }] });
+	});
+
 	test('whatever data holds, the refinement reads it without throwing', () => {
 		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }]) {
 			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed']) {
