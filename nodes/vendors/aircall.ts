@@ -23,6 +23,9 @@ const MESSAGE = { fromNumber: ['data.external_number', 'data.raw_digits'], messa
 /** The call went to an outside number (`external_transferred_to`), whatever the call's direction. */
 const EXTERNAL_TRANSFER = 'call.external_transferred';
 
+/** Sent once per call when its recording or its voicemail is ready: a voicemail alone is `call.voicemail_left`'s. */
+const ASSETS = 'call.comm_assets_generated';
+
 function objectAt(value: unknown): Payload {
 	return isPlainObject(value) ? value : {};
 }
@@ -40,6 +43,10 @@ function contactName(contact: Payload): string | null {
 /** `raw_digits` is the word `anonymous` for a withheld number: no number at all. */
 function phoneNumber(value: string | null): string | null {
 	return value !== null && value.toLowerCase() === 'anonymous' ? null : value;
+}
+
+function textOf(value: unknown): string | null {
+	return typeof value === 'string' ? toText(value) : null;
 }
 
 
@@ -103,13 +110,15 @@ export const aircall: VendorAdapter = {
 		[ENDED]: { event: 'call.completed', target: 'number' },
 		// only callers leave voicemails
 		'call.voicemail_left': { event: 'voicemail.received', target: 'mailbox', direction: 'inbound', fields: { recordingUrl: ['data.voicemail', 'data.asset'] } },
-		'call.comm_assets_generated': { event: 'recording.ready' },
+		// the recording, never the voicemail (refine leaves a voicemail alone to call.voicemail_left)
+		[ASSETS]: { event: 'recording.ready', fields: { recordingUrl: ['data.recording', 'data.asset'] } },
 		'message.received': { event: 'message.received', target: 'number', direction: 'inbound', fields: MESSAGE },
 		'message.sent': { event: 'message.sent', target: 'number', direction: 'outbound', fields: MESSAGE },
 	},
 	refine(payload, fields, vendorEvent) {
 		const data = objectAt(payload.data);
 		const refined: Refinement = {};
+		if (vendorEvent === ASSETS && textOf(data.recording) === null && textOf(data.voicemail) !== null) return { redundant: true };
 		// the shared map reads a call; other resources' ids are not call ids
 		if (!vendorEvent.startsWith('call.')) refined.callId = null;
 		const contact = contactName(objectAt(data.contact));

@@ -1,7 +1,11 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 import type { Proof } from '../../../nodes/core/authenticate';
 import { RecentIds } from '../../../nodes/core/dedupe';
 import { runPipeline } from '../../../nodes/core/pipeline';
 import { aircall } from '../../../nodes/vendors/aircall';
+import { FIXTURES_DIR } from '../../support/fixtures';
 import { JSON_HEADERS, json, NOW, settings } from '../../support/pipeline';
 
 const TOKEN = 'aircall-unit-token-5c1e';
@@ -69,6 +73,20 @@ describe('Aircall', () => {
 		});
 		// the outside party where raw_digits is missing
 		expect(deliver(call({ id: 13, direction: 'inbound', external_caller_number: '+44 7700 900462', number: line, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'))).toMatchObject({ items: [{ fromNumber: '+44 7700 900462' }] });
+	});
+
+	test('a voicemail is one run: its call.comm_assets_generated is ignored, whatever is selected; a recording is Recording Ready with the recording, never the voicemail', () => {
+		const voicemail = JSON.parse(readFileSync(join(FIXTURES_DIR, 'aircall', 'call.voicemail_left.json'), 'utf8')) as { data: Record<string, unknown> };
+		const voicemailOnly = call(voicemail.data, 'call.comm_assets_generated');
+		for (const events of [null, new Set(['recording.ready']), new Set(['unknown', 'voicemail.received'])]) {
+			expect(deliver(voicemailOnly, { events })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		}
+		expect(deliver(call(voicemail.data, 'call.voicemail_left'))).toMatchObject({ items: [{ event: 'voicemail.received', recordingUrl: voicemail.data.voicemail }] });
+		// an unproven body is refused before its event decides anything
+		expect(deliver({ ...voicemailOnly, token: 'not-the-token' })).toMatchObject({ status: 401 });
+		const recording = 'https://rec.example/call-14-recording.mp3';
+		expect(deliver(call({ id: 14, recording, voicemail: 'https://rec.example/call-14-voicemail.mp3', asset: 'https://assets.example/14' }, 'call.comm_assets_generated'))).toMatchObject({ items: [{ event: 'recording.ready', recordingUrl: recording }] });
+		expect(deliver(call({ id: 14, recording: null, voicemail: null, asset: 'https://assets.example/14' }, 'call.comm_assets_generated'))).toMatchObject({ items: [{ event: 'recording.ready', recordingUrl: 'https://assets.example/14' }] });
 	});
 
 	test('a withheld number (raw_digits "anonymous", any case) is no number', () => {
