@@ -98,9 +98,36 @@ describe('Aircall', () => {
 		expect(deliver(call({ id: 15, direction: 'inbound', raw_digits: 'anonymous-caller', number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: 'anonymous-caller' }] });
 	});
 
+	test('conversation intelligence: the call is call_id, the text in transcription, summary or sentiment, whatever shape Aircall gives it', () => {
+		const insight = (event: string, data: Record<string, unknown>) => deliver({ resource: 'conversation_intelligence', event, timestamp: 1764064800, token: TOKEN, data: { id: 91, call_id: '780883160', ...data } });
+		const utterances = [
+			{ participant_type: 'internal', user_id: '5', text: 'Hello.' },
+			{ participant_type: 'external', phone_number: 'anonymous', text: 'Hi.' },
+			{ participant_type: 'ai_voice_agent', text: ' ' },
+			{ text: 'Who is this?' },
+			'junk',
+		];
+		expect(insight('transcription.created', { content: { language: 'en', utterances } })).toMatchObject({
+			items: [{ event: 'unknown', callId: '780883160', transcription: 'Agent: Hello.\nExternal: Hi.\nWho is this?', summary: null, sentiment: null }],
+		});
+		expect(insight('transcription.created', { content: utterances })).toMatchObject({ items: [{ transcription: 'Agent: Hello.\nExternal: Hi.\nWho is this?' }] });
+		expect(insight('transcription.created', { content: 'Hello. Hi.' })).toMatchObject({ items: [{ transcription: 'Hello. Hi.' }] });
+		expect(insight('transcription.created', { content: { utterances: [] } })).toMatchObject({ items: [{ transcription: null }] });
+		expect(insight('summary.created', { content: 'A short call.' })).toMatchObject({ items: [{ callId: '780883160', summary: 'A short call.', transcription: null }] });
+		expect(insight('summary.created', { content: { content: 'A short call.' } })).toMatchObject({ items: [{ summary: 'A short call.' }] });
+		const participants = [
+			{ participant_type: 'external', phone_number: '+44 7700 900461', value: 'POSITIVE' },
+			{ participant_type: 'external', phone_number: '+44 7700 900462', value: 'NEGATIVE' },
+		];
+		expect(insight('sentiment.created', { participants: participants.slice(0, 1) })).toMatchObject({ items: [{ callId: '780883160', sentiment: 'POSITIVE' }] });
+		expect(insight('sentiment.created', { participants })).toMatchObject({ items: [{ sentiment: '+44 7700 900461: POSITIVE, +44 7700 900462: NEGATIVE' }] });
+		// other resources' ids are still no call ids
+		expect(deliver({ resource: 'user', event: 'user.opened', timestamp: 1764064800, token: TOKEN, data: { id: 5 } })).toMatchObject({ items: [{ callId: null }] });
+	});
+
 	test('whatever data holds, the refinement reads it without throwing', () => {
-		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }]) {
-			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed']) {
+		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }, { content: { utterances: 'x' }, participants: {} }, { content: [null, 1, { text: 2 }], participants: [null, { value: 3 }], raw_digits: 7 }]) {
+			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed', 'call.external_transferred', 'call.comm_assets_generated', 'transcription.created', 'summary.created', 'sentiment.created']) {
 				expect(deliver({ resource: 'call', event, timestamp: 'x', token: TOKEN, data }).status).toBe(200);
 			}
 		}
