@@ -125,6 +125,14 @@ describe('Aircall', () => {
 		expect(deliver({ resource: 'user', event: 'user.opened', timestamp: 1764064800, token: TOKEN, data: { id: 5 } })).toMatchObject({ items: [{ callId: null }] });
 	});
 
+	test('a number.* body with every user of the line: ignored when not selected, whatever its fields; refused (413) only if it would become an item, and only once proven', () => {
+		const users = Array.from({ length: 400 }, (_, id) => ({ id, direct_link: `https://api.aircall.io/v1/users/${id}`, name: `User ${id}`, email: `u${id}@example.com`, available: true, language: 'en-US' }));
+		const body = { resource: 'number', event: 'number.closed', timestamp: 1764064800, token: TOKEN, data: { id: 456, name: 'Support Line', digits: '+44 20 7946 0958', users } };
+		expect(deliver(body, { events: new Set(['call.completed', 'voicemail.received']) })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		expect(deliver(body)).toMatchObject({ status: 413, reason: 'an event holds more than 1000 fields', log: expect.stringContaining('the event "number.closed"') });
+		expect(deliver({ ...body, token: 'not-the-token' }, { events: new Set(['call.completed']) })).toMatchObject({ status: 401 });
+	});
+
 	test('whatever data holds, the refinement reads it without throwing', () => {
 		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }, { content: { utterances: 'x' }, participants: {} }, { content: [null, 1, { text: 2 }], participants: [null, { value: 3 }], raw_digits: 7 }]) {
 			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed', 'call.external_transferred', 'call.comm_assets_generated', 'transcription.created', 'summary.created', 'sentiment.created']) {
