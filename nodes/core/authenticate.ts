@@ -25,22 +25,37 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  * `jsonBody`: the raw body alone, and only a JSON body (a body that starts
  * `<t>.` is never read as one: it would turn a stamped signature into a
  * body-only one over a body the parser reads as form fields).
- * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is refused.
+ * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is
+ * refused, unless the form names a `stampHeader`.
  */
 export type SignatureCovers = 'jsonBody' | 'stampedBody';
-export interface SignatureForm {
-	/** the request header (lower case) that carries this form */
-	header: string;
-	covers: SignatureCovers;
-}
+export type SignatureForm =
+	/** `header`: the request header (lower case) that carries this form */
+	| { header: string; covers: 'jsonBody' }
+	| {
+			header: string;
+			covers: 'stampedBody';
+			/**
+			 * a request header (lower case) holding the stamp of a value that has `v1=`
+			 * but no `t=`: the signed string is then `<that header>.<body>`, held to the
+			 * same tolerance, and that header is one the proof covers
+			 */
+			stampHeader?: string;
+	  };
 
 /**
  * The request headers each form puts inside its signed string: the only
  * headers whose values may decide anything (an id header is used only when the
  * form that verified the request signs it). A form that signs headers (as
- * Standard Webhooks signs `webhook-id`) names them here, with its verifier.
+ * Standard Webhooks signs `webhook-id`) names them here, with its verifier;
+ * a form's `stampHeader` is signed when the stamp was read from it.
  */
 export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [] };
+
+/** Every header a form can put inside its signed string. */
+export function headersSignedBy(form: SignatureForm): readonly string[] {
+	return form.covers === 'stampedBody' && form.stampHeader ? [...SIGNED_HEADERS.stampedBody, form.stampHeader] : SIGNED_HEADERS[form.covers];
+}
 
 /**
  * Where a proof is found and which credential fields hold its secret.
@@ -230,6 +245,9 @@ function verdictOn(proof: Proof, delivery: Delivery, payloads: readonly Payload[
 	}
 }
 
+/** A value naming a `v1` part: a stamped signature, whether or not it carries its `t=`. */
+const V1_PART = /(^|[,\s])v1=/;
+
 /** Whether the body is JSON (an object or an array), the only body a `jsonBody` signature is read over. */
 function isJsonBody(raw: Buffer): boolean {
 	for (const byte of raw) {
@@ -248,6 +266,8 @@ function isJsonBody(raw: Buffer): boolean {
 function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], delivery: Delivery, usable: boolean, clock: Clock): Verdict {
 	let present = false;
 	let outOfTime = false;
+	// a `v1=` without `t=` whose form names a stamp header the request lacks
+	let unstamped: string | null = null;
 	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
 	let skewSec: number | null = null;
 	for (const form of forms) {
@@ -256,16 +276,20 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 		present = true;
 		if (form.covers === 'jsonBody') {
 			// a stamped value is never a body-only one, nor is a body that is not JSON signed as one
-			if (parseStampedSignature(value) !== null || /(^|[,\s])v1=/.test(value) || !isJsonBody(delivery.rawBody)) continue;
+			if (parseStampedSignature(value) !== null || V1_PART.test(value) || !isJsonBody(delivery.rawBody)) continue;
 			if (verifyHmacSha256(delivery.rawBody, value, secrets) && usable) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.jsonBody };
 			continue;
 		}
-		const stamped = parseStampedSignature(value);
-		if (stamped === null) continue;
+		const headerStamp = form.stampHeader ? header(delivery.headers, form.stampHeader) : undefined;
+		const stamped = parseStampedSignature(value, headerStamp);
+		if (stamped === null) {
+			if (form.stampHeader && V1_PART.test(value)) unstamped = form.stampHeader;
+			continue;
+		}
 		const genuine = verifyStampedHmac(delivery.rawBody, stamped, secrets) && usable;
-		// a `t` that is no number is never in time, not even with the tolerance off
+		// a stamp that is no number is never in time, not even with the tolerance off
 		const inTime = Number.isFinite(stamped.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - stamped.t) <= clock.toleranceSec);
-		if (genuine && inTime) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.stampedBody };
+		if (genuine && inTime) return { ok: true, verified: true, signedHeaders: stamped.stampFromHeader ? headersSignedBy(form) : SIGNED_HEADERS.stampedBody };
 		if (!inTime) outOfTime = true;
 		if (genuine && !inTime) skewSec = Math.round(stamped.t - clock.nowMs / 1000);
 	}
@@ -276,6 +300,7 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 		);
 	}
 	if (outOfTime) return refused('the signature timestamp is too far from the time of receipt (or the signature does not match)');
+	if (unstamped !== null) return refused(`the signature has v1= but no t=, and the ${unstamped} header that would give its time is missing`);
 	return refused(`the signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 

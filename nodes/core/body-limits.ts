@@ -14,7 +14,14 @@ import { toNumber } from './convert';
 /** Brackets and braces inside one another, the outer array of a batch included. */
 export const MAX_DEPTH = 32;
 
-/** Keys and array elements in one event, or fields in one form body (n8n's own form parser stops at 1,000). */
+/**
+ * Keys and array elements in one event that becomes an item, or fields in one
+ * form body (n8n's own form parser stops at 1,000). A JSON event over it is
+ * refused only once proven and only if it would become an item: it bounds what
+ * an item carries into n8n, and an event the trigger ignores carries nothing
+ * (a vendor may send thousands of fields with an event the trigger does not
+ * use, within the request's own limits below).
+ */
 const MAX_FIELDS_PER_EVENT = 1000;
 
 /**
@@ -31,6 +38,13 @@ export const MAX_EVENTS_SETTING = 1000;
 
 export interface BodyLimits {
 	maxEvents: number;
+}
+
+/** A JSON body within the limits checked before the proof. */
+export interface JsonShape {
+	ok: true;
+	/** the events (by index in a batch; 0 for a body that is one event) over the per-event field limit */
+	oversized: number[];
 }
 
 /** A body that cannot be read (400) or breaks a limit (413, or 400 for nesting). */
@@ -55,6 +69,14 @@ function tooManyFields(what: string, limit: number): BodyRefusal {
 export function checkBodySize(raw: Buffer): BodyRefusal | null {
 	if (raw.length <= MAX_BODY_BYTES) return null;
 	return { ok: false, status: 413, reason: `the body is larger than ${MAX_BODY_BYTES} bytes` };
+}
+
+/** An event over the per-event field limit that would become an item; `name`: its vendor event name, as the log may show it. */
+export function tooManyFieldsInItem(name: string): BodyRefusal {
+	return {
+		...tooManyFields('an event', MAX_FIELDS_PER_EVENT),
+		log: `the event ${name} held more than ${MAX_FIELDS_PER_EVENT} fields, more than an item may hold, so the request was refused. If the workflow does not need this event, leave it out of the trigger's Events (and of the events the PBX sends): an event the trigger ignores is answered as ignored, whatever its size.`,
+	};
 }
 
 export function tooManyEvents(maxEvents: number): BodyRefusal {
@@ -96,11 +118,12 @@ const CR = 0x0d;
 
 /**
  * Checks a JSON body's shape without parsing it: nesting depth, events in a
- * top-level array, keys plus array elements per event and in the whole
- * request. Returns null when
- * within the limits; whether the JSON is valid is left to the parser.
+ * top-level array and keys plus array elements in the whole request are
+ * refused here; the events over the per-event field limit are named, for the
+ * pipeline to refuse once it knows which become items. Whether the JSON is
+ * valid is left to the parser.
  */
-export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | null {
+export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | JsonShape {
 	// whether each open container is an array: only MAX_DEPTH of them can be open
 	const isArray = new Uint8Array(MAX_DEPTH + 1);
 	let depth = 0;
@@ -110,13 +133,16 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 	let total = 0;
 	// an array was just opened: its first element, if any, is still to be counted
 	let firstElement = false;
+	const shape: JsonShape = { ok: true, oversized: [] };
 	const element = (): BodyRefusal | null => {
 		if (++total > MAX_FIELDS_PER_REQUEST) return tooManyFields('the body', MAX_FIELDS_PER_REQUEST);
 		if (depth === 1 && isArray[1] === 1) {
 			fields = 0;
 			return ++events > limits.maxEvents ? tooManyEvents(limits.maxEvents) : null;
 		}
-		return ++fields > MAX_FIELDS_PER_EVENT ? tooManyFields('an event', MAX_FIELDS_PER_EVENT) : null;
+		// named once, as it crosses the limit; a body that is one event is event 0
+		if (++fields === MAX_FIELDS_PER_EVENT + 1) shape.oversized.push(Math.max(events - 1, 0));
+		return null;
 	};
 	for (let at = 0; at < raw.length; at++) {
 		const byte = raw[at];
@@ -128,21 +154,21 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 		}
 		if (byte === QUOTE) {
 			at = stringEnd(raw, at);
-			if (at === -1) return null;
+			if (at === -1) return shape;
 		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
 			if (depth === MAX_DEPTH) return tooDeep();
 			depth++;
 			isArray[depth] = byte === OPEN_BRACKET ? 1 : 0;
 			firstElement = byte === OPEN_BRACKET;
 		} else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-			if (depth === 0) return null;
+			if (depth === 0) return shape;
 			depth--;
 		} else if ((byte === COMMA && isArray[depth] === 1) || (byte === COLON && depth > 0)) {
 			const refused = element();
 			if (refused) return refused;
 		}
 	}
-	return null;
+	return shape;
 }
 
 /** Counts the non-empty `&`-separated fields of a form body, up to the limit. */

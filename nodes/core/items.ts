@@ -48,6 +48,10 @@ export interface NormalizedEvents {
 	vendorTimes: Array<string | null>;
 	/** whether a repeat of each item's id is suppressed: not where the id is the body's hash and an identical body can be genuine */
 	suppressRepeats: boolean[];
+	/** whether each item only repeats another event of the vendor (Refinement.redundant): never emitted */
+	redundant: boolean[];
+	/** whether a rule of the vendor names each item's event */
+	matched: boolean[];
 }
 
 /**
@@ -64,6 +68,8 @@ export function normalizeAll(
 	let bodyHash: string | undefined;
 	const vendorTimes: Array<string | null> = [];
 	const suppressRepeats: boolean[] = [];
+	const redundant: boolean[] = [];
+	const matched: boolean[] = [];
 	const headerId = context.headerEventId?.trim() || null;
 	const items = payloads.map((payload, index) => {
 		const n = normalizePayload(adapter, payload);
@@ -75,7 +81,9 @@ export function normalizeAll(
 			eventId = batch ? `${bodyHash}:${index}` : bodyHash;
 		}
 		vendorTimes.push(n.fields.occurredAt);
+		redundant.push(n.redundant);
+		matched.push(n.matched);
 		return buildEvent(adapter, payload, n, eventId, context);
 	});
-	return { items, vendorTimes, suppressRepeats };
+	return { items, vendorTimes, suppressRepeats, redundant, matched };
 }

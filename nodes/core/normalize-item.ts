@@ -7,7 +7,7 @@
 
 import type { Proof } from './authenticate';
 import { authenticate } from './authenticate';
-import { DEFAULT_MAX_EVENTS, MAX_DEPTH } from './body-limits';
+import { DEFAULT_MAX_EVENTS, MAX_DEPTH, tooManyFieldsInItem } from './body-limits';
 import type { Headers } from './delivery';
 import { detectVendor } from './detect';
 import type { PbxEvent } from './event';
@@ -15,7 +15,7 @@ import { normalizeAll } from './items';
 import { parseBody } from './parse';
 import type { Payload } from './paths';
 import { isPlainObject, readPath } from './paths';
-import { runPipeline } from './pipeline';
+import { loggedName, runPipeline } from './pipeline';
 import type { VendorAdapter } from './vendor';
 
 export interface NormalizeRequest {
@@ -124,10 +124,12 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	}
 	const parsed = parseBody(bytes, 'application/json', { maxEvents: DEFAULT_MAX_EVENTS });
 	if (!parsed.ok) return { kind: 'rejected', status: parsed.status, reason: parsed.reason, vendor: adapter.id };
-	const { items } = normalizeAll(adapter, parsed.payloads, parsed.batch, bytes, {
+	const { items, redundant } = normalizeAll(adapter, parsed.payloads, parsed.batch, bytes, {
 		receivedAt: request.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: request.includeRaw,
 	});
-	return { kind: 'events', items };
+	const oversized = parsed.oversized.find((index) => !redundant[index]);
+	if (oversized !== undefined) return { kind: 'rejected', status: 413, reason: tooManyFieldsInItem(loggedName(items[oversized].vendorEvent)).reason, vendor: adapter.id };
+	return { kind: 'events', items: items.filter((_item, index) => !redundant[index]) };
 }

@@ -17,6 +17,10 @@ export interface Normalized {
 	fields: PbxEventFields;
 	/** an identical body may be a genuine second event: see EventRule.repeatable */
 	repeatable: boolean;
+	/** no item of its own: see Refinement.redundant */
+	redundant: boolean;
+	/** a rule of the vendor names the event */
+	matched: boolean;
 }
 
 export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
@@ -38,14 +42,16 @@ export function normalizePayload(adapter: VendorAdapter, payload: Payload): Norm
 	if (rule?.status) fields.status = rule.status;
 
 	let event: PbxEventName = rule?.event ?? 'unknown';
+	let redundant = false;
 	// an event without a rule still gets what the vendor derives from its payload (an outbound call's parties, say)
 	if (adapter.refine) {
-		const { event: refinedEvent, ...refined } = adapter.refine(payload, fields, ruleKey);
+		const { event: refinedEvent, redundant: refinedRedundant, ...refined } = adapter.refine(payload, fields, ruleKey);
 		if (refinedEvent) event = refinedEvent;
+		redundant = refinedRedundant === true;
 		for (const [name, value] of Object.entries(refined)) values[name] = value ?? null;
 	}
 	const vendorEventId = adapter.eventIdField ? toText(readFirst(payload, adapter.eventIdField)) : null;
-	return { event, vendorEvent, vendorEventId, fields, repeatable: rule?.repeatable === true };
+	return { event, vendorEvent, vendorEventId, fields, repeatable: rule?.repeatable === true, redundant, matched: rule !== undefined };
 }
 
 const PHONE_FIELDS = ['fromNumber', 'toNumber', 'didNumber'] as const;

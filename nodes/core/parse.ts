@@ -7,8 +7,9 @@ import { checkBodySize, checkFormLimits, checkJsonLimits } from './body-limits';
 import type { Payload } from './paths';
 import { isPlainObject } from './paths';
 
+/** `oversized`: the events over the per-event field limit (JsonShape), refused only if they become items. */
 export type ParseResult =
-	| { ok: true; payloads: Payload[]; batch: boolean }
+	| { ok: true; payloads: Payload[]; batch: boolean; oversized: readonly number[] }
 	| BodyRefusal;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -71,11 +72,11 @@ function parseUrlencoded(text: string, numberKeys: ReadonlySet<string> = NO_KEYS
 	return result;
 }
 
-function fromJsonValue(value: unknown): ParseResult {
-	if (isPlainObject(value)) return { ok: true, payloads: [value], batch: false };
+function fromJsonValue(value: unknown, oversized: readonly number[]): ParseResult {
+	if (isPlainObject(value)) return { ok: true, payloads: [value], batch: false, oversized };
 	if (Array.isArray(value)) {
 		if (!value.every(isPlainObject)) return fail('the JSON array holds something other than event objects');
-		return { ok: true, payloads: value, batch: true };
+		return { ok: true, payloads: value, batch: true, oversized };
 	}
 	return fail('the JSON body is not an event object or an array of them');
 }
@@ -89,12 +90,12 @@ function decode(raw: Buffer): string | null {
 }
 
 function parseJson(raw: Buffer, limits: BodyLimits): ParseResult {
-	const refused = checkJsonLimits(raw, limits);
-	if (refused) return refused;
+	const shape = checkJsonLimits(raw, limits);
+	if (!shape.ok) return shape;
 	const text = decode(raw);
 	if (text === null) return fail('the body is not UTF-8 text');
 	try {
-		return fromJsonValue(JSON.parse(text));
+		return fromJsonValue(JSON.parse(text), shape.oversized);
 	} catch {
 		return fail('the body is not valid JSON');
 	}
@@ -106,7 +107,8 @@ function parseForm(raw: Buffer, numberKeys: ReadonlySet<string>): ParseResult {
 	const text = decode(raw);
 	if (text === null) return fail('the body is not UTF-8 text');
 	if (!text.includes('=')) return fail('the body is neither JSON nor form fields');
-	return { ok: true, payloads: [parseUrlencoded(text.trim(), numberKeys)], batch: false };
+	// a form's field limit is checked in full above
+	return { ok: true, payloads: [parseUrlencoded(text.trim(), numberKeys)], batch: false, oversized: [] };
 }
 
 /**

@@ -5,11 +5,12 @@
  */
 import type { Proof } from './authenticate';
 import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, proofInBody } from './authenticate';
-import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents } from './body-limits';
+import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { PbxEvent } from './event';
+import { EVENT_LABELS } from './event';
 import { ipAllowed, parseAllowlist } from './ip';
 import { normalizeAll } from './items';
 import { formNumberKeys } from './normalize';
@@ -40,7 +41,13 @@ export interface PipelineSettings {
  */
 export type Refusal = { status: 400 | 401 | 403 | 413; reason: string; log?: string };
 
-export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number } | Refusal;
+/** Something the owner should learn once (per `key`), not the caller: see VendorAdapter.unmatchedNotice. */
+export interface Notice {
+	key: string;
+	log: string;
+}
+
+export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[] } | Refusal;
 
 const NOT_ALLOWED = 'the client address is not allowed to call this URL';
 
@@ -78,11 +85,32 @@ function provenHeaderId(adapter: VendorAdapter, delivery: Delivery, signedHeader
 	return value && value.length <= MAX_HEADER_ID_LENGTH ? value : null;
 }
 
+/** A vendor event name as a log shows it: quoted, escaped, and bounded (the body decides its length). */
+const MAX_LOGGED_NAME = 100;
+export function loggedName(name: string): string {
+	return JSON.stringify(name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}...` : name);
+}
+
+/** Proven events of a vendor with an `unmatchedNotice` that no rule names, one notice per name. */
+function unmatchedNotices(adapter: VendorAdapter, items: readonly PbxEvent[], matched: readonly boolean[], emitted: (index: number) => boolean): Notice[] {
+	if (!adapter.unmatchedNotice) return [];
+	const notices = new Map<string, Notice>();
+	items.forEach((item, index) => {
+		const name = loggedName(item.vendorEvent);
+		if (matched[index] || notices.has(name)) return;
+		const label = EVENT_LABELS[item.event].name;
+		const fate = emitted(index) ? `arrived as ${label}` : `arrived as ${label}, which the trigger's Events leave out, so it started nothing`;
+		notices.set(name, { key: name, log: `the event ${name} matches no event this trigger knows and ${fate}. ${adapter.unmatchedNotice}` });
+	});
+	return [...notices.values()];
+}
+
 /**
  * Order: what needs no secret first (allowlist, then the documented hard
  * limits and the body's shape: no HMAC ever runs over more than the size
  * limit), then the proof, then what the owner chose (Max Events per Request,
- * Max Event Age): a stranger cannot tell the owner's settings from outside.
+ * Max Event Age, the events to emit, and with them the field limit of an
+ * event that becomes an item): a stranger cannot tell the owner's settings from outside.
  */
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
@@ -100,7 +128,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		return { status, reason, log };
 	}
 
-	const { items: all, vendorTimes, suppressRepeats } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+	const { items: all, vendorTimes, suppressRepeats, redundant, matched } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
 		receivedAt: settings.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
@@ -113,13 +141,22 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		if (stale) return stale;
 	}
 	const wanted = settings.events && settings.events.size > 0 ? settings.events : null;
+	const emitted = (index: number) => !redundant[index] && (!wanted || wanted.has(all[index].event));
+	// before the duplicate memory: a refused request must leave no id behind
+	const oversized = parsed.oversized.find(emitted);
+	if (oversized !== undefined) {
+		const { status, reason, log } = tooManyFieldsInItem(loggedName(all[oversized].vendorEvent));
+		return { status, reason, log };
+	}
 	const items: PbxEvent[] = [];
 	let ignored = 0;
 	let duplicates = 0;
 	all.forEach((item, index) => {
-		if (wanted && !wanted.has(item.event)) ignored++;
+		if (!emitted(index)) ignored++;
 		else if (suppressRepeats[index] && settings.recentIds?.seenBefore(item.eventId, now)) duplicates++;
 		else items.push(item);
 	});
-	return { status: 200, items, ignored, duplicates };
+	// only proven data speaks to the owner
+	const notices = verdict.verified ? unmatchedNotices(adapter, all, matched, emitted) : [];
+	return notices.length > 0 ? { status: 200, items, ignored, duplicates, notices } : { status: 200, items, ignored, duplicates };
 }

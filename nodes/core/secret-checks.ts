@@ -77,24 +77,28 @@ export function verifyHmacSha256(
 	return match;
 }
 
-/** A signature header of the form `t=<unix seconds>,v1=<hex>[,v1=<hex>...]`. */
+/** A signature header of the form `t=<unix seconds>,v1=<hex>[,v1=<hex>...]`, or `v1=...` with the stamp in a header. */
 export interface StampedSignature {
 	t: number;
-	/** the `t` as written: the signed string starts with these very characters */
+	/** the stamp as written: the signed string starts with these very characters */
 	stamp: string;
 	v1: Buffer[];
+	/** the stamp came from the header handed in, not from a `t=` of the value */
+	stampFromHeader: boolean;
 }
 
 const UNIX_SECONDS = /^\d{1,12}$/;
 const HEX_64_ONLY = /^[0-9a-f]{64}$/i;
 
 /**
- * Reads the timestamped form; null when the header is not in it (no `t=`
- * part), so the signature is one over the body alone. A `t` that is no
- * number makes no valid stamp either: `v1` values are then never compared.
+ * Reads the timestamped form; null when the value is not in it. The stamp is
+ * the value's `t=`; a value that names `v1` but carries no `t=` takes it from
+ * `headerStamp` (the header a form names for it), when one is given. A stamp
+ * that is no number makes no valid stamp: `v1` values are then never compared.
  */
-export function parseStampedSignature(value: string): StampedSignature | null {
+export function parseStampedSignature(value: string, headerStamp?: string): StampedSignature | null {
 	let stamp: string | null = null;
+	let namesV1 = false;
 	const v1: Buffer[] = [];
 	for (const part of value.split(',')) {
 		const eq = part.indexOf('=');
@@ -102,10 +106,15 @@ export function parseStampedSignature(value: string): StampedSignature | null {
 		const key = part.slice(0, eq).trim();
 		const text = part.slice(eq + 1).trim();
 		if (key === 't') stamp = text;
-		else if (key === 'v1' && HEX_64_ONLY.test(text)) v1.push(Buffer.from(text, 'hex'));
+		else if (key === 'v1') {
+			namesV1 = true;
+			if (HEX_64_ONLY.test(text)) v1.push(Buffer.from(text, 'hex'));
+		}
 	}
+	const stampFromHeader = stamp === null && namesV1 && headerStamp !== undefined;
+	if (stampFromHeader) stamp = headerStamp.trim();
 	if (stamp === null) return null;
-	return { t: UNIX_SECONDS.test(stamp) ? Number(stamp) : Number.NaN, stamp, v1 };
+	return { t: UNIX_SECONDS.test(stamp) ? Number(stamp) : Number.NaN, stamp, v1, stampFromHeader };
 }
 
 /** True when one `v1` is the HMAC-SHA256 of `<t>.<raw body>` under one of the secrets. */

@@ -37,8 +37,10 @@ export interface EventRule {
 /**
  * Values that depend on the payload rather than on the event name alone.
  * An `occurredAt` of null says the event has no time of its own (the item gets the time of receipt).
+ * `redundant`: the payload tells only what another event of the vendor already
+ * delivers (one fact, one run): it becomes no item and is answered as ignored.
  */
-export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName };
+export type Refinement = Partial<PbxEventFields> & { event?: PbxEventName; redundant?: true };
 
 export interface VendorAdapter {
 	/** the `vendor` of every item, and the name of its fixtures folder and example workflow */
@@ -65,6 +67,12 @@ export interface VendorAdapter {
 	rules: Readonly<Record<string, EventRule>>;
 	/** events only `refine` produces (not named by a rule), for the node's event list */
 	extraEvents?: readonly PbxEventName[];
+	/**
+	 * For a vendor whose event names are not all confirmed: said in the owner's
+	 * log (once per event name) when a proven event matches no rule, after what
+	 * became of it, so that a different naming shows up at once.
+	 */
+	unmatchedNotice?: string;
 	/** derived values: the second pure function, after the table */
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
 	/** the vendor's webhook API: the trigger then registers its own webhook (or, by the user's choice, is set up by hand) */

@@ -35,6 +35,16 @@ function firstInAMinute(key: string): boolean {
 	return true;
 }
 
+const noticed = new Set<string>();
+
+/** Whether a notice is new: each is logged once per node while n8n runs (bounded: proven senders choose the keys). */
+function firstTime(key: string): boolean {
+	if (noticed.has(key)) return false;
+	if (noticed.size >= 1000) noticed.clear();
+	noticed.add(key);
+	return true;
+}
+
 function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IWebhookResponseData {
 	const res = ctx.getResponseObject();
 	if (outcome.status === 401 && basicAuth) res.setHeader('WWW-Authenticate', 'Basic realm="PBX webhook"');
@@ -125,6 +135,9 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${log}`);
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');
+	}
+	for (const notice of outcome.notices ?? []) {
+		if (firstTime(`${nodeKey}:${notice.key}`)) ctx.logger.warn(`${adapter.displayName} trigger "${node.name}": ${notice.log}`);
 	}
 	if (outcome.items.length === 0) {
 		return {

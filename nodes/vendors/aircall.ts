@@ -21,6 +21,26 @@ const ENDED = 'call.ended';
 /** A message has no call: its outside party is `external_number`, its text `body`. */
 const MESSAGE = { fromNumber: ['data.external_number', 'data.raw_digits'], messageText: 'data.body', callId: null } as const;
 
+/** The call went to an outside number (`external_transferred_to`), whatever the call's direction. */
+const EXTERNAL_TRANSFER = 'call.external_transferred';
+
+/** Sent once per call when its recording or its voicemail is ready: a voicemail alone is `call.voicemail_left`'s. */
+const ASSETS = 'call.comm_assets_generated';
+
+/**
+ * Conversation-intelligence events and the item field their text goes to. They
+ * name the call (`call_id`, a numeric string) but no event of the taxonomy: the
+ * call was already delivered by its own events, so they stay `unknown`.
+ */
+const INSIGHTS = {
+	'transcription.created': 'transcription',
+	'summary.created': 'summary',
+	'sentiment.created': 'sentiment',
+} as const satisfies Record<string, 'transcription' | 'summary' | 'sentiment'>;
+
+/** How a transcript names its speakers: Aircall's users, the outside party (by number when sent), its AI agent. */
+const SPEAKERS: Record<string, string> = { internal: 'Agent', external: 'External', ai_voice_agent: 'AI Voice Agent' };
+
 function objectAt(value: unknown): Payload {
 	return isPlainObject(value) ? value : {};
 }
@@ -33,6 +53,47 @@ function isoTime(value: number | null): string | null {
 function contactName(contact: Payload): string | null {
 	const name = [toText(contact.first_name), toText(contact.last_name)].filter((part) => part !== null).join(' ');
 	return name !== '' ? name : toText(contact.company_name);
+}
+
+/** `raw_digits` is the word `anonymous` for a withheld number: no number at all. */
+function phoneNumber(value: string | null): string | null {
+	return value !== null && value.toLowerCase() === 'anonymous' ? null : value;
+}
+
+function textOf(value: unknown): string | null {
+	return typeof value === 'string' ? toText(value) : null;
+}
+
+/** A transcript's utterances, one line each: `speaker: text`. */
+function transcriptOf(content: unknown): string | null {
+	const utterances = Array.isArray(content) ? content : isPlainObject(content) && Array.isArray(content.utterances) ? content.utterances : null;
+	if (utterances === null) return textOf(content) ?? (isPlainObject(content) ? (textOf(content.text) ?? textOf(content.content)) : null);
+	const lines = utterances.map(objectAt).flatMap((utterance) => {
+		const text = textOf(utterance.text);
+		if (text === null) return [];
+		const type = toText(utterance.participant_type);
+		const speaker = phoneNumber(toText(utterance.phone_number)) ?? (type !== null ? (lookup(SPEAKERS, type) ?? type) : null);
+		return [speaker !== null ? `${speaker}: ${text}` : text];
+	});
+	return lines.length > 0 ? lines.join('\n') : null;
+}
+
+/** Each outside participant's mood (`POSITIVE`, `NEUTRAL`, `NEGATIVE`), by number when there are several. */
+function sentimentOf(data: Payload): string | null {
+	const moods = (Array.isArray(data.participants) ? data.participants : []).map(objectAt).flatMap((participant) => {
+		const value = textOf(participant.value);
+		return value === null ? [] : [{ value, number: phoneNumber(toText(participant.phone_number)) }];
+	});
+	if (moods.length === 0) return textOf(data.content);
+	if (moods.length === 1) return moods[0].value;
+	return moods.map(({ value, number }) => (number !== null ? `${number}: ${value}` : value)).join(', ');
+}
+
+/** The text of a conversation-intelligence event, as the item's field holds it. */
+function insightOf(field: (typeof INSIGHTS)[keyof typeof INSIGHTS], data: Payload): string | null {
+	if (field === 'transcription') return transcriptOf(data.content);
+	if (field === 'sentiment') return sentimentOf(data);
+	return textOf(data.content) ?? (isPlainObject(data.content) ? textOf(data.content.content) : null);
 }
 
 
@@ -82,34 +143,51 @@ export const aircall: VendorAdapter = {
 			target: 'extension',
 			fields: { extensionNumber: 'data.transferred_to.id', extensionName: 'data.transferred_to.name', transferredFrom: 'data.transferred_by.name' },
 		},
-		'call.external_transferred': {
+		[EXTERNAL_TRANSFER]: {
 			event: 'call.transferred',
 			target: 'number',
-			fields: { extensionNumber: null, extensionName: null, transferredFrom: 'data.user.name' },
+			fields: {
+				fromNumber: ['data.raw_digits', 'data.external_caller_number'],
+				toNumber: 'data.external_transferred_to',
+				toName: null,
+				extensionNumber: null,
+				extensionName: null,
+				transferredFrom: 'data.user.name',
+			},
 		},
 		[ENDED]: { event: 'call.completed', target: 'number' },
 		// only callers leave voicemails
 		'call.voicemail_left': { event: 'voicemail.received', target: 'mailbox', direction: 'inbound', fields: { recordingUrl: ['data.voicemail', 'data.asset'] } },
-		'call.comm_assets_generated': { event: 'recording.ready' },
+		// the recording, never the voicemail (refine leaves a voicemail alone to call.voicemail_left)
+		[ASSETS]: { event: 'recording.ready', fields: { recordingUrl: ['data.recording', 'data.asset'] } },
 		'message.received': { event: 'message.received', target: 'number', direction: 'inbound', fields: MESSAGE },
 		'message.sent': { event: 'message.sent', target: 'number', direction: 'outbound', fields: MESSAGE },
+		...Object.fromEntries(Object.keys(INSIGHTS).map((name) => [name, { event: 'unknown', fields: { callId: 'data.call_id' } } as const])),
 	},
 	refine(payload, fields, vendorEvent) {
 		const data = objectAt(payload.data);
 		const refined: Refinement = {};
+		if (vendorEvent === ASSETS && textOf(data.recording) === null && textOf(data.voicemail) !== null) return { redundant: true };
+		const insight = lookup(INSIGHTS, vendorEvent);
+		if (insight !== undefined) refined[insight] = insightOf(insight, data);
 		// the shared map reads a call; other resources' ids are not call ids
-		if (!vendorEvent.startsWith('call.')) refined.callId = null;
+		else if (!vendorEvent.startsWith('call.')) refined.callId = null;
 		const contact = contactName(objectAt(data.contact));
+		const outside = phoneNumber(fields.fromNumber);
 		if (fields.direction === 'outbound') {
-			// the line called out: it is the caller, the outside party the one called
-			refined.fromNumber = fields.toNumber;
-			refined.fromName = vendorEvent.startsWith('message.') ? fields.toName : (toText(objectAt(data.user).name) ?? fields.toName);
-			refined.toNumber = fields.fromNumber;
-			refined.toName = contact;
+			// the line (read as the DID) called out: it is the caller, the outside party the one called
+			refined.fromNumber = fields.didNumber;
+			refined.fromName = vendorEvent.startsWith('message.') ? fields.didName : (toText(objectAt(data.user).name) ?? fields.didName);
+			// an external transfer's destination is the one called now
+			if (vendorEvent !== EXTERNAL_TRANSFER) {
+				refined.toNumber = outside;
+				refined.toName = contact;
+			}
 			refined.didNumber = null;
 			refined.didName = null;
-		} else if (contact !== null) {
-			refined.fromName = contact;
+		} else {
+			refined.fromNumber = outside;
+			if (contact !== null) refined.fromName = contact;
 		}
 		const team = Array.isArray(data.teams) ? objectAt(data.teams[0]) : {};
 		if (toText(team.name) !== null) {

@@ -1,6 +1,9 @@
 import type { VendorAdapter } from '../core/vendor';
 import { doDevWebhooks } from './dodev-webhooks';
 
+/** when the platform sent a delivery attempt, in Unix seconds (its sample verifier signs `<this>.<body>`) */
+const STAMP_HEADER = 'x-dodevwebhook-timestamp';
+
 const DIALLED_TO = new Set(['pbx.call.started', 'pbx.call.answered', 'pbx.call.completed']);
 
 /**
@@ -15,14 +18,15 @@ export const doDev: VendorAdapter = {
 	displayName: 'do.dev PBX',
 	triggerName: 'doDevPbxTrigger',
 	// the PBX page signs the JSON body alone; do.dev's webhook platform stamps its own: `t=...,v1=...` over `<t>.<body>`.
-	// do.dev's documents name both headers for both forms: the value's shape says which form it is, never both
+	// do.dev's documents name both headers for both forms: the value's shape says which form it is, never both.
+	// do.dev's sample verifier takes the stamp from X-DoDevWebhook-Timestamp, so a `v1=` without `t=` verifies there too
 	proof: {
 		kind: 'hmacSha256',
 		forms: [
 			{ header: 'x-webhook-signature', covers: 'jsonBody' },
-			{ header: 'x-webhook-signature', covers: 'stampedBody' },
+			{ header: 'x-webhook-signature', covers: 'stampedBody', stampHeader: STAMP_HEADER },
 			{ header: 'x-dodevwebhook-signature', covers: 'jsonBody' },
-			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody' },
+			{ header: 'x-dodevwebhook-signature', covers: 'stampedBody', stampHeader: STAMP_HEADER },
 		],
 		credential: 'doDevPbxApi',
 	},
@@ -72,6 +76,8 @@ export const doDev: VendorAdapter = {
 		'pbx.extension.registered': { event: 'device.registered', target: 'device' },
 		'pbx.extension.unregistered': { event: 'device.unregistered', target: 'device' },
 	},
+	unmatchedNotice:
+		"do.dev's published documents show no PBX event in its webhook platform's envelope, so the platform may name PBX events otherwise than the PBX page does: the item keeps the name in vendorEvent and the payload in raw.",
 	refine(_payload, fields, vendorEvent) {
 		// the number an inbound call was made to is the office's own: its DID (a transfer's `to` is the new destination)
 		if (DIALLED_TO.has(vendorEvent) && fields.direction === 'inbound') return { didNumber: fields.toNumber };

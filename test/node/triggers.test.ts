@@ -227,6 +227,28 @@ describe('rejections answer with a status and start nothing', () => {
 		expect(warnings[0]).toMatch(/a correctly signed request was stamped 60\d seconds before/);
 	});
 
+	test('do.dev: a signed platform event of a name no rule knows starts a run as unknown and is logged once per name', async () => {
+		const d = genuine(completed);
+		const envelope = (type: string) => Buffer.from(JSON.stringify({ eventId: `evt_${type}_${Math.random()}`, type, service: 'pbx', data: { callId: 'c9' }, livemode: true, createdAt: Date.now() }));
+		const signed = (body: Buffer) => {
+			const now = Math.floor(Date.now() / 1000);
+			return { 'content-type': 'application/json', 'x-dodevwebhook-signature': `t=${now},v1=${createHmac('sha256', SECRETS.signingSecret).update(`${now}.`).update(body).digest('hex')}` };
+		};
+		const workflowId = `wf-unmatched-${Date.now()}`;
+		const warnings: string[] = [];
+		for (const type of ['pbx.call.ended', 'pbx.call.ended', 'pbx.call.missed', 'pbx.call.completed']) {
+			const body = envelope(type);
+			const out = await deliver({ ...d, body, headers: signed(body), workflowId });
+			expect(out.status).toBe(200);
+			expect(out.items).toEqual([expect.objectContaining({ vendorEvent: type, event: type === 'pbx.call.completed' ? 'call.completed' : 'unknown' })]);
+			warnings.push(...out.warnings);
+		}
+		expect(warnings).toEqual([
+			expect.stringMatching(/^do\.dev PBX trigger "PBX Trigger": the event "pbx\.call\.ended" matches no event this trigger knows and arrived as Unknown Event\./),
+			expect.stringMatching(/the event "pbx\.call\.missed" matches no event/),
+		]);
+	});
+
 	test('do.dev: a body changed after signing is 401', async () => {
 		const d = genuine(completed);
 		const tampered = Buffer.from(completed.body.toString().replace('245', '246'));

@@ -1,7 +1,7 @@
 import { createHmac } from 'crypto';
 
 import type { Proof } from '../../nodes/core/authenticate';
-import { authenticate, MIN_SECRET_LENGTH, proofFromCredential, proofProblem } from '../../nodes/core/authenticate';
+import { authenticate, headersSignedBy, MIN_SECRET_LENGTH, NOT_AUTHENTICATED, proofFromCredential, proofProblem, SIGNED_HEADERS } from '../../nodes/core/authenticate';
 import secrets from '../support/secrets.json';
 
 const SECRET = secrets.unit.signingSecret;
@@ -132,5 +132,48 @@ describe('authenticate(): the verdict for each proof', () => {
 		// refused at run time too, with the same answer as a wrong secret
 		const oneChar = authenticate({ ...HEADER_TOKEN, tokens: ['x'] }, delivery({ 'x-pbx-token': 'x' }));
 		expect(oneChar).toMatchObject({ ok: false, log: expect.stringMatching(/shorter than 16 characters/) });
+	});
+});
+
+describe('a stamped signature whose stamp is in a header the form names', () => {
+	const rawBody = Buffer.from('{"type":"call.completed"}');
+	const NOW_SEC = 1_790_000_000;
+	const clock = { nowMs: NOW_SEC * 1000, toleranceSec: 300 };
+	const withStampHeader = { header: 'x-sig', covers: 'stampedBody', stampHeader: 'x-sig-timestamp' } as const;
+	const proof: Proof = { kind: 'hmacSha256', forms: [withStampHeader], secrets: [SECRET] };
+	const v1 = (stamp: number | string, secret = SECRET) => createHmac('sha256', secret).update(`${stamp}.`).update(rawBody).digest('hex');
+	const verdict = (headers: Record<string, string>, over: Proof = proof) => authenticate(over, { rawBody, headers }, clock);
+	const REFUSED = { ok: false, reason: NOT_AUTHENTICATED };
+
+	test('v1= without t= is verified over `<that header>.<body>`, and only then is that header a signed one', () => {
+		expect(verdict({ 'x-sig': `v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC) })).toEqual({ ok: true, verified: true, signedHeaders: ['x-sig-timestamp'] });
+		// several v1 values: one matching is enough
+		expect(verdict({ 'x-sig': `v1=${'ab'.repeat(32)},v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC) })).toMatchObject({ ok: true });
+		// a t= in the value is the stamp: the header is then neither read nor signed
+		expect(verdict({ 'x-sig': `t=${NOW_SEC},v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC - 9999) })).toEqual({ ok: true, verified: true, signedHeaders: SIGNED_HEADERS.stampedBody });
+		expect(verdict({ 'x-sig': `t=${NOW_SEC - 9999},v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC) })).toMatchObject(REFUSED);
+		expect(headersSignedBy(withStampHeader)).toEqual(['x-sig-timestamp']);
+		expect(headersSignedBy({ header: 'x-sig', covers: 'stampedBody' })).toEqual([]);
+	});
+
+	test('the header stamp is held to the same tolerance, and must be the very stamp signed', () => {
+		for (const stamp of [NOW_SEC - 300, NOW_SEC + 300]) expect(verdict({ 'x-sig': `v1=${v1(stamp)}`, 'x-sig-timestamp': String(stamp) })).toMatchObject({ ok: true });
+		for (const stamp of [NOW_SEC - 301, NOW_SEC + 301]) {
+			expect(verdict({ 'x-sig': `v1=${v1(stamp)}`, 'x-sig-timestamp': String(stamp) })).toEqual({ ...REFUSED, log: expect.stringMatching(/stamped 301 seconds/) });
+		}
+		expect(verdict({ 'x-sig': `v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC + 1) })).toMatchObject(REFUSED);
+		expect(verdict({ 'x-sig': `v1=${v1('soon')}`, 'x-sig-timestamp': 'soon' })).toMatchObject(REFUSED);
+		expect(authenticate(proof, { rawBody, headers: { 'x-sig': `v1=${v1('soon')}`, 'x-sig-timestamp': 'soon' } }, { ...clock, toleranceSec: 0 })).toMatchObject(REFUSED);
+	});
+
+	test('without the stamp header, without a form that names one, or as a bare value, it is refused', () => {
+		expect(verdict({ 'x-sig': `v1=${v1(NOW_SEC)}` })).toEqual({ ...REFUSED, log: 'the signature has v1= but no t=, and the x-sig-timestamp header that would give its time is missing' });
+		const noStampHeader: Proof = { kind: 'hmacSha256', forms: [{ header: 'x-sig', covers: 'stampedBody' }], secrets: [SECRET] };
+		expect(verdict({ 'x-sig': `v1=${v1(NOW_SEC)}`, 'x-sig-timestamp': String(NOW_SEC) }, noStampHeader)).toMatchObject(REFUSED);
+		// neither form: the bare HMAC, of the stamped string or of the body
+		expect(verdict({ 'x-sig': v1(NOW_SEC), 'x-sig-timestamp': String(NOW_SEC) })).toMatchObject(REFUSED);
+		expect(verdict({ 'x-sig': createHmac('sha256', SECRET).update(rawBody).digest('hex'), 'x-sig-timestamp': String(NOW_SEC) })).toMatchObject(REFUSED);
+		// a v1 made with another secret
+		expect(verdict({ 'x-sig': `v1=${v1(NOW_SEC, 'another-secret')}`, 'x-sig-timestamp': String(NOW_SEC) })).toMatchObject(REFUSED);
 	});
 });

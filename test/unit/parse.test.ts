@@ -73,7 +73,7 @@ describe('urlencoded bodies', () => {
 
 describe('parseBody', () => {
 	test('JSON by content type, with charset', () => {
-		expect(parse('{"a":1}', 'application/json; charset=utf-8')).toEqual({ ok: true, payloads: [{ a: 1 }], batch: false });
+		expect(parse('{"a":1}', 'application/json; charset=utf-8')).toEqual({ ok: true, payloads: [{ a: 1 }], batch: false, oversized: [] });
 	});
 
 	test('+json types, text/plain and missing types are read by their first byte', () => {
@@ -91,8 +91,8 @@ describe('parseBody', () => {
 	});
 
 	test('an array is a batch; an empty array is a batch of none', () => {
-		expect(parse('[{"a":1},{"a":2}]', JSON_TYPE)).toEqual({ ok: true, payloads: [{ a: 1 }, { a: 2 }], batch: true });
-		expect(parse('[]', JSON_TYPE)).toEqual({ ok: true, payloads: [], batch: true });
+		expect(parse('[{"a":1},{"a":2}]', JSON_TYPE)).toEqual({ ok: true, payloads: [{ a: 1 }, { a: 2 }], batch: true, oversized: [] });
+		expect(parse('[]', JSON_TYPE)).toEqual({ ok: true, payloads: [], batch: true, oversized: [] });
 	});
 
 	test.each([
@@ -132,44 +132,50 @@ describe('parseBody', () => {
 describe('limits, checked on the bytes before parsing', () => {
 	const limits = { maxEvents: 3 };
 	const check = (text: string) => checkJsonLimits(Buffer.from(text), limits);
+	const WITHIN = { ok: true, oversized: [] };
 	const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 	const keys = (n: number, prefix = 'k') => `{${Array.from({ length: n }, (_, i) => `"${prefix}${i}":1`).join(',')}}`;
 
 	test('nesting: 32 levels pass, 33 are refused with 400, brackets inside strings do not count', () => {
-		expect(check(nested(MAX_DEPTH))).toBeNull();
+		expect(check(nested(MAX_DEPTH))).toEqual(WITHIN);
 		expect(check(nested(MAX_DEPTH + 1))).toMatchObject({ ok: false, status: 400 });
-		expect(check(`{"a":"${'[{'.repeat(100)}"}`)).toBeNull();
-		expect(check(`{"a":"\\\"${'['.repeat(100)}"}`)).toBeNull();
+		expect(check(`{"a":"${'[{'.repeat(100)}"}`)).toEqual(WITHIN);
+		expect(check(`{"a":"\\\"${'['.repeat(100)}"}`)).toEqual(WITHIN);
 		expect(check(`{"a":"\\\\"${'['.repeat(100)}`)).toMatchObject({ status: 400 });
 		expect(MAX_DEPTH).toBe(32);
 	});
 
 	test('a batch of exactly the limit passes, one more is 413 with the option named for the log', () => {
-		expect(check('[{},{},{}]')).toBeNull();
-		expect(check('[]')).toBeNull();
+		expect(check('[{},{},{}]')).toEqual(WITHIN);
+		expect(check('[]')).toEqual(WITHIN);
 		expect(check('[{},{},{},{}]')).toMatchObject({ ok: false, status: 413, log: expect.stringMatching(/Max Events per Request/) });
 		expect(check('[1,2,3,4]')).toMatchObject({ status: 413 });
-		expect(check('[{"a":[1,2,3,4,5]}]')).toBeNull();
+		expect(check('[{"a":[1,2,3,4,5]}]')).toEqual(WITHIN);
 	});
 
-	test('an event holds at most 1,000 keys and array elements; each event of a batch has its own count', () => {
-		expect(check(keys(1000))).toBeNull();
-		expect(check(keys(1001))).toMatchObject({ ok: false, status: 413, reason: 'an event holds more than 1000 fields' });
-		expect(check(`{"a":[${Array.from({ length: 999 }, () => 0).join(',')}]}`)).toBeNull();
-		expect(check(`{"a":[${Array.from({ length: 1000 }, () => 0).join(',')}]}`)).toMatchObject({ status: 413 });
-		expect(check(`{"a":[ ${Array.from({ length: 1000 }, () => '[]').join(' , ')} ]}`)).toMatchObject({ status: 413 });
+	test('an event over 1,000 keys and array elements is named, not refused (only an item is held to it); each event of a batch has its own count', () => {
+		expect(check(keys(1000))).toEqual(WITHIN);
+		expect(check(keys(1001))).toEqual({ ok: true, oversized: [0] });
+		expect(check(keys(5000))).toEqual({ ok: true, oversized: [0] });
+		expect(check(`{"a":[${Array.from({ length: 999 }, () => 0).join(',')}]}`)).toEqual(WITHIN);
+		expect(check(`{"a":[${Array.from({ length: 1000 }, () => 0).join(',')}]}`)).toEqual({ ok: true, oversized: [0] });
+		expect(check(`{"a":[ ${Array.from({ length: 1000 }, () => '[]').join(' , ')} ]}`)).toEqual({ ok: true, oversized: [0] });
 		// an empty array holds no element: 1 key and 999 elements
-		expect(check(`{"a":[${Array.from({ length: 999 }, () => '[ ]').join(',')}]}`)).toBeNull();
-		expect(check(`[${keys(1000)},${keys(1000)},${keys(1000)}]`)).toBeNull();
-		expect(check(`{"a":"${','.repeat(5000)}${':'.repeat(5000)}"}`)).toBeNull();
+		expect(check(`{"a":[${Array.from({ length: 999 }, () => '[ ]').join(',')}]}`)).toEqual(WITHIN);
+		expect(check(`[${keys(1000)},${keys(1000)},${keys(1000)}]`)).toEqual(WITHIN);
+		expect(check(`[${keys(1000)},${keys(1001)},${keys(1000)}]`)).toEqual({ ok: true, oversized: [1] });
+		expect(check(`[${keys(1001)},{},${keys(2000)}]`)).toEqual({ ok: true, oversized: [0, 2] });
+		expect(check(`{"a":"${','.repeat(5000)}${':'.repeat(5000)}"}`)).toEqual(WITHIN);
+		// parseBody hands the names on with the payloads
+		expect(parseBody(Buffer.from(`[{},${keys(1001)}]`), JSON_TYPE, limits)).toMatchObject({ ok: true, batch: true, oversized: [1] });
 	});
 
 	test('a request holds at most 10,000 fields and events together, however they are spread', () => {
 		const wide = { maxEvents: 100 };
 		const batch = (events: number, fields: number) => Buffer.from(`[${Array.from({ length: events }, () => keys(fields)).join(',')}]`);
-		expect(checkJsonLimits(batch(10, 999), wide)).toBeNull();
+		expect(checkJsonLimits(batch(10, 999), wide)).toEqual(WITHIN);
 		expect(checkJsonLimits(batch(10, 1000), wide)).toMatchObject({ ok: false, status: 413, reason: 'the body holds more than 10000 fields' });
-		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(9_999)}{}]`), { maxEvents: 100_000 })).toBeNull();
+		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(9_999)}{}]`), { maxEvents: 100_000 })).toEqual(WITHIN);
 		expect(checkJsonLimits(Buffer.from(`[${'{},'.repeat(10_000)}{}]`), { maxEvents: 100_000 })).toMatchObject({ status: 413 });
 	});
 
@@ -201,7 +207,7 @@ describe('limits, checked on the bytes before parsing', () => {
 		expect(numbers).toHaveLength(998);
 		expect(numbers[0]).toBe('0');
 		expect(numbers[997]).toBe('997');
-		expect(parse(`${body}&x=1`, FORM)).toEqual({ ok: true, payloads: [expect.any(Object)], batch: false });
+		expect(parse(`${body}&x=1`, FORM)).toEqual({ ok: true, payloads: [expect.any(Object)], batch: false, oversized: [] });
 		expect(parse(`${body}&x=1&y=2`, FORM)).toMatchObject({ ok: false, status: 413 });
 	});
 

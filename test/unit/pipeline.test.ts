@@ -3,6 +3,7 @@ import { MAX_EVENTS_SETTING, tooManyEvents } from '../../nodes/core/body-limits'
 
 import { RecentIds } from '../../nodes/core/dedupe';
 import type { Proof } from '../../nodes/core/authenticate';
+import { normalizeItem } from '../../nodes/core/normalize-item';
 import { runPipeline } from '../../nodes/core/pipeline';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { doDev } from '../../nodes/vendors/dodev';
@@ -69,6 +70,43 @@ describe('the pipeline', () => {
 		expect(out).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
 		const all = runPipeline(primeVox, { rawBody: body, headers: {} }, settings({ events: new Set() }));
 		expect(all).toMatchObject({ items: [{ event: 'call.started' }] });
+	});
+
+	test('an event the vendor marks redundant (its fact arrives as another event) is ignored, whatever is selected; a batch keeps the rest', () => {
+		const vendor: VendorAdapter = { ...pbxme, refine: (payload) => (payload.again ? { redundant: true } : {}) };
+		const single = json({ event: 'call_ended', again: true });
+		for (const events of [null, new Set(['call.completed']), new Set(['unknown'])]) {
+			expect(runPipeline(vendor, { rawBody: single, headers: JSON_HEADERS }, settings({ events }))).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		}
+		const batch = json([{ event: 'call_ended', again: true }, { event: 'call_ended' }]);
+		expect(runPipeline(vendor, { rawBody: batch, headers: JSON_HEADERS }, settings())).toMatchObject({ status: 200, ignored: 1, items: [{ event: 'call.completed', eventId: `${sha(batch)}:1` }] });
+		// PBX Event Normalize gives the same, with or without the raw body
+		for (const rawBody of [single, null]) {
+			const result = normalizeItem({ json: { event: 'call_ended', again: true }, rawBody, field: '', adapters: [vendor], vendor, proof: null, includeRaw: true, passUnknown: false, receivedAt: NOW });
+			expect(result).toEqual({ kind: 'events', items: [] });
+		}
+	});
+
+	test('a proven event no rule names is emitted as unknown and, for a vendor that asks, noticed once per name for the owner', () => {
+		const vendor: VendorAdapter = { ...pbxme, unmatchedNotice: 'Names may differ.' };
+		const proof: Proof = { kind: 'urlToken', token: 'url-token-for-notices' };
+		const deliver = (body: Buffer, over = {}) => runPipeline(vendor, { rawBody: body, headers: JSON_HEADERS, query: { token: 'url-token-for-notices' } }, settings({ proof, ...over }));
+		const batch = json([{ event: 'call_parked' }, { event: 'call_parked' }, { event: 'call_ended' }, { event: `x${'y'.repeat(500)}\nforged` }]);
+		const out = deliver(batch);
+		expect(out).toMatchObject({ status: 200, items: [{ event: 'unknown' }, { event: 'unknown' }, { event: 'call.completed' }, { event: 'unknown' }] });
+		const notices = (out as { notices: Array<{ key: string; log: string }> }).notices;
+		expect(notices.map((notice) => notice.key)).toEqual(['"call_parked"', `"x${'y'.repeat(99)}..."`]);
+		expect(notices[0].log).toBe('the event "call_parked" matches no event this trigger knows and arrived as Unknown Event. Names may differ.');
+		expect(notices[1].log).not.toContain('\n');
+		// not selected: said so, since nothing started
+		expect(deliver(json({ event: 'call_parked' }), { events: new Set(['call.completed']) })).toMatchObject({
+			items: [],
+			notices: [{ log: expect.stringContaining("arrived as Unknown Event, which the trigger's Events leave out, so it started nothing") }],
+		});
+		// nothing to say: a known event, a vendor that does not ask, an unproven delivery
+		expect(deliver(json({ event: 'call_ended' }))).not.toHaveProperty('notices');
+		expect(runPipeline(pbxme, { rawBody: json({ event: 'call_parked' }), headers: JSON_HEADERS, query: { token: 'url-token-for-notices' } }, settings({ proof }))).not.toHaveProperty('notices');
+		expect(runPipeline(vendor, { rawBody: json({ event: 'call_parked' }), headers: JSON_HEADERS }, settings())).not.toHaveProperty('notices');
 	});
 
 	test('a batch keeps only the selected elements', () => {
@@ -218,6 +256,53 @@ describe('IP allowlist and event age', () => {
 		// a vendor time equal to the moment of receipt, to the millisecond, is a time like any other
 		const justNow = json({ type: 'user_inbound', unique_call_id: 'c9', call_start_at: NOW.toISOString() });
 		expect(runPipeline(voipLine, { rawBody: justNow, headers: JSON_HEADERS }, settings({ maxEventAgeSec: 5 }))).toMatchObject({ status: 200 });
+	});
+});
+
+describe('the field limit of one event counts only events that become items', () => {
+	const TOKEN = 'voipline-token-16+chars';
+	const proof: Proof = { kind: 'token', in: 'header', name: 'x-pbx-token', tokens: [TOKEN], issuedBy: 'user' };
+	const wide = (type: string, fields: number) => ({ type, ...Object.fromEntries(Array.from({ length: fields }, (_, i) => [`f${i}`, i])) });
+	const deliver = (body: Buffer, over = {}, token = TOKEN) => runPipeline(voipLine, { rawBody: body, headers: { ...JSON_HEADERS, 'x-pbx-token': token } }, settings({ proof, ...over }));
+
+	test('an event of 3,000 fields the trigger ignores is answered as ignored; one it would emit is 413, with the event named for the owner', () => {
+		const body = json(wide('user_status_changed', 3000));
+		expect(deliver(body, { events: new Set(['call.completed']) })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		for (const events of [null, new Set(['unknown'])]) {
+			expect(deliver(body, { events })).toEqual({
+				status: 413,
+				reason: 'an event holds more than 1000 fields',
+				log: expect.stringMatching(/^the event "user_status_changed" held more than 1000 fields, .*leave it out of the trigger's Events/),
+			});
+		}
+	});
+
+	test('it is told only to a proven sender: the proof comes first', () => {
+		const body = json(wide('user_inbound', 3000));
+		expect(deliver(body, {}, 'not-the-token-at-all')).toMatchObject({ status: 401, reason: 'the request does not carry a valid proof of origin' });
+		expect(deliver(body)).toMatchObject({ status: 413 });
+	});
+
+	test('a batch: an ignored wide event costs nothing, an emitted one refuses the request and leaves no id in the duplicate memory', () => {
+		const recentIds = new RecentIds(60_000, 100);
+		const body = json([{ type: 'voicemail' }, wide('user_status_changed', 1500)]);
+		expect(deliver(body, { events: new Set(['voicemail.received']), recentIds })).toMatchObject({ status: 200, ignored: 1, items: [{ event: 'voicemail.received' }] });
+		const other = json([{ type: 'voicemail', n: 2 }, wide('user_status_changed', 1500)]);
+		expect(deliver(other, { recentIds })).toMatchObject({ status: 413 });
+		expect(deliver(other, { events: new Set(['voicemail.received']), recentIds })).toMatchObject({ status: 200, items: [{ event: 'voicemail.received' }] });
+	});
+
+	test('the limits of the whole request stay before the proof: 10,000 fields, 1 MiB', () => {
+		expect(deliver(json(wide('user_status_changed', 10_001)), { events: new Set(['call.completed']) }, 'not-the-token-at-all')).toEqual({ status: 413, reason: 'the body holds more than 10000 fields' });
+		expect(deliver(json({ type: 'user_status_changed', text: 'x'.repeat(1024 * 1024) }), { events: new Set(['call.completed']) }, 'not-the-token-at-all')).toMatchObject({ status: 413, reason: 'the body is larger than 1048576 bytes' });
+	});
+
+	test('PBX Event Normalize holds every event to it: each becomes an item', () => {
+		const payload = wide('user_inbound', 1500);
+		for (const rawBody of [json(payload), null]) {
+			const result = normalizeItem({ json: payload, rawBody, field: '', adapters: [voipLine], vendor: voipLine, proof: null, includeRaw: true, passUnknown: false, receivedAt: NOW });
+			expect(result).toEqual({ kind: 'rejected', status: 413, reason: 'an event holds more than 1000 fields', vendor: 'voipline' });
+		}
 	});
 });
 

@@ -2,6 +2,7 @@ import { createHmac } from 'crypto';
 
 import {
 	matchesAnyToken,
+	parseStampedSignature,
 	splitTokens,
 	verifyBasicAuth,
 	verifyHmacSha256,
@@ -78,6 +79,30 @@ describe('HMAC-SHA256 signatures on raw bytes', () => {
 		expect(verifyHmacSha256(body, right.subarray(0, 31).toString('base64'), [SECRET])).toBe(false);
 		expect(verifyHmacSha256(body, right.subarray(0, 31).toString('hex'), [SECRET])).toBe(false);
 		expect(verifyHmacSha256(body, Buffer.concat([right, Buffer.from([0])]).toString('hex'), [SECRET])).toBe(false);
+	});
+});
+
+describe('the stamped form: t=<seconds>,v1=<hex>', () => {
+	const hex = 'ab'.repeat(32);
+
+	test('the stamp is the value\'s t=, as written; every well-formed v1 is kept', () => {
+		expect(parseStampedSignature(`t=1700000000,v1=${hex},v1=${'cd'.repeat(32)}`)).toEqual({
+			t: 1700000000,
+			stamp: '1700000000',
+			v1: [Buffer.from(hex, 'hex'), Buffer.from('cd'.repeat(32), 'hex')],
+			stampFromHeader: false,
+		});
+		expect(parseStampedSignature(`t=1700000000,v1=${hex}`, '1600000000')).toMatchObject({ stamp: '1700000000', stampFromHeader: false });
+		expect(parseStampedSignature(`t=soon,v1=${hex}`)).toMatchObject({ t: Number.NaN, stamp: 'soon' });
+	});
+
+	test('v1= without t= takes its stamp from the header handed in, and only then', () => {
+		expect(parseStampedSignature(`v1=${hex}`, ' 1700000000 ')).toEqual({ t: 1700000000, stamp: '1700000000', v1: [Buffer.from(hex, 'hex')], stampFromHeader: true });
+		expect(parseStampedSignature(`v1=${hex}`)).toBeNull();
+		expect(parseStampedSignature(`v1=not-hex`, '1700000000')).toMatchObject({ v1: [], stampFromHeader: true });
+		// a value that names no v1 is not the stamped form, whatever the header says
+		expect(parseStampedSignature(hex, '1700000000')).toBeNull();
+		expect(parseStampedSignature(`sha256=${hex}`, '1700000000')).toBeNull();
 	});
 });
 

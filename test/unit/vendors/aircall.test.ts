@@ -1,7 +1,11 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 import type { Proof } from '../../../nodes/core/authenticate';
 import { RecentIds } from '../../../nodes/core/dedupe';
 import { runPipeline } from '../../../nodes/core/pipeline';
 import { aircall } from '../../../nodes/vendors/aircall';
+import { FIXTURES_DIR } from '../../support/fixtures';
 import { JSON_HEADERS, json, NOW, settings } from '../../support/pipeline';
 
 const TOKEN = 'aircall-unit-token-5c1e';
@@ -58,9 +62,80 @@ describe('Aircall', () => {
 		expect(aircall.retryWindowSec).toBeGreaterThanOrEqual(12 * 3600);
 	});
 
+	test('an external transfer: the outside number the call went to is toNumber, in either direction; the line stays didNumber of an inbound call', () => {
+		const transfer = (direction: string) =>
+			deliver(call({ id: 13, direction, raw_digits: '+44 7700 900461', number: line, user: { id: 5, name: 'Alex Agent' }, contact: { first_name: 'Jordan' }, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'));
+		expect(transfer('inbound')).toMatchObject({
+			items: [{ event: 'call.transferred', target: 'number', fromNumber: '+44 7700 900461', fromName: 'Jordan', toNumber: '+44 20 7946 0321', toName: null, didNumber: '+442079460958', extensionNumber: null, extensionName: null, transferredFrom: 'Alex Agent' }],
+		});
+		expect(transfer('outbound')).toMatchObject({
+			items: [{ event: 'call.transferred', fromNumber: '+442079460958', fromName: 'Alex Agent', toNumber: '+44 20 7946 0321', toName: null, didNumber: null, transferredFrom: 'Alex Agent' }],
+		});
+		// the outside party where raw_digits is missing
+		expect(deliver(call({ id: 13, direction: 'inbound', external_caller_number: '+44 7700 900462', number: line, external_transferred_to: '+44 20 7946 0321' }, 'call.external_transferred'))).toMatchObject({ items: [{ fromNumber: '+44 7700 900462' }] });
+	});
+
+	test('a voicemail is one run: its call.comm_assets_generated is ignored, whatever is selected; a recording is Recording Ready with the recording, never the voicemail', () => {
+		const voicemail = JSON.parse(readFileSync(join(FIXTURES_DIR, 'aircall', 'call.voicemail_left.json'), 'utf8')) as { data: Record<string, unknown> };
+		const voicemailOnly = call(voicemail.data, 'call.comm_assets_generated');
+		for (const events of [null, new Set(['recording.ready']), new Set(['unknown', 'voicemail.received'])]) {
+			expect(deliver(voicemailOnly, { events })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		}
+		expect(deliver(call(voicemail.data, 'call.voicemail_left'))).toMatchObject({ items: [{ event: 'voicemail.received', recordingUrl: voicemail.data.voicemail }] });
+		// an unproven body is refused before its event decides anything
+		expect(deliver({ ...voicemailOnly, token: 'not-the-token' })).toMatchObject({ status: 401 });
+		const recording = 'https://rec.example/call-14-recording.mp3';
+		expect(deliver(call({ id: 14, recording, voicemail: 'https://rec.example/call-14-voicemail.mp3', asset: 'https://assets.example/14' }, 'call.comm_assets_generated'))).toMatchObject({ items: [{ event: 'recording.ready', recordingUrl: recording }] });
+		expect(deliver(call({ id: 14, recording: null, voicemail: null, asset: 'https://assets.example/14' }, 'call.comm_assets_generated'))).toMatchObject({ items: [{ event: 'recording.ready', recordingUrl: 'https://assets.example/14' }] });
+	});
+
+	test('a withheld number (raw_digits "anonymous", any case) is no number', () => {
+		for (const raw_digits of ['anonymous', 'Anonymous', ' ANONYMOUS ']) {
+			expect(deliver(call({ id: 15, direction: 'inbound', raw_digits, number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: null, toNumber: '+442079460958' }] });
+			expect(deliver(call({ id: 15, direction: 'outbound', raw_digits, number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: '+442079460958', toNumber: null }] });
+			expect(deliver(call({ id: 16, direction: 'inbound', external_number: raw_digits, number: line, body: 'hi' }, 'message.received'))).toMatchObject({ items: [{ fromNumber: null }] });
+		}
+		expect(deliver(call({ id: 15, direction: 'inbound', raw_digits: 'anonymous-caller', number: line }, 'call.created'))).toMatchObject({ items: [{ fromNumber: 'anonymous-caller' }] });
+	});
+
+	test('conversation intelligence: the call is call_id, the text in transcription, summary or sentiment, whatever shape Aircall gives it', () => {
+		const insight = (event: string, data: Record<string, unknown>) => deliver({ resource: 'conversation_intelligence', event, timestamp: 1764064800, token: TOKEN, data: { id: 91, call_id: '780883160', ...data } });
+		const utterances = [
+			{ participant_type: 'internal', user_id: '5', text: 'Hello.' },
+			{ participant_type: 'external', phone_number: 'anonymous', text: 'Hi.' },
+			{ participant_type: 'ai_voice_agent', text: ' ' },
+			{ text: 'Who is this?' },
+			'junk',
+		];
+		expect(insight('transcription.created', { content: { language: 'en', utterances } })).toMatchObject({
+			items: [{ event: 'unknown', callId: '780883160', transcription: 'Agent: Hello.\nExternal: Hi.\nWho is this?', summary: null, sentiment: null }],
+		});
+		expect(insight('transcription.created', { content: utterances })).toMatchObject({ items: [{ transcription: 'Agent: Hello.\nExternal: Hi.\nWho is this?' }] });
+		expect(insight('transcription.created', { content: 'Hello. Hi.' })).toMatchObject({ items: [{ transcription: 'Hello. Hi.' }] });
+		expect(insight('transcription.created', { content: { utterances: [] } })).toMatchObject({ items: [{ transcription: null }] });
+		expect(insight('summary.created', { content: 'A short call.' })).toMatchObject({ items: [{ callId: '780883160', summary: 'A short call.', transcription: null }] });
+		expect(insight('summary.created', { content: { content: 'A short call.' } })).toMatchObject({ items: [{ summary: 'A short call.' }] });
+		const participants = [
+			{ participant_type: 'external', phone_number: '+44 7700 900461', value: 'POSITIVE' },
+			{ participant_type: 'external', phone_number: '+44 7700 900462', value: 'NEGATIVE' },
+		];
+		expect(insight('sentiment.created', { participants: participants.slice(0, 1) })).toMatchObject({ items: [{ callId: '780883160', sentiment: 'POSITIVE' }] });
+		expect(insight('sentiment.created', { participants })).toMatchObject({ items: [{ sentiment: '+44 7700 900461: POSITIVE, +44 7700 900462: NEGATIVE' }] });
+		// other resources' ids are still no call ids
+		expect(deliver({ resource: 'user', event: 'user.opened', timestamp: 1764064800, token: TOKEN, data: { id: 5 } })).toMatchObject({ items: [{ callId: null }] });
+	});
+
+	test('a number.* body with every user of the line: ignored when not selected, whatever its fields; refused (413) only if it would become an item, and only once proven', () => {
+		const users = Array.from({ length: 400 }, (_, id) => ({ id, direct_link: `https://api.aircall.io/v1/users/${id}`, name: `User ${id}`, email: `u${id}@example.com`, available: true, language: 'en-US' }));
+		const body = { resource: 'number', event: 'number.closed', timestamp: 1764064800, token: TOKEN, data: { id: 456, name: 'Support Line', digits: '+44 20 7946 0958', users } };
+		expect(deliver(body, { events: new Set(['call.completed', 'voicemail.received']) })).toEqual({ status: 200, items: [], ignored: 1, duplicates: 0 });
+		expect(deliver(body)).toMatchObject({ status: 413, reason: 'an event holds more than 1000 fields', log: expect.stringContaining('the event "number.closed"') });
+		expect(deliver({ ...body, token: 'not-the-token' }, { events: new Set(['call.completed']) })).toMatchObject({ status: 401 });
+	});
+
 	test('whatever data holds, the refinement reads it without throwing', () => {
-		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }]) {
-			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed']) {
+		for (const data of [null, 'text', 42, [], [1, 2], { teams: 'x', contact: [], user: 'u', number: 5 }, { teams: [null], direction: 'outbound' }, { ended_at: 'soon', answered_at: {} }, { content: { utterances: 'x' }, participants: {} }, { content: [null, 1, { text: 2 }], participants: [null, { value: 3 }], raw_digits: 7 }]) {
+			for (const event of ['call.ended', 'call.created', 'message.sent', 'user.closed', 'call.external_transferred', 'call.comm_assets_generated', 'transcription.created', 'summary.created', 'sentiment.created']) {
 				expect(deliver({ resource: 'call', event, timestamp: 'x', token: TOKEN, data }).status).toBe(200);
 			}
 		}

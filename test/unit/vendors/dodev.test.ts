@@ -49,6 +49,35 @@ describe("do.dev's webhook platform: t=...,v1=... over <t>.<body>, the envelope 
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t, 'some-other-secret')}` })).toMatchObject(REFUSED);
 	});
 
+	test("v1= without t=, as do.dev's sample verifier accepts it: the stamp is X-DoDevWebhook-Timestamp, under the same tolerance", () => {
+		const stampedBy = (stamp: number | string, value = `v1=${v1(stamp)}`, name = 'x-dodevwebhook-signature') => ({ [name]: value, 'x-dodevwebhook-timestamp': String(stamp) });
+		expect(deliver(stampedBy(t))).toMatchObject({ status: 200, items: [{ event: 'call.completed', eventId: 'evt_01HZX4', verified: true }] });
+		expect(deliver(stampedBy(t, `v1=${v1(t)}`, 'x-webhook-signature'))).toMatchObject({ status: 200 });
+		expect(deliver(stampedBy(t, `v1=${'ab'.repeat(32)},v1=${v1(t, OLD)}`))).toMatchObject({ status: 200 });
+		for (const stamp of [t - 300, t + 300]) expect(deliver(stampedBy(stamp))).toMatchObject({ status: 200 });
+		for (const stamp of [t - 301, t + 301]) expect(deliver(stampedBy(stamp))).toMatchObject(REFUSED);
+		expect(deliver(stampedBy(t - 3600), { signatureToleranceSec: 7200 })).toMatchObject({ status: 200 });
+		// the header's stamp is the one signed: another time in it is refused
+		expect(deliver({ 'x-dodevwebhook-signature': `v1=${v1(t)}`, 'x-dodevwebhook-timestamp': String(t - 1) })).toMatchObject(REFUSED);
+		expect(deliver({ 'x-dodevwebhook-signature': `v1=${v1(t)}` })).toEqual({ ...REFUSED, log: expect.stringMatching(/v1= but no t=, and the x-dodevwebhook-timestamp header/) });
+		// a bare value that is neither form stays refused
+		expect(deliver(stampedBy(t, v1(t)))).toMatchObject(REFUSED);
+		expect(deliver(stampedBy(t, v1(t), 'x-webhook-signature'))).toMatchObject(REFUSED);
+	});
+
+	test('a signed platform delivery whose type matches no rule arrives as unknown, with a notice for the owner naming it', () => {
+		const other = json({ ...envelope, type: 'pbx.call.ended' });
+		const stamp = `t=${t},v1=${v1(t, SECRET, other)}`;
+		const out = runPipeline(doDev, { rawBody: other, headers: { ...JSON_HEADERS, 'x-dodevwebhook-signature': stamp } }, settings({ proof }));
+		expect(out).toMatchObject({
+			status: 200,
+			items: [{ event: 'unknown', vendorEvent: 'pbx.call.ended', eventId: 'evt_01HZX4', callId: 'call_abc123', verified: true }],
+			notices: [{ key: '"pbx.call.ended"', log: expect.stringMatching(/^the event "pbx\.call\.ended" matches no event this trigger knows and arrived as Unknown Event\. do\.dev's published documents/) }],
+		});
+		// a known name says nothing
+		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${v1(t)}` })).not.toHaveProperty('notices');
+	});
+
 	test('under a t=, a v1 over the body alone is refused: the time must be signed', () => {
 		const bodyOnly = createHmac('sha256', SECRET).update(body).digest('hex');
 		expect(deliver({ 'x-dodevwebhook-signature': `t=${t},v1=${bodyOnly}` })).toMatchObject(REFUSED);
