@@ -2,7 +2,7 @@
  * The vendors' API stand-ins (test/stand-ins/) answer as the vendors'
  * documents say, and test/support/vendor-hosts.js sends a process's
  * connections to them with the certificate check intact. Test code checked
- * on its own, briefly; test/e2e/vendor-apis.e2e.test.ts uses them from a
+ * on its own, briefly; test/e2e/registration.e2e.test.ts uses them from a
  * real n8n.
  */
 import { spawn } from 'child_process';
