@@ -191,6 +191,21 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		expect(vendors.aircall.webhooks.find((hook) => hook.webhook_id === first)).toBeDefined();
 	}, 120_000);
 
+	(QUEUE_MODE ? test.skip : test)("each API credential's Test button asks the vendor: a good key OK, a wrong one an error", async () => {
+		const press = async (type: string, id: string, data: Record<string, string>) => {
+			// n8n 1.x tests only a saved credential: the id of the seeded one, with the data to test
+			const answer = await n8n.rest('POST', '/credentials/test', { credentials: { id, name: type, type, data } });
+			return answer.data as unknown as { status: string; message: string };
+		};
+		const pings = vendors.aircall.calls.filter((call) => call.path === '/v1/ping').length;
+		expect(await press('aircallApi', 'credAircallReg01', AIRCALL_KEY)).toMatchObject({ status: 'OK' });
+		expect(vendors.aircall.calls.filter((call) => call.path === '/v1/ping' && call.auth === 'ok').length).toBeGreaterThan(pings);
+		expect(await press('aircallApi', 'credAircallReg01', { ...AIRCALL_KEY, apiToken: 'a-wrong-api-token-0000' })).toMatchObject({ status: 'Error' });
+		expect(await press('doDevApi', 'credDoDevReg0001', { apiKey: DODEV_KEY })).toMatchObject({ status: 'OK' });
+		expect(vendors.dodev.calls[vendors.dodev.calls.length - 1]).toMatchObject({ method: 'GET', path: '/v1/webhooks', auth: 'ok' });
+		expect(await press('doDevApi', 'credDoDevReg0001', { apiKey: 'sk_test_not_a_key_of_this_account' })).toMatchObject({ status: 'Error' });
+	}, 60_000);
+
 	test('Listen for test event registers a temporary endpoint for the Test URL, which the delivery runs and which is then removed', async () => {
 		const testUrl = urlOf(DODEV).replace('/webhook/', '/webhook-test/');
 		const listening = await n8n.rest('POST', `/workflows/${DODEV.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
