@@ -49,19 +49,21 @@ async function until(done: () => boolean, what: string, timeoutMs = 60_000): Pro
 const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 /**
- * The activation error n8n shows for a workflow, once it matches `expected`
- * ('' when none did in time): 2.x reports a publication's failure in the
- * workflow's publication status, 1.x in its activation error.
+ * Publishes a workflow that should fail, and returns what n8n says of it once
+ * that matches `expected`: n8n 1.x answers the request with the activation
+ * error, 2.x publishes after answering and reports the failure in the
+ * workflow's publication status.
  */
-async function activationError(n8n: N8n, workflowId: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
+async function failedActivation(n8n: N8n, workflowId: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
+	const answer = await n8n.api('POST', `/workflows/${workflowId}/activate`);
+	let text = JSON.stringify(answer.data ?? '');
 	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const answers = await Promise.all([n8n.rest('GET', `/workflows/${workflowId}/publication-status`), n8n.rest('GET', `/active-workflows/error/${workflowId}`)]);
-		const text = answers.map((answer) => JSON.stringify(answer.data ?? '')).join('\n');
-		if (expected.test(text)) return text;
-		if (Date.now() > deadline) return text;
+	while (!expected.test(text) && Date.now() < deadline) {
 		await new Promise((resolve) => setTimeout(resolve, 500));
+		const answers = await Promise.all([n8n.rest('GET', `/workflows/${workflowId}/publication-status`), n8n.rest('GET', `/active-workflows/error/${workflowId}`)]);
+		text = answers.map((a) => JSON.stringify(a.data ?? '')).join('\n');
 	}
+	return text;
 }
 
 const ENDED = (id: number) => ({ id, direction: 'inbound', status: 'done', raw_digits: '+15551230000', number: { digits: '+15559870000', name: 'Sales' }, started_at: 1764754900, answered_at: 1764754910, ended_at: 1764755000, duration: 100 });
@@ -152,8 +154,7 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		expect(created.status).toBe(200);
 		const id = String(created.data.id);
 		const hooks = vendors.aircall.webhooks.length;
-		await n8n.api('POST', `/workflows/${id}/activate`);
-		const error = await activationError(n8n, id, /Aircall refused the API key/);
+		const error = await failedActivation(n8n, id, /Aircall refused the API key/);
 		expect(error).toMatch(/Aircall refused the API key \(401\): check the API credential/);
 		expect(error).not.toContain('not-the-api-token-of-this-key');
 		expect(vendors.aircall.calls.some((call) => call.auth === 'invalid')).toBe(true);
@@ -166,8 +167,7 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		const hooks = vendors.aircall.webhooks.length;
 		await vendors.aircall.unreachable();
 		try {
-			await n8n.api('POST', `/workflows/${String(created.data.id)}/activate`);
-			expect(await activationError(n8n, String(created.data.id), /did not answer/)).toMatch(/Aircall's API \(api\.aircall\.io\) did not answer: check that this n8n can reach api\.aircall\.io/);
+			expect(await failedActivation(n8n, String(created.data.id), /did not answer/)).toMatch(/Aircall's API \(api\.aircall\.io\) did not answer: check that this n8n can reach api\.aircall\.io/);
 		} finally {
 			await vendors.aircall.reachable();
 		}
@@ -208,7 +208,9 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 
 	test('Listen for test event registers a temporary endpoint for the Test URL, which the delivery runs and which is then removed', async () => {
 		const testUrl = urlOf(DODEV).replace('/webhook/', '/webhook-test/');
-		const listening = await n8n.rest('POST', `/workflows/${DODEV.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
+		// the editor's request (n8n 1.x also wants the workflow itself)
+		const workflowData = (await n8n.rest('GET', `/workflows/${DODEV.id}`)).data;
+		const listening = await n8n.rest('POST', `/workflows/${DODEV.id}/run`, { workflowData, triggerToStartFrom: { name: TRIGGER } });
 		expect(listening).toMatchObject({ status: 200, data: { waitingForWebhook: true } });
 		const temporary = vendors.dodev.endpoints.find((endpoint) => endpoint.url === testUrl);
 		expect(temporary).toMatchObject({ enabled_events: ['pbx.*'] });
