@@ -5,7 +5,6 @@
  * the one executor in n8n/ sends the requests and keeps the static data.
  */
 import type { ProofSource } from './authenticate';
-import type { VendorAdapter } from './vendor';
 
 export interface ApiRequest {
 	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -62,13 +61,14 @@ export interface Registered {
 }
 
 /**
- * The vendor events behind the normalized events picked (none picked: all).
+ * The vendor events (the keys of a vendor's rules) behind the normalized events
+ * picked (none picked: all).
  * Never empty: an empty list asks some vendors for every event there is.
  */
-export function subscriptionFor(adapter: VendorAdapter, api: WebhookApi, picked: readonly string[]): string[] {
+export function subscriptionFor(rules: Readonly<Record<string, { event: string }>>, api: WebhookApi, picked: readonly string[]): string[] {
 	if (picked.length === 0 && api.allEvents) return [...api.allEvents];
 	const wanted = new Set(picked);
-	return Object.entries(adapter.rules)
+	return Object.entries(rules)
 		.filter(([, rule]) => picked.length === 0 || wanted.has(rule.event))
 		.map(([name]) => name)
 		.sort();

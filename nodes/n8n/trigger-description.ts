@@ -201,7 +201,7 @@ function setupNotice(adapter: VendorAdapter): INodeProperties {
 			: '';
 	// the vendor events to tick by hand are the ones automatic registration would ask for
 	const tick = adapter.webhookApi
-		? ` Tick exactly these events: ${subscriptionFor(adapter, adapter.webhookApi, []).map((event) => `<code>${event}</code>`).join(', ')}.`
+		? ` Tick exactly these events: ${subscriptionFor(adapter.rules, adapter.webhookApi, []).map((event) => `<code>${event}</code>`).join(', ')}.`
 		: '';
 	return {
 		displayName: `${adapter.setupNotice}${tick} ${urls}${unsigned}`,

@@ -85,7 +85,7 @@ function urlOf(ctx: IHookFunctions): string {
 
 function eventsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): string[] {
 	const picked = ctx.getNodeParameter('events', []) as string[];
-	const events = subscriptionFor(adapter, api, Array.isArray(picked) ? picked : []);
+	const events = subscriptionFor(adapter.rules, api, Array.isArray(picked) ? picked : []);
 	if (events.length === 0) {
 		fail(ctx, `None of the events picked in the trigger is one ${adapter.displayName} sends: pick others, or none to receive every event.`);
 	}

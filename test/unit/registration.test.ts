@@ -12,15 +12,15 @@ const URL_ = 'https://n8n.example.com/webhook/abc/webhook';
 describe('the vendor events a trigger subscribes to', () => {
 	test.each(VENDORS.filter((vendor) => vendor.webhookApi).map((vendor) => [vendor.id, vendor] as const))('%s: never an empty list, whatever is picked', (_id, vendor) => {
 		const api = vendor.webhookApi!;
-		expect(subscriptionFor(vendor, api, []).length).toBeGreaterThan(0);
+		expect(subscriptionFor(vendor.rules, api, []).length).toBeGreaterThan(0);
 		// every event the node offers is behind some vendor event, so picking it alone registers something
 		for (const event of eventsOf(vendor).filter((name) => name !== 'unknown')) {
-			expect({ event, subscribed: subscriptionFor(vendor, api, [event]).length > 0 }).toEqual({ event, subscribed: true });
+			expect({ event, subscribed: subscriptionFor(vendor.rules, api, [event]).length > 0 }).toEqual({ event, subscribed: true });
 		}
 	});
 
 	test('Aircall: every event the trigger maps, by name (an empty list would be every Aircall event)', () => {
-		const all = subscriptionFor(aircall, aircallWebhooks, []);
+		const all = subscriptionFor(aircall.rules, aircallWebhooks, []);
 		expect(all).toEqual(Object.keys(aircall.rules).sort());
 		expect(all).toContain('call.ended');
 		expect(all).not.toContain('call.hungup');
@@ -28,17 +28,17 @@ describe('the vendor events a trigger subscribes to', () => {
 	});
 
 	test('Aircall: a completed call is call.ended, never call.hungup alone', () => {
-		expect(subscriptionFor(aircall, aircallWebhooks, ['call.completed'])).toEqual(['call.ended']);
-		expect(subscriptionFor(aircall, aircallWebhooks, ['message.received', 'voicemail.received'])).toEqual(['call.voicemail_left', 'message.received']);
+		expect(subscriptionFor(aircall.rules, aircallWebhooks, ['call.completed'])).toEqual(['call.ended']);
+		expect(subscriptionFor(aircall.rules, aircallWebhooks, ['message.received', 'voicemail.received'])).toEqual(['call.voicemail_left', 'message.received']);
 	});
 
 	test('do.dev: every PBX event is pbx.*, a pick is the PBX event names behind it', () => {
-		expect(subscriptionFor(doDev, doDevWebhooks, [])).toEqual(['pbx.*']);
-		expect(subscriptionFor(doDev, doDevWebhooks, ['call.completed', 'queue.abandoned'])).toEqual(['pbx.call.completed', 'pbx.queue.caller.abandoned']);
+		expect(subscriptionFor(doDev.rules, doDevWebhooks, [])).toEqual(['pbx.*']);
+		expect(subscriptionFor(doDev.rules, doDevWebhooks, ['call.completed', 'queue.abandoned'])).toEqual(['pbx.call.completed', 'pbx.queue.caller.abandoned']);
 	});
 
 	test('a pick of only events the vendor never sends subscribes to nothing (the trigger then refuses to register)', () => {
-		expect(subscriptionFor(aircall, aircallWebhooks, ['device.registered'])).toEqual([]);
+		expect(subscriptionFor(aircall.rules, aircallWebhooks, ['device.registered'])).toEqual([]);
 	});
 });
 
