@@ -9,6 +9,7 @@ import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { Payload } from './paths';
 import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './secret-checks';
+import { parseStandardSignature, STANDARD_WEBHOOKS_HEADERS, verifyStandardSignature } from './standard-webhooks';
 
 /*
  * The rule every proof here follows: only proven bytes decide. An event id, a
@@ -27,8 +28,10 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  * body-only one over a body the parser reads as form fields).
  * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is
  * refused, unless the form names a `stampHeader`.
+ * `standardWebhooks`: `v1,<base64>` entries (space-separated) over
+ * `<webhook-id>.<webhook-timestamp>.<body>`, the secret a `whsec_` key (standard-webhooks.ts).
  */
-export type SignatureCovers = 'jsonBody' | 'stampedBody';
+export type SignatureCovers = 'jsonBody' | 'stampedBody' | 'standardWebhooks';
 export type SignatureForm =
 	/** `header`: the request header (lower case) that carries this form */
 	| { header: string; covers: 'jsonBody' }
@@ -41,7 +44,8 @@ export type SignatureForm =
 			 * same tolerance, and that header is one the proof covers
 			 */
 			stampHeader?: string;
-	  };
+	  }
+	| { header: string; covers: 'standardWebhooks' };
 
 /**
  * The request headers each form puts inside its signed string: the only
@@ -50,7 +54,11 @@ export type SignatureForm =
  * Standard Webhooks signs `webhook-id`) names them here, with its verifier;
  * a form's `stampHeader` is signed when the stamp was read from it.
  */
-export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [] };
+export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = {
+	jsonBody: [],
+	stampedBody: [],
+	standardWebhooks: [STANDARD_WEBHOOKS_HEADERS.id, STANDARD_WEBHOOKS_HEADERS.timestamp],
+};
 
 /** Every header a form can put inside its signed string. */
 export function headersSignedBy(form: SignatureForm): readonly string[] {
@@ -59,12 +67,13 @@ export function headersSignedBy(form: SignatureForm): readonly string[] {
 
 /**
  * Where a proof is found and which credential fields hold its secret.
- * `hmacSha256`: `signingSecret` and `previousSigningSecret`; `token`: the
+ * `hmacSha256`: `signingSecret` and `previousSigningSecret`, or the `secretField` named; `token`: the
  * `field` named (one or more tokens); `urlToken`: `token`; `basicAuth`: `user` and `password`.
  */
 export type ProofSource =
 	/** `forms`: the vendor's accepted signature forms, each in its own header */
-	| { kind: 'hmacSha256'; forms: readonly SignatureForm[] }
+	/** `secretField`: the one credential field holding the secret, where the vendor's credential names it otherwise (no previous secret then) */
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secretField?: string }
 	/** a token sent as it is: in a header, or in a top-level field of the body */
 	/** `issuedBy`: who makes the token: the vendor's (accepted as issued) or one the user types into the PBX (held to the minimum length) */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string; issuedBy: 'vendor' | 'user' }
@@ -103,8 +112,9 @@ export function proofFromCredential(source: ProofSource, creds: CredentialData):
 		case 'hmacSha256': {
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
 			// a secret of blanks alone is no secret
-			const current = text(creds?.signingSecret);
-			const secrets = current.trim() === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s.trim() !== '');
+			const current = text(creds?.[source.secretField ?? 'signingSecret']);
+			const previous = source.secretField === undefined ? text(creds?.previousSigningSecret) : '';
+			const secrets = current.trim() === '' ? [] : [current, previous].filter((s) => s.trim() !== '');
 			return { kind: 'hmacSha256', forms: source.forms, secrets };
 		}
 		case 'token':
@@ -268,6 +278,8 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	let outOfTime = false;
 	// a `v1=` without `t=` whose form names a stamp header the request lacks
 	let unstamped: string | null = null;
+	// a header the form signs that the request lacks
+	let missing: string | null = null;
 	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
 	let skewSec: number | null = null;
 	for (const form of forms) {
@@ -278,6 +290,21 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 			// a stamped value is never a body-only one, nor is a body that is not JSON signed as one
 			if (parseStampedSignature(value) !== null || V1_PART.test(value) || !isJsonBody(delivery.rawBody)) continue;
 			if (verifyHmacSha256(delivery.rawBody, value, secrets) && usable) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.jsonBody };
+			continue;
+		}
+		if (form.covers === 'standardWebhooks') {
+			const read = parseStandardSignature(
+				value,
+				header(delivery.headers, STANDARD_WEBHOOKS_HEADERS.id),
+				header(delivery.headers, STANDARD_WEBHOOKS_HEADERS.timestamp),
+			);
+			if (read === null) continue;
+			const genuine = verifyStandardSignature(delivery.rawBody, read, secrets) && usable;
+			const inTime = Number.isFinite(read.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - read.t) <= clock.toleranceSec);
+			if (genuine && inTime) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.standardWebhooks };
+			if (read.id === null || read.stamp === null) missing = read.id === null ? STANDARD_WEBHOOKS_HEADERS.id : STANDARD_WEBHOOKS_HEADERS.timestamp;
+			else if (!inTime) outOfTime = true;
+			if (genuine && !inTime) skewSec = Math.round(read.t - clock.nowMs / 1000);
 			continue;
 		}
 		const headerStamp = form.stampHeader ? header(delivery.headers, form.stampHeader) : undefined;
@@ -301,6 +328,7 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	}
 	if (outOfTime) return refused('the signature timestamp is too far from the time of receipt (or the signature does not match)');
 	if (unstamped !== null) return refused(`the signature has v1= but no t=, and the ${unstamped} header that would give its time is missing`);
+	if (missing !== null) return refused(`the ${missing} header, which the signature covers, is missing`);
 	return refused(`the signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 

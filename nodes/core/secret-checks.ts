@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Constant-time equality of two byte strings, also when their lengths differ. */
-function safeEqual(a: Buffer, b: Buffer): boolean {
+export function safeEqual(a: Buffer, b: Buffer): boolean {
 	if (a.length !== b.length) {
 		// still spend the time of a comparison so the length is all that leaks
 		timingSafeEqual(a, a);
