@@ -34,6 +34,8 @@ export interface WebhookApi {
 	baseUrl: string;
 	/** the vendor delivers only to https:// addresses */
 	httpsOnly: boolean;
+	/** request headers every call carries besides the credential's (an API version the vendor asks to be named) */
+	headers?: Readonly<Record<string, string>>;
 	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
 	allEvents?: readonly string[];
 	create(url: string, events: readonly string[], label: string): ApiRequest;
