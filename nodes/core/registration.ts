@@ -8,7 +8,7 @@ import type { ProofSource } from './authenticate';
 import type { VendorAdapter } from './vendor';
 
 export interface ApiRequest {
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	/** below the API's base URL */
 	path: string;
 	qs?: Record<string, string>;
