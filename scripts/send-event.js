@@ -106,7 +106,14 @@ async function main() {
 		// form (the platform's own); the PBX page's over the body alone, in the header listed first
 		const stamped = proof.forms.filter((form) => form.covers === 'stampedBody').pop();
 		const bodyOnly = proof.forms.find((form) => form.covers === 'jsonBody');
-		if (fresh.eventId) {
+		const standard = proof.forms.find((form) => form.covers === 'standardWebhooks');
+		if (standard) {
+			// Standard Webhooks: a delivery id and the time of sending, both inside the signed string
+			const id = `msg_${randomUUID().replace(/-/g, '')}`;
+			const t = String(Math.floor(Date.now() / 1000));
+			const key = require(join(ROOT, 'dist', 'nodes', 'core', 'standard-webhooks.js')).standardWebhooksKey(secret);
+			Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': t, [standard.header]: `v1,${createHmac('sha256', key).update(`${id}.${t}.`).update(body).digest('base64')}` });
+		} else if (fresh.eventId) {
 			const t = String(Math.floor(Date.now() / 1000));
 			headers[stamped.header] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
 		} else {

@@ -4,12 +4,13 @@
  * for a vendor that signs nothing, the user's chosen setting) presents it.
  * Derived from each vendor's `proof`, so a new vendor needs no entry here.
  */
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 
 import type { INodeType } from 'n8n-workflow';
 
 import type { Proof } from '../../nodes/core/authenticate';
 import { proofFromCredential, USER_CHOSEN_CREDENTIALS } from '../../nodes/core/authenticate';
+import { STANDARD_WEBHOOKS_HEADERS, standardWebhooksKey } from '../../nodes/core/standard-webhooks';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { VENDORS, vendorById } from '../../nodes/vendors';
 
@@ -37,6 +38,7 @@ export function vendor(id: VendorId): VendorAdapter {
 export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): { type: string; data: Record<string, unknown> } | null {
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
+		if (proof.secretField !== undefined) return { type: proof.credential, data: { [proof.secretField]: secrets.signingSecret } };
 		return { type: proof.credential, data: { signingSecret: secrets.signingSecret, previousSigningSecret: secrets.previousSigningSecret ?? '' } };
 	}
 	if (proof.kind === 'token') return { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } };
@@ -88,7 +90,13 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 	const query = { ...request.query };
 	let body = request.body;
 	const proof = adapter.proof;
-	if (proof.kind === 'hmacSha256') {
+	if (proof.kind === 'hmacSha256' && proof.forms[0].covers === 'standardWebhooks') {
+		// a fresh delivery id and the time of sending, as a Standard Webhooks sender stamps each attempt
+		const id = `msg_${createHash('sha256').update(body).digest('hex').slice(0, 24)}`;
+		const stamp = String(Math.floor(Date.now() / 1000));
+		const v1 = createHmac('sha256', standardWebhooksKey(secret ?? secrets.signingSecret)).update(`${id}.${stamp}.`).update(body).digest('base64');
+		Object.assign(headers, { [STANDARD_WEBHOOKS_HEADERS.id]: id, [STANDARD_WEBHOOKS_HEADERS.timestamp]: stamp, [proof.forms[0].header]: `v1,${v1}` });
+	} else if (proof.kind === 'hmacSha256') {
 		headers[proof.forms[0].header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
 	} else if (proof.kind === 'token' && proof.in === 'header') {
 		headers[proof.name] = secret ?? secrets.tokens[0];
