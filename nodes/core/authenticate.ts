@@ -8,7 +8,18 @@ import { randomBytes } from 'crypto';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { Payload } from './paths';
-import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './secret-checks';
+import type { SignedStringSpec } from './secret-checks';
+import {
+	headersSignedBySpec,
+	matchesAnyToken,
+	parseSignedString,
+	parseStampedSignature,
+	splitTokens,
+	verifyBasicAuth,
+	verifyHmacSha256,
+	verifySignedString,
+	verifyStampedHmac,
+} from './secret-checks';
 
 /*
  * The rule every proof here follows: only proven bytes decide. An event id, a
@@ -27,8 +38,10 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  * body-only one over a body the parser reads as form fields).
  * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is
  * refused, unless the form names a `stampHeader`.
+ * `signedString`: a stamped signature whose header format, stamp, signed
+ * string, digest encoding and key decoding are the form's data (SignedStringSpec).
  */
-export type SignatureCovers = 'jsonBody' | 'stampedBody';
+export type SignatureCovers = 'jsonBody' | 'stampedBody' | 'signedString';
 export type SignatureForm =
 	/** `header`: the request header (lower case) that carries this form */
 	| { header: string; covers: 'jsonBody' }
@@ -41,7 +54,8 @@ export type SignatureForm =
 			 * same tolerance, and that header is one the proof covers
 			 */
 			stampHeader?: string;
-	  };
+	  }
+	| ({ header: string; covers: 'signedString' } & SignedStringSpec);
 
 /**
  * The request headers each form puts inside its signed string: the only
@@ -50,10 +64,11 @@ export type SignatureForm =
  * Standard Webhooks signs `webhook-id`) names them here, with its verifier;
  * a form's `stampHeader` is signed when the stamp was read from it.
  */
-export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [] };
+export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [], signedString: [] };
 
 /** Every header a form can put inside its signed string. */
 export function headersSignedBy(form: SignatureForm): readonly string[] {
+	if (form.covers === 'signedString') return [...SIGNED_HEADERS.signedString, ...headersSignedBySpec(form)];
 	return form.covers === 'stampedBody' && form.stampHeader ? [...SIGNED_HEADERS.stampedBody, form.stampHeader] : SIGNED_HEADERS[form.covers];
 }
 
@@ -268,6 +283,8 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	let outOfTime = false;
 	// a `v1=` without `t=` whose form names a stamp header the request lacks
 	let unstamped: string | null = null;
+	// a signed-string form whose stamp header the request lacks
+	let missingStamp: string | null = null;
 	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
 	let skewSec: number | null = null;
 	for (const form of forms) {
@@ -278,6 +295,19 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 			// a stamped value is never a body-only one, nor is a body that is not JSON signed as one
 			if (parseStampedSignature(value) !== null || V1_PART.test(value) || !isJsonBody(delivery.rawBody)) continue;
 			if (verifyHmacSha256(delivery.rawBody, value, secrets) && usable) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.jsonBody };
+			continue;
+		}
+		if (form.covers === 'signedString') {
+			const read = parseSignedString(form, value, (name) => header(delivery.headers, name));
+			if (read === null) {
+				if (form.stamp !== 'value' && header(delivery.headers, form.stamp.header) === undefined) missingStamp = form.stamp.header;
+				continue;
+			}
+			const genuine = verifySignedString(delivery.rawBody, form, read, secrets) && usable;
+			const inTime = Number.isFinite(read.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - read.t) <= clock.toleranceSec);
+			if (genuine && inTime) return { ok: true, verified: true, signedHeaders: headersSignedBy(form) };
+			if (!inTime) outOfTime = true;
+			if (genuine && !inTime) skewSec = Math.round(read.t - clock.nowMs / 1000);
 			continue;
 		}
 		const headerStamp = form.stampHeader ? header(delivery.headers, form.stampHeader) : undefined;
@@ -301,6 +331,7 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	}
 	if (outOfTime) return refused('the signature timestamp is too far from the time of receipt (or the signature does not match)');
 	if (unstamped !== null) return refused(`the signature has v1= but no t=, and the ${unstamped} header that would give its time is missing`);
+	if (missingStamp !== null) return refused(`the ${missingStamp} header that gives the signature its time is missing`);
 	return refused(`the signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 
