@@ -74,12 +74,16 @@ export function headersSignedBy(form: SignatureForm): readonly string[] {
 
 /**
  * Where a proof is found and which credential fields hold its secret.
- * `hmacSha256`: `signingSecret` and `previousSigningSecret`; `token`: the
+ * `hmacSha256`: `signingSecret` and `previousSigningSecret`, or the fields named; `token`: the
  * `field` named (one or more tokens); `urlToken`: `token`; `basicAuth`: `user` and `password`.
  */
 export type ProofSource =
 	/** `forms`: the vendor's accepted signature forms, each in its own header */
-	| { kind: 'hmacSha256'; forms: readonly SignatureForm[] }
+	/**
+	 * `secretField`, `previousSecretField`: the credential fields holding the secrets, where the vendor's
+	 * credential names them otherwise (no previous secret unless one is named); `secretLabel`: that field's name as the user sees it
+	 */
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secretField?: string; previousSecretField?: string; secretLabel?: string }
 	/** a token sent as it is: in a header, or in a top-level field of the body */
 	/** `issuedBy`: who makes the token: the vendor's (accepted as issued) or one the user types into the PBX (held to the minimum length) */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string; issuedBy: 'vendor' | 'user' }
@@ -92,7 +96,7 @@ export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 
 /** The proof a request must carry, with the configured secrets. */
 export type Proof =
 	| { kind: 'none' }
-	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[] }
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[]; secretLabel?: string }
 	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[]; issuedBy: 'vendor' | 'user' }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
@@ -118,9 +122,11 @@ export function proofFromCredential(source: ProofSource, creds: CredentialData):
 		case 'hmacSha256': {
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
 			// a secret of blanks alone is no secret
-			const current = text(creds?.signingSecret);
-			const secrets = current.trim() === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s.trim() !== '');
-			return { kind: 'hmacSha256', forms: source.forms, secrets };
+			const current = text(creds?.[source.secretField ?? 'signingSecret']);
+			const previousField = source.secretField === undefined ? 'previousSigningSecret' : source.previousSecretField;
+			const previous = previousField === undefined ? '' : text(creds?.[previousField]);
+			const secrets = current.trim() === '' ? [] : [current, previous].filter((s) => s.trim() !== '');
+			return { kind: 'hmacSha256', forms: source.forms, secrets, ...(source.secretLabel ? { secretLabel: source.secretLabel } : {}) };
 		}
 		case 'token':
 			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]), issuedBy: source.issuedBy };
@@ -142,7 +148,7 @@ export function proofProblem(proof: Proof): string | null {
 		case 'none':
 			return null;
 		case 'hmacSha256':
-			return proof.secrets.length === 0 ? 'the Signing Secret is empty' : null;
+			return proof.secrets.length === 0 ? `the ${proof.secretLabel ?? 'Signing Secret'} is empty` : null;
 		case 'token':
 			if (proof.tokens.length === 0) return 'no token is set';
 			return proof.issuedBy === 'user' && proof.tokens.some((token) => token.length < MIN_SECRET_LENGTH) ? `a token is ${TOO_SHORT}` : null;

@@ -76,7 +76,7 @@ export function subscriptionFor(adapter: VendorAdapter, api: WebhookApi, picked:
 
 /** The registered secret as the fields of the credential the proof reads when set up by hand. */
 export function secretAsCredential(proof: Extract<ProofSource, { kind: 'hmacSha256' | 'token' }>, secret: string): Record<string, string> {
-	return proof.kind === 'hmacSha256' ? { signingSecret: secret } : { [proof.field]: secret };
+	return proof.kind === 'hmacSha256' ? { [proof.secretField ?? 'signingSecret']: secret } : { [proof.field]: secret };
 }
 
 function sameEvents(a: readonly string[], b: readonly string[]): boolean {

@@ -10,6 +10,7 @@ import type { INodeType } from 'n8n-workflow';
 
 import type { Proof } from '../../nodes/core/authenticate';
 import { proofFromCredential, USER_CHOSEN_CREDENTIALS } from '../../nodes/core/authenticate';
+import { signSignedString } from '../../nodes/core/secret-checks';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { VENDORS, vendorById } from '../../nodes/vendors';
 
@@ -37,7 +38,9 @@ export function vendor(id: VendorId): VendorAdapter {
 export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): { type: string; data: Record<string, unknown> } | null {
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		return { type: proof.credential, data: { signingSecret: secrets.signingSecret, previousSigningSecret: secrets.previousSigningSecret ?? '' } };
+		const current = proof.secretField ?? 'signingSecret';
+		const previous = proof.secretField === undefined ? 'previousSigningSecret' : proof.previousSecretField;
+		return { type: proof.credential, data: { [current]: secrets.signingSecret, ...(previous ? { [previous]: secrets.previousSigningSecret ?? '' } : {}) } };
 	}
 	if (proof.kind === 'token') return { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } };
 	if (unsigned === 'urlToken') return { type: USER_CHOSEN_CREDENTIALS.urlToken, data: { token: secrets.urlToken } };
@@ -89,7 +92,15 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 	let body = request.body;
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		headers[proof.forms[0].header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+		const form = proof.forms[0];
+		if (form.covers === 'signedString') {
+			// stamped now, as the vendor stamps a delivery
+			const stamp = String(form.unit === 'milliseconds' ? Date.now() : Math.floor(Date.now() / 1000));
+			if (form.stamp !== 'value') headers[form.stamp.header] = stamp;
+			headers[form.header] = signSignedString(form, secret ?? secrets.signingSecret, body, stamp, (name) => headers[name]);
+		} else {
+			headers[form.header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+		}
 	} else if (proof.kind === 'token' && proof.in === 'header') {
 		headers[proof.name] = secret ?? secrets.tokens[0];
 	} else if (proof.kind === 'token') {

@@ -24,7 +24,7 @@ const NOW_SEC = Math.floor(NOW.getTime() / 1000);
 const FORM: SignatureForm = {
 	header: 'x-zm-signature',
 	covers: 'signedString',
-	pattern: /^v0=(?<sig>[0-9a-f]{64})$/i,
+	format: 'v0={sig}',
 	stamp: { header: 'x-zm-request-timestamp' },
 	unit: 'seconds',
 	signed: 'v0:{t}:{body}',

@@ -5,8 +5,8 @@
 import { createHmac } from 'crypto';
 
 import type { Proof, SignatureForm } from '../../nodes/core/authenticate';
-import { authenticate, headersSignedBy, NOT_AUTHENTICATED } from '../../nodes/core/authenticate';
-import { parseSignedString } from '../../nodes/core/secret-checks';
+import { authenticate, headersSignedBy, NOT_AUTHENTICATED, proofFromCredential, proofProblem } from '../../nodes/core/authenticate';
+import { parseSignedString, signSignedString } from '../../nodes/core/secret-checks';
 import secrets from '../support/secrets.json';
 
 const SECRET = secrets.unit.signingSecret;
@@ -20,7 +20,7 @@ const REFUSED = { ok: false, reason: NOT_AUTHENTICATED };
 const ZOOM: SignatureForm = {
 	header: 'x-zm-signature',
 	covers: 'signedString',
-	pattern: /^v0=(?<sig>[0-9a-f]{64})$/i,
+	format: 'v0={sig}',
 	stamp: { header: 'x-zm-request-timestamp' },
 	unit: 'seconds',
 	signed: 'v0:{t}:{body}',
@@ -31,7 +31,7 @@ const ZOOM: SignatureForm = {
 const LEGACY_MS: SignatureForm = {
 	header: 'openphone-signature',
 	covers: 'signedString',
-	pattern: /^hmac;1;(?<t>\d+);(?<sig>[A-Za-z0-9+/]+={0,2})$/,
+	format: 'hmac;1;{t};{sig}',
 	separator: /,/,
 	stamp: 'value',
 	unit: 'milliseconds',
@@ -124,7 +124,7 @@ describe('a signed string naming a header', () => {
 		const form: SignatureForm = {
 			header: 'x-sig',
 			covers: 'signedString',
-			pattern: /^v1,(?<sig>[A-Za-z0-9+/]+={0,2})$/,
+			format: 'v1,{sig}',
 			separator: / +/,
 			stamp: { header: 'x-stamp' },
 			unit: 'seconds',
@@ -138,5 +138,37 @@ describe('a signed string naming a header', () => {
 		expect(verdict(form, { ...headers, 'x-id': 'msg_2' })).toMatchObject(REFUSED);
 		const { 'x-id': _id, ...withoutId } = headers;
 		expect(verdict(form, withoutId)).toMatchObject(REFUSED);
+	});
+});
+
+describe('the same spec writes what it reads', () => {
+	test('signSignedString writes the value the vendor sends, byte for byte as computed by hand', () => {
+		const stamp = { 'x-zm-request-timestamp': String(NOW_SEC) } as Record<string, string>;
+		expect(signSignedString(ZOOM as never, SECRET, rawBody, String(NOW_SEC), (name) => stamp[name])).toBe(zoomSignature(NOW_SEC));
+		expect(signSignedString(LEGACY_MS as never, base64Key, rawBody, String(NOW_SEC * 1000), () => undefined)).toBe(legacySignature(NOW_SEC * 1000));
+		expect(() => signSignedString({ ...(ZOOM as object), signed: '{header:x-id}.{body}' } as never, SECRET, rawBody, '1', () => undefined)).toThrow(/x-id/);
+	});
+
+	test('a format literal is matched as written, never as a pattern', () => {
+		const dotted = { ...(ZOOM as object), format: 'v.{sig}' } as never;
+		const hex = createHmac('sha256', SECRET).update(`v0:${NOW_SEC}:`).update(rawBody).digest('hex');
+		expect(parseSignedString(dotted, `vX${hex}`, () => String(NOW_SEC))).toBeNull();
+		expect(parseSignedString(dotted, `v.${hex}`, () => String(NOW_SEC))).toMatchObject({ signatures: [Buffer.from(hex, 'hex')] });
+	});
+});
+
+describe('the credential fields of a signature proof are data', () => {
+	const source = { kind: 'hmacSha256', forms: [ZOOM], secretField: 'secretToken', previousSecretField: 'previousSecretToken', secretLabel: 'Secret Token' } as const;
+
+	test('the named fields hold the current and the previous secret; the previous one only beside a current one', () => {
+		expect(proofFromCredential(source, { secretToken: SECRET, previousSecretToken: OLD })).toMatchObject({ secrets: [SECRET, OLD] });
+		expect(proofFromCredential(source, { secretToken: SECRET, signingSecret: 'not-read' })).toMatchObject({ secrets: [SECRET] });
+		const empty = proofFromCredential(source, { secretToken: ' ', previousSecretToken: OLD });
+		expect(empty).toMatchObject({ secrets: [] });
+		expect(proofProblem(empty)).toBe('the Secret Token is empty');
+	});
+
+	test('a field named without a previous one reads no previous secret', () => {
+		expect(proofFromCredential({ kind: 'hmacSha256', forms: [ZOOM], secretField: 'key' }, { key: SECRET, previousSigningSecret: OLD })).toMatchObject({ secrets: [SECRET] });
 	});
 });
