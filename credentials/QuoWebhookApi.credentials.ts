@@ -18,7 +18,7 @@ export class QuoWebhookApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The signing key of the Quo webhook that sends to this trigger: the whsec_ key Quo\'s API returned when the webhook was made. Events Quo did not sign with it are refused.',
+				"The signing key of the Quo webhook that sends to this trigger: for a webhook made in Quo's app, Settings, Webhooks, Reveal signing secret; for one made through Quo's API, the whsec_ key the API returned. Events Quo did not sign with it are refused.",
 		},
 	];
 }

@@ -76,13 +76,34 @@ function transcriptOf(resource: Payload): string | null {
  * (current webhooks, API version 2026-03-30) or `data.object` (webhooks made in
  * Quo's app). `id` is the event's, the same on every retry. Signed the
  * Standard Webhooks way (`webhook-signature`) by current webhooks; webhooks
- * made in the app sign `openphone-signature`, a form not verified here yet.
+ * made in the app sign `openphone-signature`.
  */
 export const quo: VendorAdapter = {
 	id: 'quo',
 	displayName: 'Quo',
 	triggerName: 'quoTrigger',
-	proof: { kind: 'hmacSha256', forms: [{ header: 'webhook-signature', covers: 'standardWebhooks' }], credential: 'quoWebhookApi', secretField: 'signingSecret' },
+	// current webhooks sign the Standard Webhooks way; those made in Quo's app sign `hmac;1;<ms>;<base64>` over
+	// `<ms>.<body>` with the base64-decoded key: one credential holds either key, the header says which form it is
+	proof: {
+		kind: 'hmacSha256',
+		forms: [
+			{ header: 'webhook-signature', covers: 'standardWebhooks' },
+			{
+				header: 'openphone-signature',
+				covers: 'signedString',
+				format: 'hmac;1;{t};{sig}',
+				separator: /,\s*/,
+				stamp: 'value',
+				unit: 'milliseconds',
+				signed: '{t}.{body}',
+				digest: 'base64',
+				key: 'base64',
+			},
+		],
+		credential: 'quoWebhookApi',
+		secretField: 'signingSecret',
+		secretLabel: 'Signing Key',
+	},
 	webhookApi: quoWebhooks,
 	eventField: 'type',
 	eventIdField: 'id',
@@ -145,6 +166,6 @@ export const quo: VendorAdapter = {
 		return refined;
 	},
 	setupNotice:
-		'Registration: Automatic makes the webhook in Quo through its API (with an API key from Quo\'s <b>Settings, API</b>) and keeps its signing key. By hand: make a webhook through Quo\'s API (<code>POST https://api.quo.com/webhooks</code>) with the URL above and put the <code>whsec_</code> key it returns in this node\'s credential. Webhooks made in Quo\'s app (Settings, Webhooks) sign another way, which this node does not verify yet.',
+		'Registration: Automatic makes the webhook in Quo through its API (with an API key from Quo\'s <b>Settings, API</b>) and keeps its signing key. By hand: in Quo open <b>Settings, Webhooks</b>, add a webhook with the URL above, choose <b>Reveal signing secret</b> and paste it into this node\'s credential; the <code>whsec_</code> key of a webhook made through Quo\'s API works too.',
 	signatureKeys: ['id', 'apiVersion', 'createdAt', 'type', 'data'],
 };
