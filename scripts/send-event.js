@@ -34,6 +34,11 @@ function registry() {
 	return require(REGISTRY).VENDORS;
 }
 
+/** The signature value of a form whose signed string is data, written by the code the trigger reads it with. */
+function signSignedString(...args) {
+	return require(join(ROOT, 'dist', 'nodes', 'core', 'secret-checks.js')).signSignedString(...args);
+}
+
 function usage(vendors, message) {
 	if (message) console.error(`send-event: ${message}\n`);
 	console.error('usage: npm run send-event -- <vendor> <event> <url> [--secret S] [--token T] [--user U --password P]');
@@ -104,9 +109,22 @@ async function main() {
 		if (!secret) usage(vendors, `${adapter.displayName} deliveries are signed: pass --secret with the signing secret of the credential`);
 		// each sample as its form is signed: the platform's envelope stamped, in the header listed last for that
 		// form (the platform's own); the PBX page's over the body alone, in the header listed first
+		const signedString = proof.forms.find((form) => form.covers === 'signedString');
 		const stamped = proof.forms.filter((form) => form.covers === 'stampedBody').pop();
 		const bodyOnly = proof.forms.find((form) => form.covers === 'jsonBody');
-		if (fresh.eventId) {
+		const standard = proof.forms.find((form) => form.covers === 'standardWebhooks');
+		if (standard) {
+			// Standard Webhooks: a delivery id and the time of sending, both inside the signed string
+			const id = `msg_${randomUUID().replace(/-/g, '')}`;
+			const t = String(Math.floor(Date.now() / 1000));
+			const key = require(join(ROOT, 'dist', 'nodes', 'core', 'standard-webhooks.js')).standardWebhooksKey(secret);
+			Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': t, [standard.header]: `v1,${createHmac('sha256', key).update(`${id}.${t}.`).update(body).digest('base64')}` });
+		} else if (signedString) {
+			// the one form the vendor signs with, written from the form's own data
+			const t = String(signedString.unit === 'milliseconds' ? Date.now() : Math.floor(Date.now() / 1000));
+			if (signedString.stamp !== 'value') headers[signedString.stamp.header] = t;
+			headers[signedString.header] = signSignedString(signedString, secret, body, t, (name) => headers[name]);
+		} else if (fresh.eventId) {
 			const t = String(Math.floor(Date.now() / 1000));
 			headers[stamped.header] = `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}`;
 		} else {

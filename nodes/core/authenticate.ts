@@ -8,7 +8,19 @@ import { randomBytes } from 'crypto';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
 import type { Payload } from './paths';
-import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, verifyHmacSha256, verifyStampedHmac } from './secret-checks';
+import type { SignedStringSpec } from './secret-checks';
+import {
+	headersSignedBySpec,
+	matchesAnyToken,
+	parseSignedString,
+	parseStampedSignature,
+	splitTokens,
+	verifyBasicAuth,
+	verifyHmacSha256,
+	verifySignedString,
+	verifyStampedHmac,
+} from './secret-checks';
+import { parseStandardSignature, STANDARD_WEBHOOKS_HEADERS, verifyStandardSignature } from './standard-webhooks';
 
 /*
  * The rule every proof here follows: only proven bytes decide. An event id, a
@@ -27,8 +39,12 @@ import { matchesAnyToken, parseStampedSignature, splitTokens, verifyBasicAuth, v
  * body-only one over a body the parser reads as form fields).
  * `stampedBody`: `t=<unix seconds>,v1=<hex>` over `<t>.<body>`; a value without `t=` is
  * refused, unless the form names a `stampHeader`.
+ * `signedString`: a stamped signature whose header format, stamp, signed
+ * string, digest encoding and key decoding are the form's data (SignedStringSpec).
+ * `standardWebhooks`: `v1,<base64>` entries (space-separated) over
+ * `<webhook-id>.<webhook-timestamp>.<body>`, the secret a `whsec_` key (standard-webhooks.ts).
  */
-export type SignatureCovers = 'jsonBody' | 'stampedBody';
+export type SignatureCovers = 'jsonBody' | 'stampedBody' | 'signedString' | 'standardWebhooks';
 export type SignatureForm =
 	/** `header`: the request header (lower case) that carries this form */
 	| { header: string; covers: 'jsonBody' }
@@ -41,7 +57,9 @@ export type SignatureForm =
 			 * same tolerance, and that header is one the proof covers
 			 */
 			stampHeader?: string;
-	  };
+	  }
+	| ({ header: string; covers: 'signedString' } & SignedStringSpec)
+	| { header: string; covers: 'standardWebhooks' };
 
 /**
  * The request headers each form puts inside its signed string: the only
@@ -50,21 +68,31 @@ export type SignatureForm =
  * Standard Webhooks signs `webhook-id`) names them here, with its verifier;
  * a form's `stampHeader` is signed when the stamp was read from it.
  */
-export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = { jsonBody: [], stampedBody: [] };
+export const SIGNED_HEADERS: Readonly<Record<SignatureCovers, readonly string[]>> = {
+	jsonBody: [],
+	stampedBody: [],
+	signedString: [],
+	standardWebhooks: [STANDARD_WEBHOOKS_HEADERS.id, STANDARD_WEBHOOKS_HEADERS.timestamp],
+};
 
 /** Every header a form can put inside its signed string. */
 export function headersSignedBy(form: SignatureForm): readonly string[] {
+	if (form.covers === 'signedString') return [...SIGNED_HEADERS.signedString, ...headersSignedBySpec(form)];
 	return form.covers === 'stampedBody' && form.stampHeader ? [...SIGNED_HEADERS.stampedBody, form.stampHeader] : SIGNED_HEADERS[form.covers];
 }
 
 /**
  * Where a proof is found and which credential fields hold its secret.
- * `hmacSha256`: `signingSecret` and `previousSigningSecret`; `token`: the
+ * `hmacSha256`: `signingSecret` and `previousSigningSecret`, or the fields named; `token`: the
  * `field` named (one or more tokens); `urlToken`: `token`; `basicAuth`: `user` and `password`.
  */
 export type ProofSource =
 	/** `forms`: the vendor's accepted signature forms, each in its own header */
-	| { kind: 'hmacSha256'; forms: readonly SignatureForm[] }
+	/**
+	 * `secretField`, `previousSecretField`: the credential fields holding the secrets, where the vendor's
+	 * credential names them otherwise (no previous secret unless one is named); `secretLabel`: that field's name as the user sees it
+	 */
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secretField?: string; previousSecretField?: string; secretLabel?: string }
 	/** a token sent as it is: in a header, or in a top-level field of the body */
 	/** `issuedBy`: who makes the token: the vendor's (accepted as issued) or one the user types into the PBX (held to the minimum length) */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string; issuedBy: 'vendor' | 'user' }
@@ -77,7 +105,7 @@ export const USER_CHOSEN_CREDENTIALS = { urlToken: 'pbxUrlTokenApi', basicAuth: 
 /** The proof a request must carry, with the configured secrets. */
 export type Proof =
 	| { kind: 'none' }
-	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[] }
+	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[]; secretLabel?: string }
 	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[]; issuedBy: 'vendor' | 'user' }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
@@ -103,9 +131,11 @@ export function proofFromCredential(source: ProofSource, creds: CredentialData):
 		case 'hmacSha256': {
 			// the previous secret only ever stands beside a current one, as the credential's Test button demands
 			// a secret of blanks alone is no secret
-			const current = text(creds?.signingSecret);
-			const secrets = current.trim() === '' ? [] : [current, text(creds?.previousSigningSecret)].filter((s) => s.trim() !== '');
-			return { kind: 'hmacSha256', forms: source.forms, secrets };
+			const current = text(creds?.[source.secretField ?? 'signingSecret']);
+			const previousField = source.secretField === undefined ? 'previousSigningSecret' : source.previousSecretField;
+			const previous = previousField === undefined ? '' : text(creds?.[previousField]);
+			const secrets = current.trim() === '' ? [] : [current, previous].filter((s) => s.trim() !== '');
+			return { kind: 'hmacSha256', forms: source.forms, secrets, ...(source.secretLabel ? { secretLabel: source.secretLabel } : {}) };
 		}
 		case 'token':
 			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]), issuedBy: source.issuedBy };
@@ -127,7 +157,7 @@ export function proofProblem(proof: Proof): string | null {
 		case 'none':
 			return null;
 		case 'hmacSha256':
-			return proof.secrets.length === 0 ? 'the Signing Secret is empty' : null;
+			return proof.secrets.length === 0 ? `the ${proof.secretLabel ?? 'Signing Secret'} is empty` : null;
 		case 'token':
 			if (proof.tokens.length === 0) return 'no token is set';
 			return proof.issuedBy === 'user' && proof.tokens.some((token) => token.length < MIN_SECRET_LENGTH) ? `a token is ${TOO_SHORT}` : null;
@@ -268,6 +298,10 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	let outOfTime = false;
 	// a `v1=` without `t=` whose form names a stamp header the request lacks
 	let unstamped: string | null = null;
+	// a header the form signs that the request lacks
+	let missing: string | null = null;
+	// a signed-string form whose stamp header the request lacks
+	let missingStamp: string | null = null;
 	// a genuine signature whose time is far off: the clock of n8n's machine may be wrong
 	let skewSec: number | null = null;
 	for (const form of forms) {
@@ -278,6 +312,34 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 			// a stamped value is never a body-only one, nor is a body that is not JSON signed as one
 			if (parseStampedSignature(value) !== null || V1_PART.test(value) || !isJsonBody(delivery.rawBody)) continue;
 			if (verifyHmacSha256(delivery.rawBody, value, secrets) && usable) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.jsonBody };
+			continue;
+		}
+		if (form.covers === 'standardWebhooks') {
+			const read = parseStandardSignature(
+				value,
+				header(delivery.headers, STANDARD_WEBHOOKS_HEADERS.id),
+				header(delivery.headers, STANDARD_WEBHOOKS_HEADERS.timestamp),
+			);
+			if (read === null) continue;
+			const genuine = verifyStandardSignature(delivery.rawBody, read, secrets) && usable;
+			const inTime = Number.isFinite(read.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - read.t) <= clock.toleranceSec);
+			if (genuine && inTime) return { ok: true, verified: true, signedHeaders: SIGNED_HEADERS.standardWebhooks };
+			if (read.id === null || read.stamp === null) missing = read.id === null ? STANDARD_WEBHOOKS_HEADERS.id : STANDARD_WEBHOOKS_HEADERS.timestamp;
+			else if (!inTime) outOfTime = true;
+			if (genuine && !inTime) skewSec = Math.round(read.t - clock.nowMs / 1000);
+			continue;
+		}
+		if (form.covers === 'signedString') {
+			const read = parseSignedString(form, value, (name) => header(delivery.headers, name));
+			if (read === null) {
+				if (form.stamp !== 'value' && header(delivery.headers, form.stamp.header) === undefined) missingStamp = form.stamp.header;
+				continue;
+			}
+			const genuine = verifySignedString(delivery.rawBody, form, read, secrets) && usable;
+			const inTime = Number.isFinite(read.t) && (clock.toleranceSec <= 0 || Math.abs(clock.nowMs / 1000 - read.t) <= clock.toleranceSec);
+			if (genuine && inTime) return { ok: true, verified: true, signedHeaders: headersSignedBy(form) };
+			if (!inTime) outOfTime = true;
+			if (genuine && !inTime) skewSec = Math.round(read.t - clock.nowMs / 1000);
 			continue;
 		}
 		const headerStamp = form.stampHeader ? header(delivery.headers, form.stampHeader) : undefined;
@@ -301,6 +363,8 @@ function signatureVerdict(forms: readonly SignatureForm[], secrets: string[], de
 	}
 	if (outOfTime) return refused('the signature timestamp is too far from the time of receipt (or the signature does not match)');
 	if (unstamped !== null) return refused(`the signature has v1= but no t=, and the ${unstamped} header that would give its time is missing`);
+	if (missing !== null) return refused(`the ${missing} header, which the signature covers, is missing`);
+	if (missingStamp !== null) return refused(`the ${missingStamp} header that gives the signature its time is missing`);
 	return refused(`the signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 

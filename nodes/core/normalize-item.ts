@@ -8,6 +8,7 @@
 import type { Proof } from './authenticate';
 import { authenticate } from './authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_DEPTH, tooManyFieldsInItem } from './body-limits';
+import { isChallenge } from './challenge';
 import type { Headers } from './delivery';
 import { detectVendor } from './detect';
 import type { PbxEvent } from './event';
@@ -72,6 +73,8 @@ function forOwner(refusal: { reason: string; log?: string }): string {
 	return refusal.log ?? refusal.reason;
 }
 
+const NOT_AN_EVENT = "the payload is the vendor's URL validation, not an event";
+
 export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	const { json } = request;
 	const fromWebhook = request.field === '' && isWebhookOutput(json);
@@ -89,6 +92,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	}
 	const adapter = detected ?? UNRECOGNIZED;
 
+	if (isChallenge(adapter.challenge, adapter.eventField, elements)) return { kind: 'unmatched', reason: NOT_AN_EVENT };
 	const proof = request.proof ?? ({ kind: 'none' } as const);
 	if (request.rawBody) {
 		// the exact bytes the PBX sent: the very path the trigger takes
@@ -99,6 +103,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 			recentIds: null,
 			receivedAt: request.receivedAt,
 		});
+		if (outcome.status === 200 && outcome.respond) return { kind: 'unmatched', reason: NOT_AN_EVENT };
 		return outcome.status === 200
 			? { kind: 'events', items: outcome.items }
 			: { kind: 'rejected', status: outcome.status, reason: outcome.status === 401 ? forOwner(outcome) : outcome.reason, vendor: adapter.id };

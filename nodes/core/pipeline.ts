@@ -4,8 +4,10 @@
  * Pure apart from the duplicate memory it is handed; no n8n types here.
  */
 import type { Proof } from './authenticate';
-import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, proofInBody } from './authenticate';
+import type { Clock } from './authenticate';
+import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, NOT_AUTHENTICATED, proofInBody, proofProblem } from './authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
+import { challengeAnswer, isChallenge } from './challenge';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
@@ -15,6 +17,7 @@ import { ipAllowed, parseAllowlist } from './ip';
 import { normalizeAll } from './items';
 import { formNumberKeys } from './normalize';
 import { parseBody } from './parse';
+import type { Payload } from './paths';
 import type { VendorAdapter } from './vendor';
 
 export interface PipelineSettings {
@@ -47,7 +50,37 @@ export interface Notice {
 	log: string;
 }
 
-export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[] } | Refusal;
+/**
+ * `respond`: the whole JSON body of the 200 answer to the vendor's challenge;
+ * it comes with no item, so nothing runs.
+ */
+export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[]; respond?: Record<string, string> } | Refusal;
+type Answer = Extract<Outcome, { status: 200 }>;
+
+/** The secret a challenge's answer is made with: the current one (a rotation's previous secret never answers). */
+function currentSecret(proof: Proof): string {
+	if (proof.kind === 'hmacSha256') return proof.secrets[0] ?? '';
+	if (proof.kind === 'token') return proof.tokens[0] ?? '';
+	return '';
+}
+
+/**
+ * The vendor's challenge: proven first when the vendor proves it, and never
+ * answered without a secret (an answer made with none would prove nothing).
+ */
+function answerChallenge(adapter: VendorAdapter, payload: Payload, delivery: Delivery, proof: Proof, clock: Clock): Answer | Refusal {
+	const spec = adapter.challenge!;
+	const problem = proofProblem(proof);
+	if (spec.proven || problem !== null) {
+		const verdict = authenticate(proof, delivery, clock, [payload]);
+		if (!verdict.ok || problem !== null) {
+			const log = verdict.ok ? `${problem}, so ${adapter.displayName}'s URL validation cannot be answered. Fix it in the node's credential.` : verdict.log;
+			return { status: 401, reason: NOT_AUTHENTICATED, log: log && `${adapter.displayName}'s URL validation was refused: ${log}` };
+		}
+	}
+	const answer = challengeAnswer(spec, payload, currentSecret(proof));
+	return answer ? { status: 200, items: [], ignored: 0, duplicates: 0, respond: answer } : { status: 400, reason: 'the URL validation request carries no value to answer' };
+}
 
 const NOT_ALLOWED = 'the client address is not allowed to call this URL';
 
@@ -120,6 +153,9 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	// the documented hard cap here; the owner's own Max Events per Request only once the request is proven
 	const parsed = parseBody(delivery.rawBody, header(delivery.headers, 'content-type'), { maxEvents: MAX_EVENTS_SETTING }, formNumberKeys(adapter));
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
+	if (!parsed.batch && isChallenge(adapter.challenge, adapter.eventField, parsed.payloads)) {
+		return answerChallenge(adapter, parsed.payloads[0], delivery, settings.proof, clock);
+	}
 	const verdict = authenticate(settings.proof, delivery, clock, proofInBody(settings.proof) ? parsed.payloads : []);
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
 	const maxEvents = settings.maxEvents ?? DEFAULT_MAX_EVENTS;

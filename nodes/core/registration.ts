@@ -7,7 +7,7 @@
 import type { ProofSource } from './authenticate';
 
 export interface ApiRequest {
-	method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+	method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 	/** below the API's base URL */
 	path: string;
 	qs?: Record<string, string>;
@@ -33,6 +33,8 @@ export interface WebhookApi {
 	baseUrl: string;
 	/** the vendor delivers only to https:// addresses */
 	httpsOnly: boolean;
+	/** request headers every call carries besides the credential's (an API version the vendor asks to be named) */
+	headers?: Readonly<Record<string, string>>;
 	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
 	allEvents?: readonly string[];
 	create(url: string, events: readonly string[], label: string): ApiRequest;
@@ -76,7 +78,7 @@ export function subscriptionFor(rules: Readonly<Record<string, { event: string }
 
 /** The registered secret as the fields of the credential the proof reads when set up by hand. */
 export function secretAsCredential(proof: Extract<ProofSource, { kind: 'hmacSha256' | 'token' }>, secret: string): Record<string, string> {
-	return proof.kind === 'hmacSha256' ? { signingSecret: secret } : { [proof.field]: secret };
+	return proof.kind === 'hmacSha256' ? { [proof.secretField ?? 'signingSecret']: secret } : { [proof.field]: secret };
 }
 
 function sameEvents(a: readonly string[], b: readonly string[]): boolean {

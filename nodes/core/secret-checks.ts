@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /** Constant-time equality of two byte strings, also when their lengths differ. */
-function safeEqual(a: Buffer, b: Buffer): boolean {
+export function safeEqual(a: Buffer, b: Buffer): boolean {
 	if (a.length !== b.length) {
 		// still spend the time of a comparison so the length is all that leaks
 		timingSafeEqual(a, a);
@@ -143,3 +143,155 @@ export function splitTokens(value: unknown): string[] {
 		.filter((token) => token !== '');
 }
 
+
+/**
+ * A signature whose header format and signed string are data: how the value
+ * is read, where its stamp comes from and in what unit, which string is
+ * signed, how the digest is written and how the key is decoded.
+ */
+export interface SignedStringSpec {
+	/**
+	 * one signature as written, read and written from this one template:
+	 * `{sig}` the digest, `{t}` the stamp where the value carries it
+	 * (`v0={sig}`, `hmac;1;{t};{sig}`); the rest is literal
+	 */
+	format: string;
+	/** what separates several signatures in one value; none: the value is one signature */
+	separator?: RegExp;
+	/** the stamp: a request header (lower case), or the `{t}` of the value */
+	stamp: { header: string } | 'value';
+	unit: 'seconds' | 'milliseconds';
+	/** the signed string: `{t}` the stamp as written, `{body}` the raw body, `{header:<name>}` a request header's value */
+	signed: string;
+	digest: 'hex' | 'base64';
+	/** the secret used as typed (`utf8`) or decoded from base64 */
+	key: 'utf8' | 'base64';
+}
+
+const DIGEST_TEXT = { hex: '[0-9a-fA-F]+', base64: '[A-Za-z0-9+/]+={0,2}' } as const;
+const formatPatterns = new WeakMap<SignedStringSpec, RegExp>();
+
+/** The format as a pattern: its literals as they are, `{t}` digits, `{sig}` the digest's alphabet. */
+function formatPattern(spec: SignedStringSpec): RegExp {
+	let pattern = formatPatterns.get(spec);
+	if (!pattern) {
+		const source = spec.format
+			.split(/(\{t\}|\{sig\})/)
+			.map((piece) => (piece === '{t}' ? '(?<t>\\d+)' : piece === '{sig}' ? `(?<sig>${DIGEST_TEXT[spec.digest]})` : piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+			.join('');
+		pattern = new RegExp(`^${source}$`);
+		formatPatterns.set(spec, pattern);
+	}
+	return pattern;
+}
+
+/** A value read by a SignedStringSpec: the stamp, the signatures it names, the values it signs. */
+export interface SignedStringValue {
+	/** the stamp in seconds; NaN when it is no number of the spec's unit */
+	t: number;
+	stamp: string;
+	signatures: Buffer[];
+	/** the request headers the signed string holds */
+	signedHeaders: string[];
+	/** the signed string's parts: text or the raw body */
+	parts: Array<string | null>;
+}
+
+const PLACEHOLDER = /\{(t|body|header:[a-z0-9-]+)\}/g;
+const STAMP_DIGITS = { seconds: /^\d{1,12}$/, milliseconds: /^\d{1,15}$/ } as const;
+const SHA256_BYTES = 32;
+
+function decodeDigest(text: string, digest: SignedStringSpec['digest']): Buffer | null {
+	const bytes = digest === 'hex' ? (HEX_64_ONLY.test(text) ? Buffer.from(text, 'hex') : null) : Buffer.from(text, 'base64');
+	return bytes !== null && bytes.length === SHA256_BYTES ? bytes : null;
+}
+
+/** The headers a spec's signed string holds (its stamp header when it signs `{t}` read from one). */
+export function headersSignedBySpec(spec: SignedStringSpec): string[] {
+	const named = [...spec.signed.matchAll(PLACEHOLDER)].map((match) => match[1]);
+	const headers = named.filter((name) => name.startsWith('header:')).map((name) => name.slice('header:'.length));
+	if (spec.stamp !== 'value' && named.includes('t')) headers.unshift(spec.stamp.header);
+	return [...new Set(headers)];
+}
+
+/** The signed string's parts (null: the raw body), or null when a header it holds is missing. */
+function signedParts(spec: SignedStringSpec, stamp: string, headerOf: (name: string) => string | undefined): Array<string | null> | null {
+	const parts: Array<string | null> = [];
+	let last = 0;
+	for (const match of spec.signed.matchAll(PLACEHOLDER)) {
+		parts.push(spec.signed.slice(last, match.index));
+		last = match.index + match[0].length;
+		const name = match[1];
+		if (name === 't') parts.push(stamp);
+		else if (name === 'body') parts.push(null);
+		else {
+			const headerValue = headerOf(name.slice('header:'.length));
+			if (headerValue === undefined) return null;
+			parts.push(headerValue);
+		}
+	}
+	parts.push(spec.signed.slice(last));
+	return parts;
+}
+
+/**
+ * Reads a signature value by its spec; null when the value is not in that
+ * format, or a header the signed string needs is missing. A stamp that is no
+ * number of the spec's unit gives `t` NaN: never in time.
+ */
+export function parseSignedString(
+	spec: SignedStringSpec,
+	value: string,
+	headerOf: (name: string) => string | undefined,
+): SignedStringValue | null {
+	const pieces = spec.separator ? value.split(spec.separator) : [value];
+	const signatures: Buffer[] = [];
+	let valueStamp: string | null = null;
+	let matched = false;
+	for (const piece of pieces) {
+		const match = formatPattern(spec).exec(piece.trim());
+		if (!match?.groups) continue;
+		matched = true;
+		if (match.groups.t !== undefined && valueStamp === null) valueStamp = match.groups.t;
+		// a piece with another stamp than the first is signed over another string: not this one's
+		if (match.groups.t !== undefined && match.groups.t !== valueStamp) continue;
+		const sig = decodeDigest(match.groups.sig ?? '', spec.digest);
+		if (sig) signatures.push(sig);
+	}
+	if (!matched) return null;
+	const stamp = spec.stamp === 'value' ? valueStamp : headerOf(spec.stamp.header)?.trim();
+	if (stamp === null || stamp === undefined) return null;
+	const parts = signedParts(spec, stamp, headerOf);
+	if (parts === null) return null;
+	const digits = STAMP_DIGITS[spec.unit].test(stamp);
+	const t = digits ? (spec.unit === 'milliseconds' ? Number(stamp) / 1000 : Number(stamp)) : Number.NaN;
+	return { t, stamp, signatures, signedHeaders: headersSignedBySpec(spec), parts };
+}
+
+function signedStringDigest(spec: SignedStringSpec, secret: string, rawBody: Buffer, parts: ReadonlyArray<string | null>): Buffer {
+	const hmac = createHmac('sha256', spec.key === 'base64' ? Buffer.from(secret.trim(), 'base64') : secret);
+	for (const part of parts) hmac.update(part === null ? rawBody : part);
+	return hmac.digest();
+}
+
+/**
+ * The header value a vendor sends for this body: what the tools that send
+ * samples write, from the same spec the trigger reads (`headerOf`: the
+ * request's other headers, the stamp header among them when the stamp is in one).
+ */
+export function signSignedString(spec: SignedStringSpec, secret: string, rawBody: Buffer, stamp: string, headerOf: (name: string) => string | undefined): string {
+	const parts = signedParts(spec, stamp, headerOf);
+	if (parts === null) throw new Error(`the signed string ${spec.signed} names a header the request lacks`);
+	const digest = signedStringDigest(spec, secret, rawBody, parts).toString(spec.digest);
+	return spec.format.replace('{t}', stamp).replace('{sig}', digest);
+}
+
+/** True when one signature is the HMAC-SHA256 of the signed string under one of the secrets. */
+export function verifySignedString(rawBody: Buffer, spec: SignedStringSpec, value: SignedStringValue, secrets: readonly string[]): boolean {
+	let match = false;
+	for (const secret of secrets) {
+		const expected = signedStringDigest(spec, secret, rawBody, value.parts);
+		for (const sig of value.signatures) if (safeEqual(sig, expected)) match = true;
+	}
+	return match;
+}

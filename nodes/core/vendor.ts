@@ -5,6 +5,7 @@
  * everything else, and every list of vendors derives from the registry.
  */
 import type { ProofSource } from './authenticate';
+import type { ChallengeSpec } from './challenge';
 import type { PbxDirection, PbxEventFields, PbxEventName, PbxFieldName, PbxStatus, PbxTarget } from './event';
 import type { Payload } from './paths';
 import type { WebhookApi } from './registration';
@@ -75,6 +76,8 @@ export interface VendorAdapter {
 	unmatchedNotice?: string;
 	/** derived values: the second pure function, after the table */
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
+	/** a request the vendor sends to check the URL, answered by the pipeline and never an item */
+	challenge?: ChallengeSpec;
 	/** the vendor's webhook API: the trigger then registers its own webhook (or, by the user's choice, is set up by hand) */
 	webhookApi?: WebhookApi;
 	/** the setup notice the node shows: where the URL goes in the vendor's dashboard */

@@ -136,6 +136,11 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');
 	}
+	if (outcome.respond) {
+		// the vendor checks the URL: the answer is the whole reply, and nothing runs
+		ctx.getResponseObject().status(200).json(outcome.respond);
+		return { noWebhookResponse: true };
+	}
 	for (const notice of outcome.notices ?? []) {
 		if (firstTime(`${nodeKey}:${notice.key}`)) ctx.logger.warn(`${adapter.displayName} trigger "${node.name}": ${notice.log}`);
 	}

@@ -37,6 +37,7 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credential, {
 			method: request.method as IHttpRequestMethods,
 			url: `${api.baseUrl}${request.path}`,
+			...(api.headers ? { headers: { ...api.headers } } : {}),
 			...(request.qs ? { qs: request.qs } : {}),
 			...(request.body ? { body: request.body } : {}),
 			json: true,

@@ -5,9 +5,13 @@
  */
 import type { IDataObject, IHttpRequestOptions, INode, INodeParameters, INodeType, INodeTypes, IWebhookData, IWorkflowExecuteAdditionalData, WorkflowActivateMode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
+import { Webhook } from 'standardwebhooks';
+
+import { QuoApi } from '../../credentials/QuoApi.credentials';
 
 import { aircall } from '../../nodes/vendors/aircall';
 import { doDev } from '../../nodes/vendors/dodev';
+import { quo } from '../../nodes/vendors/quo';
 import secrets from '../support/secrets.json';
 import { triggerNode } from '../support/vendors';
 import { deliver } from '../support/webhook-harness';
@@ -23,6 +27,8 @@ type Reply = { statusCode: number; body?: unknown } | Error;
 /** The vendor as the test scripts it: each request recorded, each answer the next of `replies`. */
 class Vendor {
 	readonly requests: Array<{ credential: string; method: string; url: string; body?: unknown }> = [];
+	/** the headers of each request, besides those the credential adds */
+	readonly headers: Array<IHttpRequestOptions['headers']> = [];
 	private readonly replies: Reply[] = [];
 
 	reply(...replies: Reply[]): this {
@@ -32,6 +38,7 @@ class Vendor {
 
 	async handle(credential: string, options: IHttpRequestOptions): Promise<unknown> {
 		this.requests.push({ credential, method: String(options.method), url: String(options.url), ...(options.body ? { body: options.body } : {}) });
+		this.headers.push(options.headers);
 		expect(options).toMatchObject({ json: true, ignoreHttpStatusErrors: true, returnFullResponse: true });
 		const next = this.replies.shift();
 		if (next === undefined) throw new Error(`unexpected request ${String(options.method)} ${String(options.url)}`);
@@ -306,5 +313,66 @@ describe('deliveries to a registered webhook are verified with the secret kept i
 		expect(none.status).toBe(401);
 		expect(none.warnings.join('\n')).toMatch(/holds no registered webhook secret.*activate the workflow again/);
 		expect(none.warnings.join('\n')).not.toContain(TOKEN);
+	});
+});
+
+describe('Quo Trigger registers its webhook', () => {
+	const QUO = triggerNode(quo);
+	const QUO_API = 'https://api.quo.com';
+	const url = `${BASE}/hook-1/webhook`;
+	const KEY = `whsec_${Buffer.from('quo-registration-test-key-0123').toString('base64')}`;
+	const webhook = (o: IDataObject = {}) => ({ data: { id: 'WH1', url, events: ['call.completed', 'call.missed'], label: 'n8n', resourceIds: ['*'], status: 'enabled', key: KEY, ...o } });
+	const stored = { webhookId: 'WH1', webhookSecret: KEY, webhookUrl: url, webhookEvents: ['call.completed', 'call.missed'] };
+
+	test('activation creates it for every number, with the API version, and keeps the whsec_ key', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: webhook() });
+		const node = hooks({ nodeType: QUO, parameters: { events: ['call.completed'] } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(vendor.requests).toEqual([
+			{ credential: 'quoApi', method: 'POST', url: `${QUO_API}/webhooks`, body: { url, events: ['call.completed', 'call.missed'], label: 'n8n: Calls to CRM / PBX Trigger', resourceIds: ['*'] } },
+		]);
+		expect(vendor.headers[0]).toEqual({ 'x-quo-api-version': '2026-03-30' });
+		expect(node.staticData()).toEqual(stored);
+	});
+
+	test('no event picked: every Quo event the trigger maps, listed', async () => {
+		const vendor = new Vendor().reply({ statusCode: 201, body: webhook() });
+		await hooks({ nodeType: QUO }, vendor).activate();
+		expect((vendor.requests[0].body as { events: string[] }).events).toEqual(Object.keys(quo.rules).sort());
+	});
+
+	test('found again on restart; its events changed, updated with PATCH and its key kept; removed on unpublish', async () => {
+		const kept = new Vendor().reply({ statusCode: 200, body: webhook() });
+		await hooks({ nodeType: QUO, parameters: { events: ['call.completed'] }, staticData: { ...stored } }, kept).activate();
+		expect(kept.calls).toEqual([`GET ${QUO_API}/webhooks/WH1`]);
+		expect(kept.headers[0]).toEqual({ 'x-quo-api-version': '2026-03-30' });
+
+		const changed = new Vendor().reply({ statusCode: 200, body: webhook() }, { statusCode: 200, body: webhook({ events: ['message.received'] }) });
+		const node = hooks({ nodeType: QUO, parameters: { events: ['message.received'] }, staticData: { ...stored } }, changed);
+		await node.activate();
+		expect(changed.requests[1]).toEqual({ credential: 'quoApi', method: 'PATCH', url: `${QUO_API}/webhooks/WH1`, body: { events: ['message.received'], status: 'enabled' } });
+		expect(node.staticData()).toMatchObject({ webhookId: 'WH1', webhookSecret: KEY, webhookEvents: ['message.received'] });
+
+		const removed = new Vendor().reply({ statusCode: 204 });
+		await hooks({ nodeType: QUO, staticData: { ...stored } }, removed).remove();
+		expect(removed.calls).toEqual([`DELETE ${QUO_API}/webhooks/WH1`]);
+	});
+
+	test('the API key goes in Authorization as it is, without Bearer', () => {
+		expect(new QuoApi().authenticate).toEqual({ type: 'generic', properties: { headers: { Authorization: '={{$credentials.apiKey}}' } } });
+	});
+
+	test('a delivery signed with the kept key (by the standardwebhooks library) is accepted; with another key, or none kept, 401', async () => {
+		const body = JSON.stringify({ id: 'EVreg1', apiVersion: '2026-03-30', createdAt: '2026-04-13T12:10:00.000Z', type: 'call.completed', data: { resource: { id: 'AC1', direction: 'incoming', status: 'completed' } } });
+		const signed = (key: string) => {
+			const now = new Date();
+			return { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': new Webhook(key).sign('msg_1', now, body) };
+		};
+		expect((await deliver({ nodeType: QUO, body, headers: signed(KEY), staticData: stored })).status).toBe(200);
+		const other = `whsec_${Buffer.from('another-key-of-another-webhook').toString('base64')}`;
+		expect((await deliver({ nodeType: QUO, body, headers: signed(other), staticData: stored })).status).toBe(401);
+		const none = await deliver({ nodeType: QUO, body, headers: signed(KEY), staticData: {} });
+		expect(none.status).toBe(401);
+		expect(none.warnings.join('\n')).not.toContain(KEY);
 	});
 });

@@ -4,12 +4,14 @@
  * for a vendor that signs nothing, the user's chosen setting) presents it.
  * Derived from each vendor's `proof`, so a new vendor needs no entry here.
  */
-import { createHmac } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 
 import type { INodeType } from 'n8n-workflow';
 
 import type { Proof } from '../../nodes/core/authenticate';
 import { proofFromCredential, USER_CHOSEN_CREDENTIALS } from '../../nodes/core/authenticate';
+import { STANDARD_WEBHOOKS_HEADERS, standardWebhooksKey } from '../../nodes/core/standard-webhooks';
+import { signSignedString } from '../../nodes/core/secret-checks';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { VENDORS, vendorById } from '../../nodes/vendors';
 
@@ -37,7 +39,9 @@ export function vendor(id: VendorId): VendorAdapter {
 export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): { type: string; data: Record<string, unknown> } | null {
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		return { type: proof.credential, data: { signingSecret: secrets.signingSecret, previousSigningSecret: secrets.previousSigningSecret ?? '' } };
+		const current = proof.secretField ?? 'signingSecret';
+		const previous = proof.secretField === undefined ? 'previousSigningSecret' : proof.previousSecretField;
+		return { type: proof.credential, data: { [current]: secrets.signingSecret, ...(previous ? { [previous]: secrets.previousSigningSecret ?? '' } : {}) } };
 	}
 	if (proof.kind === 'token') return { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } };
 	if (unsigned === 'urlToken') return { type: USER_CHOSEN_CREDENTIALS.urlToken, data: { token: secrets.urlToken } };
@@ -89,7 +93,21 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 	let body = request.body;
 	const proof = adapter.proof;
 	if (proof.kind === 'hmacSha256') {
-		headers[proof.forms[0].header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+		const form = proof.forms[0];
+		if (form.covers === 'signedString') {
+			// stamped now, as the vendor stamps a delivery
+			const stamp = String(form.unit === 'milliseconds' ? Date.now() : Math.floor(Date.now() / 1000));
+			if (form.stamp !== 'value') headers[form.stamp.header] = stamp;
+			headers[form.header] = signSignedString(form, secret ?? secrets.signingSecret, body, stamp, (name) => headers[name]);
+		} else if (form.covers === 'standardWebhooks') {
+			// a fresh delivery id and the time of sending, as a Standard Webhooks sender stamps each attempt
+			const id = `msg_${createHash('sha256').update(body).digest('hex').slice(0, 24)}`;
+			const stamp = String(Math.floor(Date.now() / 1000));
+			const v1 = createHmac('sha256', standardWebhooksKey(secret ?? secrets.signingSecret)).update(`${id}.${stamp}.`).update(body).digest('base64');
+			Object.assign(headers, { [STANDARD_WEBHOOKS_HEADERS.id]: id, [STANDARD_WEBHOOKS_HEADERS.timestamp]: stamp, [form.header]: `v1,${v1}` });
+		} else {
+			headers[form.header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
+		}
 	} else if (proof.kind === 'token' && proof.in === 'header') {
 		headers[proof.name] = secret ?? secrets.tokens[0];
 	} else if (proof.kind === 'token') {

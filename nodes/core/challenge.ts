@@ -1,0 +1,53 @@
+/**
+ * A challenge: a request a vendor sends to check that the URL is the
+ * receiver's (when the URL is saved, and again from time to time), which the
+ * trigger must answer instead of turning it into an item. What marks one and
+ * how it is answered is the vendor's data; this answers it.
+ */
+import { createHmac } from 'crypto';
+
+import { isPlainObject, readFirst, readPath } from './paths';
+import type { Payload } from './paths';
+import type { FieldSource } from './vendor';
+
+/** How an answer's field is made from the challenge's value. */
+export type ChallengeAnswerPart =
+	/** the value as the vendor sent it */
+	| 'value'
+	/** HMAC-SHA256 of the value under the current secret, hex */
+	| 'hmacSha256Hex';
+
+export interface ChallengeSpec {
+	/** the vendor event name (in the vendor's event field) that makes a body a challenge, not an event */
+	event: string;
+	/** the payload path holding the value to answer */
+	valuePath: string;
+	/** the JSON body of the 200 answer: each key and how its value is made */
+	answer: Readonly<Record<string, ChallengeAnswerPart>>;
+	/**
+	 * the challenge must carry the vendor's proof, as any delivery does: a
+	 * stranger then learns nothing of the secret's answers, and a refused one is
+	 * logged for the owner like any refused request
+	 */
+	proven: boolean;
+}
+
+/** A value longer than this is no vendor's challenge: it is never hashed or echoed. */
+export const MAX_CHALLENGE_VALUE_LENGTH = 256;
+
+/** Whether the payloads are the vendor's challenge: one object whose event is the challenge's. */
+export function isChallenge(spec: ChallengeSpec | undefined, eventField: FieldSource, payloads: readonly unknown[]): payloads is [Payload] {
+	if (!spec || payloads.length !== 1 || !isPlainObject(payloads[0])) return false;
+	return readFirst(payloads[0], eventField) === spec.event;
+}
+
+/** The answer's body, or null when the challenge carries no value to answer (or one no vendor sends). */
+export function challengeAnswer(spec: ChallengeSpec, payload: Payload, secret: string): Record<string, string> | null {
+	const value = readPath(payload, spec.valuePath);
+	if (typeof value !== 'string' || value === '' || value.length > MAX_CHALLENGE_VALUE_LENGTH) return null;
+	const answer: Record<string, string> = {};
+	for (const [key, part] of Object.entries(spec.answer)) {
+		answer[key] = part === 'value' ? value : createHmac('sha256', secret).update(value, 'utf8').digest('hex');
+	}
+	return answer;
+}
