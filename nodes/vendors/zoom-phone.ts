@@ -1,5 +1,5 @@
 import { CONVERT, toNumber, toText } from '../core/convert';
-import type { PbxStatus } from '../core/event';
+import type { PbxEventFields, PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
 import { isPlainObject, readPath } from '../core/paths';
 import type { EventRule, FieldMap, Refinement, VendorAdapter } from '../core/vendor';
@@ -48,7 +48,7 @@ function firstAt(payload: Payload, path: string): Payload {
 const time = (value: unknown) => CONVERT.time(value) as string | null;
 
 /** A finished call from its history record: both parties, its times, how long and how it ended. */
-function fromHistory(log: Payload, direction: string | null): Refinement {
+function fromHistory(log: Payload, fields: Readonly<PbxEventFields>): Refinement {
 	const start = time(log.start_time);
 	const end = time(log.end_time);
 	const answered = time(log.answer_time);
@@ -56,7 +56,7 @@ function fromHistory(log: Payload, direction: string | null): Refinement {
 	const endMs = end === null ? Number.NaN : Date.parse(end);
 	const result = toText(log.result)?.toLowerCase() ?? '';
 	const status: PbxStatus | null = answered !== null ? 'answered' : (RESULT_STATUS[result] ?? null);
-	const inbound = direction !== 'outbound';
+	const inbound = fields.direction !== 'outbound';
 	return {
 		callId: toText(log.call_id),
 		fromNumber: toText(log.caller_did_number) ?? toText(log.caller_ext_number),
@@ -69,7 +69,8 @@ function fromHistory(log: Payload, direction: string | null): Refinement {
 		didNumber: inbound ? toText(log.callee_did_number) : null,
 		startedAt: start,
 		answeredAt: answered,
-		occurredAt: end,
+		// the envelope's time where the record has no end
+		occurredAt: end ?? fields.occurredAt,
 		durationSec: Number.isNaN(startMs) || Number.isNaN(endMs) ? null : Math.round((endMs - startMs) / 1000),
 		talkSec: toNumber(log.talk_time),
 		status,
@@ -185,7 +186,7 @@ export const zoomPhone: VendorAdapter = {
 		'phone.device_registration': { event: 'device.registered', target: 'device', fields: { callId: null } },
 	},
 	refine(payload, fields, vendorEvent) {
-		if (HISTORY.has(vendorEvent)) return fromHistory(firstAt(payload, 'payload.object.call_logs'), fields.direction);
+		if (HISTORY.has(vendorEvent)) return fromHistory(firstAt(payload, 'payload.object.call_logs'), fields);
 		if (vendorEvent === RECORDING) {
 			const recording = firstAt(payload, 'payload.object.recordings');
 			const direction = toText(recording.direction);
