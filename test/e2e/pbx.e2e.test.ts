@@ -267,6 +267,21 @@ describe.each(CHALLENGED.map((adapter) => [adapter.displayName, adapter] as cons
 		expect(JSON.parse(out.text)).toEqual(answer(SECRETS.signingSecret));
 	});
 
+	test('while the editor listens, the Test URL answers the challenge and still listens: the next event runs', async () => {
+		const workflow = ALL[adapter.id];
+		const testUrl = (await n8n.webhookUrl(workflow.id)).replace('/webhook/', '/webhook-test/');
+		const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
+		expect(listening).toMatchObject({ status: 200, data: { waitingForWebhook: true } });
+		const challenge = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
+		const answered = await fetch(testUrl, { method: 'POST', headers: challenge.headers, body: challenge.body });
+		expect([answered.status, await answered.json()]).toEqual([200, answer(SECRETS.signingSecret)]);
+		const [fixture] = loadFixtures(adapter.id);
+		const event = genuine(fixture);
+		const ran = await fetch(testUrl, { method: 'POST', headers: event.headers, body: event.body });
+		expect(ran.status).toBe(200);
+		accepted.set(workflow.id, (accepted.get(workflow.id) ?? 0) + 1);
+	});
+
 	test('an unproven challenge is 401; with no secret configured, a genuine-looking one is 401 and the owner is told', async () => {
 		if (adapter.challenge!.proven) {
 			const wrong = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS, 'none', 'e2e-not-the-secret-11aa');
