@@ -8,6 +8,7 @@ import { zoomPhone } from '../../../nodes/vendors/zoom-phone';
 import { loadFixtures } from '../../support/fixtures';
 import { JSON_HEADERS, json, NOW, settings, sha } from '../../support/pipeline';
 import secrets from '../../support/secrets.json';
+import { ZOOM_FORM } from '../../support/signature-forms';
 
 const SECRET = secrets.unit.signingSecret;
 const proof = proofFromCredential(zoomPhone.proof as never, { secretToken: SECRET }) as Proof;
@@ -21,6 +22,10 @@ const deliver = (body: Buffer, over = {}) => runPipeline(zoomPhone, { rawBody: b
 const fixture = (name: string) => JSON.parse(loadFixtures('zoom-phone').find((f) => f.name === name)!.body.toString()) as Record<string, any>;
 
 describe('Zoom Phone', () => {
+	test("its signature form is the one Zoom's webhooks guide documents", () => {
+		expect(zoomPhone.proof.kind === 'hmacSha256' && zoomPhone.proof.forms).toEqual([ZOOM_FORM]);
+	});
+
 	test('the credential fields Secret Token and Previous Secret Token are the proof\'s secrets', () => {
 		expect(proofFromCredential(zoomPhone.proof as never, { secretToken: 'a', previousSecretToken: 'b' })).toMatchObject({ secrets: ['a', 'b'], secretLabel: 'Secret Token' });
 	});
