@@ -138,7 +138,16 @@ const WF = {
 	pbxmeAllowTypo: trigger('wfPbxmeAllowTyp', 'pbxme', { options: { allowedIps: '127.0.0.1, ::1, vpn-gw.internal.example' } }),
 	route: ROUTE,
 };
-const WORKFLOWS = [...Object.values(ALL), ...Object.values(NORMALIZE), ...Object.values(FUZZ_WF), ...Object.values(WF)];
+/** For each vendor that checks its URL with a challenge: a trigger whose credential holds no secret. */
+const CHALLENGED = VENDORS.filter((adapter) => adapter.challenge !== undefined && adapter.proof.kind === 'hmacSha256');
+const NO_SECRET: Record<VendorId, WorkflowSeed> = Object.fromEntries(
+	CHALLENGED.map((adapter) => {
+		const proof = adapter.proof as Extract<VendorAdapter['proof'], { kind: 'hmacSha256' }>;
+		const empty = { [proof.secretField ?? 'signingSecret']: '' };
+		return [adapter.id, trigger(idFor('wfNoSec', adapter.id), adapter.id, {}, credentialSeed(idFor('crNoSec', adapter.id), `${adapter.displayName} unset`, proof.credential, empty))];
+	}),
+);
+const WORKFLOWS = [...Object.values(ALL), ...Object.values(NORMALIZE), ...Object.values(FUZZ_WF), ...Object.values(WF), ...Object.values(NO_SECRET)];
 const triggerItems = new Map<string, Record<string, unknown>>();
 
 let n8n: N8n;
@@ -233,6 +242,56 @@ describe(`every documented payload, delivered to a real n8n ${N8N_VERSION}${QUEU
 	test.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: a body that is no event, with a genuine proof, is 400 and starts nothing', async (_name, adapter) => {
 		const { body, headers } = prove(adapter, { body: Buffer.from('"just a string"'), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
 		await expectDelivery(ALL[adapter.id], body, headers, 400, false);
+	});
+});
+
+/** The vendor's challenge, built from its own data, with the value to answer. */
+function challengeOf(adapter: VendorAdapter, value: string): Buffer {
+	const spec = adapter.challenge!;
+	const body: Record<string, unknown> = { [[adapter.eventField].flat()[0]]: spec.event };
+	const keys = spec.valuePath.split('.');
+	let at = body;
+	for (const key of keys.slice(0, -1)) at = (at[key] = {}) as Record<string, unknown>;
+	at[keys[keys.length - 1]] = value;
+	return Buffer.from(JSON.stringify(body));
+}
+
+describe.each(CHALLENGED.map((adapter) => [adapter.displayName, adapter] as const))('%s checks the URL with a challenge', (_name, adapter) => {
+	const value = `e2e${Date.now().toString(36)}Token`;
+	const hmac = (secret: string) => createHmac('sha256', secret).update(value).digest('hex');
+	const answer = (secret: string) => Object.fromEntries(Object.entries(adapter.challenge!.answer).map(([key, part]) => [key, part === 'value' ? value : hmac(secret)]));
+
+	test('a genuine challenge is answered 200 with exactly the answer, and starts nothing', async () => {
+		const { body, headers } = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
+		const out = await expectDelivery(ALL[adapter.id], body, headers, 200, false);
+		expect(JSON.parse(out.text)).toEqual(answer(SECRETS.signingSecret));
+	});
+
+	test('while the editor listens, the Test URL answers the challenge and still listens: the next event runs', async () => {
+		const workflow = ALL[adapter.id];
+		const testUrl = (await n8n.webhookUrl(workflow.id)).replace('/webhook/', '/webhook-test/');
+		const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
+		expect(listening).toMatchObject({ status: 200, data: { waitingForWebhook: true } });
+		const challenge = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
+		const answered = await fetch(testUrl, { method: 'POST', headers: challenge.headers, body: challenge.body });
+		expect([answered.status, await answered.json()]).toEqual([200, answer(SECRETS.signingSecret)]);
+		const [fixture] = loadFixtures(adapter.id);
+		const event = genuine(fixture);
+		const ran = await fetch(testUrl, { method: 'POST', headers: event.headers, body: event.body });
+		expect(ran.status).toBe(200);
+		accepted.set(workflow.id, (accepted.get(workflow.id) ?? 0) + 1);
+	});
+
+	test('an unproven challenge is 401; with no secret configured, a genuine-looking one is 401 and the owner is told', async () => {
+		if (adapter.challenge!.proven) {
+			const wrong = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS, 'none', 'e2e-not-the-secret-11aa');
+			const out = await expectDelivery(ALL[adapter.id], wrong.body, wrong.headers, 401, false);
+			expect(out.text).not.toContain(hmac(SECRETS.signingSecret));
+		}
+		const { body, headers } = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
+		const out = await expectDelivery(NO_SECRET[adapter.id], body, headers, 401, false);
+		expect(JSON.parse(out.text)).toMatchObject({ status: 'rejected' });
+		await waitFor(() => n8n.logs().includes('URL validation was refused'));
 	});
 });
 

@@ -31,6 +31,7 @@ const EXPECTED: Record<string, string> = {
 	primevox: 'call.started',
 	voipline: 'call.ringing',
 	aircall: 'call.started',
+	'zoom-phone': 'call.ringing',
 };
 /** How the trigger of a vendor that signs nothing is set up here: PBXme with a URL token (in the URL the block is given), PrimeVOX open. */
 const UNSIGNED: Record<string, Unsigned> = { pbxme: 'urlToken', primevox: 'none' };

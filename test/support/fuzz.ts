@@ -249,7 +249,7 @@ export function fuzzCases(vendor: VendorId, seed: number, count: number): FuzzCa
 			headers['content-type'] = 'application/x-www-form-urlencoded';
 			expected = countFormFields(body.toString()) > LIMIT_FIELDS ? 413 : 200;
 			// a signature over the body alone is only ever read over a JSON body (no form verifies as another);
-			// one whose signed string holds more than the body (Standard Webhooks) covers any body
+			// only a body-only signature refuses another body: a signed string of its own (`v0:{t}:{body}`, Standard Webhooks) signs whatever body it is given
 			if (expected === 200 && proof?.kind === 'hmacSha256' && proof.forms[0].covers === 'jsonBody') expected = 401;
 		} else if (shape === 13) {
 			kind = 'deep nesting';

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'crypto';
 
-import type { Proof, SignatureForm } from '../../nodes/core/authenticate';
+import type { Proof } from '../../nodes/core/authenticate';
 import { NOT_AUTHENTICATED } from '../../nodes/core/authenticate';
 import type { ChallengeSpec } from '../../nodes/core/challenge';
 import { normalizeItem } from '../../nodes/core/normalize-item';
@@ -16,21 +16,13 @@ import type { VendorAdapter } from '../../nodes/core/vendor';
 import { pbxme } from '../../nodes/vendors/pbxme';
 import { JSON_HEADERS, json, NOW, settings } from '../support/pipeline';
 import secrets from '../support/secrets.json';
+import { ZOOM_FORM } from '../support/signature-forms';
 
 const SECRET = secrets.unit.signingSecret;
 const OLD = secrets.unit.previousSigningSecret;
 const NOW_SEC = Math.floor(NOW.getTime() / 1000);
 
-const FORM: SignatureForm = {
-	header: 'x-zm-signature',
-	covers: 'signedString',
-	format: 'v0={sig}',
-	stamp: { header: 'x-zm-request-timestamp' },
-	unit: 'seconds',
-	signed: 'v0:{t}:{body}',
-	digest: 'hex',
-	key: 'utf8',
-};
+const FORM = ZOOM_FORM;
 const SPEC: ChallengeSpec = {
 	event: 'endpoint.url_validation',
 	valuePath: 'payload.plainToken',

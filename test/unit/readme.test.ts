@@ -11,7 +11,7 @@ import { ANCHORS, README, ROOT, section } from '../support/readme';
 import { VENDORS } from '../support/vendors';
 
 /** The README's lines budget: what a user reads on npm, a few hundred lines (it was 865 when the package's documentation all stood in it). */
-const MAX_LINES = 562;
+const MAX_LINES = 540;
 
 /** The README without its code blocks and inline code, where brackets are not links. */
 const prose = README.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');

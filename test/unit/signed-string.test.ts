@@ -8,6 +8,7 @@ import type { Proof, SignatureForm } from '../../nodes/core/authenticate';
 import { authenticate, headersSignedBy, NOT_AUTHENTICATED, proofFromCredential, proofProblem } from '../../nodes/core/authenticate';
 import { parseSignedString, signSignedString } from '../../nodes/core/secret-checks';
 import secrets from '../support/secrets.json';
+import { ZOOM_FORM } from '../support/signature-forms';
 
 const SECRET = secrets.unit.signingSecret;
 const OLD = secrets.unit.previousSigningSecret;
@@ -16,17 +17,7 @@ const NOW_SEC = 1_790_000_000;
 const clock = { nowMs: NOW_SEC * 1000, toleranceSec: 300 };
 const REFUSED = { ok: false, reason: NOT_AUTHENTICATED };
 
-/** `x-zm-signature: v0=<hex HMAC-SHA256(secret, "v0:" + x-zm-request-timestamp + ":" + body)>` */
-const ZOOM: SignatureForm = {
-	header: 'x-zm-signature',
-	covers: 'signedString',
-	format: 'v0={sig}',
-	stamp: { header: 'x-zm-request-timestamp' },
-	unit: 'seconds',
-	signed: 'v0:{t}:{body}',
-	digest: 'hex',
-	key: 'utf8',
-};
+const ZOOM = ZOOM_FORM;
 /** `openphone-signature: hmac;1;<ms>;<base64 HMAC-SHA256(base64-decoded key, "<ms>." + body)>`, several separated by commas */
 const LEGACY_MS: SignatureForm = {
 	header: 'openphone-signature',
