@@ -12,7 +12,7 @@ export class QuoWebhookApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Signing Key',
-			name: 'signingSecret',
+			name: 'signingKey',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

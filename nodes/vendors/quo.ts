@@ -101,7 +101,7 @@ export const quo: VendorAdapter = {
 			},
 		],
 		credential: 'quoWebhookApi',
-		secretField: 'signingSecret',
+		secretField: 'signingKey',
 		secretLabel: 'Signing Key',
 	},
 	webhookApi: quoWebhooks,

@@ -31,17 +31,25 @@ function scan(kind: 'source' | 'tarball', dir: string): ScanResult {
 	return JSON.parse(execFileSync(process.execPath, [SCAN, kind, dir], { encoding: 'utf8', env, maxBuffer: 1 << 26 })) as ScanResult;
 }
 
-/** The scanner's report (ESLint's stylish format) as the rules each file broke. */
-function findings(details = ''): Record<string, string[]> {
+/** The scanner's report (ESLint's stylish format) as the rules each file broke: its errors (what fails a scan), or its warnings. */
+function findings(details = '', severity: 'error' | 'warning' = 'error'): Record<string, string[]> {
 	const byFile: Record<string, string[]> = {};
 	let file = '';
 	for (const line of details.split('\n')) {
 		if (line.startsWith('/')) file = line.trim();
 		const rule = /\s(error|warning)\s.*\s(\S+)$/.exec(line);
-		if (file && rule) (byFile[file] ??= []).push(rule[2]);
+		if (file && rule && rule[1] === severity) (byFile[file] ??= []).push(rule[2]);
 	}
 	return byFile;
 }
+
+/**
+ * The one warning the scanner gives, which does not fail a scan: the Quo
+ * credential's field is named `signingKey`, as the package's published
+ * surface says, and holds a secret, so it stays masked although the rule
+ * sees no secret in its name.
+ */
+const KNOWN_WARNINGS = { 'credentials/QuoWebhookApi.credentials.ts': ['@n8n/community-nodes/credential-unnecessary-password'] };
 
 const PACKAGE_JSON = join(ROOT, 'package.json');
 const HAS_AUTHOR = 'author' in (JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as object);
@@ -69,8 +77,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-test('passes on the source', () => {
-	expectPass(scan('source', ROOT), PACKAGE_JSON);
+test('passes on the source, with no warning but the known one', () => {
+	const result = scan('source', ROOT);
+	expectPass(result, PACKAGE_JSON);
+	const warned = Object.fromEntries(Object.entries(findings(result.details, 'warning')).map(([file, rules]) => [file.replace(`${ROOT}/`, ''), rules]));
+	if (result.details) expect(warned).toEqual(KNOWN_WARNINGS);
 }, 120_000);
 
 test('passes on the packed tarball', () => {

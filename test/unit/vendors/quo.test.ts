@@ -15,7 +15,7 @@ const WHSEC = `whsec_${randomBytes(24).toString('base64')}`;
 const APP_KEY = randomBytes(32).toString('base64');
 const body = readFileSync(join(__dirname, '../../fixtures/quo/call.completed.json'));
 const REFUSED = { ok: false, reason: NOT_AUTHENTICATED };
-const proof = (secret: string) => proofFromCredential(quo.proof as Extract<ProofSource, { kind: 'hmacSha256' }>, { signingSecret: secret }) as Proof;
+const proof = (secret: string) => proofFromCredential(quo.proof as Extract<ProofSource, { kind: 'hmacSha256' }>, { signingKey: secret }) as Proof;
 
 /** Quo's legacy-signature documentation: HMAC-SHA256 of `<ms>.<body>` keyed with the base64-decoded secret, base64. */
 function appSigned(ms: number, key = APP_KEY, raw: Buffer = body): Record<string, string> {
