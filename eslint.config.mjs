@@ -4,7 +4,10 @@
 // rule sets), plus TypeScript's recommended rules. One rule pair is set aside
 // while package.json names no author: the scanner wants an author's name and
 // e-mail address, and the package states none rather than an invented one
-// until it has a public home (CONTRIBUTING.md says what to set then).
+// until it has a public home (CONTRIBUTING.md says what to set then). One
+// warning is set aside for one field: the Quo credential's `signingKey` is the
+// name the package's surface publishes, and it holds a secret, so it stays
+// masked although the rule does not read a secret in that name.
 import { readFileSync } from 'fs';
 import { createRequire } from 'module';
 import tseslint from 'typescript-eslint';
@@ -23,4 +26,5 @@ export default [
 	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
 	...(await buildScanConfig()),
 	...(hasAuthor ? [] : [{ files: ['package.json'], rules: Object.fromEntries(authorRules.map((rule) => [rule, 'off'])) }]),
+	{ files: ['credentials/QuoWebhookApi.credentials.ts'], rules: { '@n8n/community-nodes/credential-unnecessary-password': 'off' } },
 ];
