@@ -13,15 +13,17 @@ import { startVendorApis } from './vendor-apis';
 const PUBLIC = 'https://n8n.example.test';
 const AIRCALL_KEY = { apiId: 'e2e-registration-api-id', apiToken: 'e2e-registration-api-token-0001' };
 const DODEV_KEY = 'sk_test_e2e_registration_key_0001';
+const QUO_KEY = 'e2e-registration-quo-api-key-0001';
 const TRIGGER = 'Trigger';
 
 const CREDENTIALS: CredentialSeed[] = [
 	{ id: 'credAircallReg01', name: 'Aircall API', type: 'aircallApi', data: AIRCALL_KEY },
 	{ id: 'credAircallBad01', name: 'Aircall API (wrong token)', type: 'aircallApi', data: { apiId: AIRCALL_KEY.apiId, apiToken: 'not-the-api-token-of-this-key' } },
 	{ id: 'credDoDevReg0001', name: 'do.dev API', type: 'doDevApi', data: { apiKey: DODEV_KEY } },
+	{ id: 'credQuoReg000001', name: 'Quo API', type: 'quoApi', data: { apiKey: QUO_KEY } },
 ];
 
-function workflow(id: string, trigger: 'aircallTrigger' | 'doDevPbxTrigger', parameters: Record<string, unknown>, credentials: Record<string, { id: string; name: string }>): WorkflowSeed {
+function workflow(id: string, trigger: 'aircallTrigger' | 'doDevPbxTrigger' | 'quoTrigger', parameters: Record<string, unknown>, credentials: Record<string, { id: string; name: string }>): WorkflowSeed {
 	return {
 		id,
 		name: `registration ${id}`,
@@ -34,6 +36,7 @@ function workflow(id: string, trigger: 'aircallTrigger' | 'doDevPbxTrigger', par
 
 const AIRCALL = workflow('wfRegAircall001', 'aircallTrigger', { events: ['call.completed', 'message.received'] }, { aircallApi: { id: 'credAircallReg01', name: 'Aircall API' } });
 const DODEV = workflow('wfRegDoDev00001', 'doDevPbxTrigger', {}, { doDevApi: { id: 'credDoDevReg0001', name: 'do.dev API' } });
+const QUO = workflow('wfRegQuo0000001', 'quoTrigger', { events: ['call.completed'] }, { quoApi: { id: 'credQuoReg000001', name: 'Quo API' } });
 const urlOf = (seed: WorkflowSeed) => `${PUBLIC}/webhook/${String(seed.nodes[0].webhookId)}/webhook`;
 
 /** Waits until `done` holds (n8n activates its workflows after it answers). */
@@ -73,8 +76,8 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 	let n8n: N8n;
 
 	beforeAll(async () => {
-		vendors = await startVendorApis({ aircall: { keys: [AIRCALL_KEY] }, dodev: { keys: [{ key: DODEV_KEY }] }, publicUrl: PUBLIC });
-		n8n = await N8n.start({ credentials: CREDENTIALS, workflows: [AIRCALL, DODEV] }, { env: vendors.env });
+		vendors = await startVendorApis({ aircall: { keys: [AIRCALL_KEY] }, dodev: { keys: [{ key: DODEV_KEY }] }, quo: { keys: [QUO_KEY] }, publicUrl: PUBLIC });
+		n8n = await N8n.start({ credentials: CREDENTIALS, workflows: [AIRCALL, DODEV, QUO] }, { env: vendors.env });
 		vendors.deliverTo(n8n.baseUrl);
 	}, 300_000);
 	afterAll(async () => {
@@ -113,6 +116,27 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		expect(dodevItems).toEqual([expect.objectContaining({ vendor: 'dodev', event: 'call.completed', callId: 'dd-9001', verified: true })]);
 		expect(JSON.stringify([aircallItems, dodevItems])).not.toContain(dodevEndpoint()!.signing_secret);
 		expect(JSON.stringify(aircallItems)).not.toContain(aircallHook()!.token);
+	}, 120_000);
+
+	test('Quo: published with every number and the API version, a delivery signed with the kept whsec_ key runs, unpublishing deletes it', async () => {
+		const quoHook = () => vendors.quo.webhooks.find((hook) => hook.url === urlOf(QUO));
+		await until(() => quoHook() !== undefined, 'the Quo webhook');
+		const create = vendors.quo.calls.find((call) => call.method === 'POST' && call.path === '/webhooks');
+		// call.missed is behind Call Completed too (the trigger answers it ignored: Quo's call.completed carries the same call)
+		expect(create).toMatchObject({ auth: 'ok', body: { url: urlOf(QUO), events: ['call.completed', 'call.missed'], resourceIds: ['*'] } });
+		expect(create!.headers['x-quo-api-version']).toBe('2026-03-30');
+		const delivered = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0001', direction: 'incoming', from: '+18005550100', to: '+18885550101', status: 'completed', duration: 42 } });
+		expect(delivered.status).toBe(200);
+		const forged = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0002' }, key: 'whsec_bm90LXRoZS1rZXktcXVvLWdhdmUtdGhpcy1ob29r' });
+		expect(forged.status).toBe(401);
+		await n8n.waitForExecutions(QUO.id, 1);
+		const items = (await n8n.executions(QUO.id)).flatMap((execution) => execution.nodes[TRIGGER][0]);
+		expect(items).toEqual([expect.objectContaining({ vendor: 'quo', event: 'call.completed', verified: true })]);
+		expect(JSON.stringify(items)).not.toContain(quoHook()!.key);
+		const id = quoHook()!.id;
+		expect((await n8n.api('POST', `/workflows/${QUO.id}/deactivate`)).status).toBe(200);
+		await until(() => quoHook() === undefined, 'the Quo webhook deleted');
+		expect(vendors.quo.calls.some((call) => call.method === 'DELETE' && call.path === `/webhooks/${id}`)).toBe(true);
 	}, 120_000);
 
 	(QUEUE_MODE ? test.skip : test)('after a restart no second webhook is made, and deliveries are still verified with the stored secret', async () => {

@@ -160,9 +160,26 @@ export interface DoDevApi extends StandIn {
 	): Promise<Delivery & { payload: Record<string, unknown>; rawBody: string; signature: string }>;
 }
 
+export interface QuoWebhook {
+	id: string;
+	url: string;
+	events: string[];
+	label: string | null;
+	resourceIds: string[];
+	status: string;
+	key: string;
+}
+
+export interface QuoApi extends StandIn {
+	webhooks: QuoWebhook[];
+	add(fields?: Partial<QuoWebhook>): QuoWebhook;
+	deliver(id: string, o: { type: string; resource?: unknown; id?: string; createdAt?: string; t?: number; key?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
+}
+
 export interface VendorApis {
 	aircall: AircallApi;
 	dodev: DoDevApi;
+	quo: QuoApi;
 	/** n8n's public origin, e.g. https://n8n.example.test */
 	publicUrl: string;
 	/** the environment to give n8n (N8n.start's `env`) */
@@ -190,6 +207,10 @@ const { startDoDevApi, DODEV_HOST } = require(join(ROOT, 'test', 'stand-ins', 'd
 	startDoDevApi(o: { tls: { key: Buffer; cert: Buffer }; keys: DoDevKey[]; publicUrl: string }): Promise<DoDevApi>;
 	DODEV_HOST: string;
 };
+const { startQuoApi, QUO_HOST } = require(join(ROOT, 'test', 'stand-ins', 'quo-api.js')) as {
+	startQuoApi(o: { tls: { key: Buffer; cert: Buffer }; keys: string[]; publicUrl: string }): Promise<QuoApi>;
+	QUO_HOST: string;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PRELOAD = join(ROOT, 'test', 'support', 'vendor-hosts.js');
@@ -197,25 +218,29 @@ export const PRELOAD = join(ROOT, 'test', 'support', 'vendor-hosts.js');
 export async function startVendorApis({
 	aircall = {},
 	dodev = {},
+	quo = {},
 	publicUrl = 'https://n8n.example.test',
-}: { aircall?: { keys?: AircallKey[] }; dodev?: { keys?: DoDevKey[] }; publicUrl?: string } = {}): Promise<VendorApis> {
+}: { aircall?: { keys?: AircallKey[] }; dodev?: { keys?: DoDevKey[] }; quo?: { keys?: string[] }; publicUrl?: string } = {}): Promise<VendorApis> {
 	const origin = new URL(publicUrl).origin;
-	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST]);
+	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST]);
 	const started: StandIn[] = [];
 	try {
 		const aircallApi = await startAircallApi({ tls: certs.servers[AIRCALL_HOST], keys: aircall.keys ?? [], publicUrl: origin });
 		started.push(aircallApi);
 		const dodevApi = await startDoDevApi({ tls: certs.servers[DODEV_HOST], keys: dodev.keys ?? [], publicUrl: origin });
 		started.push(dodevApi);
+		const quoApi = await startQuoApi({ tls: certs.servers[QUO_HOST], keys: quo.keys ?? [], publicUrl: origin });
+		started.push(quoApi);
 		const webhookUrl = `${origin}/`;
 		return {
 			aircall: aircallApi,
 			dodev: dodevApi,
+			quo: quoApi,
 			publicUrl: origin,
 			ca: certs.ca,
 			env: {
 				NODE_OPTIONS: `${process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : ''}--require "${PRELOAD}"`,
-				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address }),
+				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address, [QUO_HOST]: quoApi.address }),
 				NODE_EXTRA_CA_CERTS: certs.caFile,
 				N8N_WEBHOOK_URL: webhookUrl,
 				...(N8N_VERSION.startsWith('1.') ? { WEBHOOK_URL: webhookUrl } : {}),
@@ -223,6 +248,7 @@ export async function startVendorApis({
 			deliverTo(n8nBaseUrl: string) {
 				aircallApi.deliverTo(n8nBaseUrl);
 				dodevApi.deliverTo(n8nBaseUrl);
+				quoApi.deliverTo(n8nBaseUrl);
 			},
 			async stop() {
 				await Promise.all(started.map((s) => s.close()));
