@@ -32,6 +32,7 @@ const EXPECTED: Record<string, string> = {
 	voipline: 'call.ringing',
 	aircall: 'call.started',
 	'zoom-phone': 'call.ringing',
+	quo: 'call.ringing',
 };
 /** How the trigger of a vendor that signs nothing is set up here: PBXme with a URL token (in the URL the block is given), PrimeVOX open. */
 const UNSIGNED: Record<string, Unsigned> = { pbxme: 'urlToken', primevox: 'none' };
