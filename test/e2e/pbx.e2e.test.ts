@@ -270,7 +270,9 @@ describe.each(CHALLENGED.map((adapter) => [adapter.displayName, adapter] as cons
 	test('while the editor listens, the Test URL answers the challenge and still listens: the next event runs', async () => {
 		const workflow = ALL[adapter.id];
 		const testUrl = (await n8n.webhookUrl(workflow.id)).replace('/webhook/', '/webhook-test/');
-		const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { triggerToStartFrom: { name: TRIGGER } });
+		// the editor's request (n8n 1.x also wants the workflow itself)
+		const workflowData = (await n8n.rest('GET', `/workflows/${workflow.id}`)).data;
+		const listening = await n8n.rest('POST', `/workflows/${workflow.id}/run`, { workflowData, triggerToStartFrom: { name: TRIGGER } });
 		expect(listening).toMatchObject({ status: 200, data: { waitingForWebhook: true } });
 		const challenge = prove(adapter, { body: challengeOf(adapter, value), headers: { 'content-type': 'application/json' }, query: {} }, SECRETS);
 		const answered = await fetch(testUrl, { method: 'POST', headers: challenge.headers, body: challenge.body });
