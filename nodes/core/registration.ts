@@ -37,7 +37,14 @@ export interface WebhookApi {
 	headers?: Readonly<Record<string, string>>;
 	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
 	allEvents?: readonly string[];
-	create(url: string, events: readonly string[], label: string): ApiRequest;
+	/**
+	 * the vendor takes the secret that proves its deliveries from the one who
+	 * makes the webhook (and never shows it): the trigger makes one, random,
+	 * passes it to `create` and keeps it
+	 */
+	secretFromTrigger?: true;
+	/** `secret`: the one the trigger made, where `secretFromTrigger` */
+	create(url: string, events: readonly string[], label: string, secret?: string): ApiRequest;
 	get(id: string): ApiRequest;
 	/** reads the answer to `create` and to `get`; null when it is not a webhook */
 	read(body: unknown): RemoteWebhook | null;

@@ -5,6 +5,8 @@
  * deactivation it is removed. The vendor's requests and answers are its
  * adapter's data (core/registration.ts decides); this file only talks to n8n.
  */
+import { randomBytes } from 'crypto';
+
 import type { IDataObject, IHookFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -160,8 +162,11 @@ async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookAp
 	const events = eventsOf(this, adapter, api);
 	// shown in the vendor's list of webhooks, so that a person there knows whose it is
 	const label = `n8n: ${this.getWorkflow().name ?? 'workflow'} / ${this.getNode().name}`.slice(0, 100);
-	const answer = await demand(this, adapter, api, 'create', api.create(url, events, label));
-	const remote = api.read(answer.body);
+	// 32 random bytes, in characters every vendor accepts in a token
+	const made = api.secretFromTrigger ? randomBytes(32).toString('base64url') : undefined;
+	const answer = await demand(this, adapter, api, 'create', api.create(url, events, label, made));
+	const read = api.read(answer.body);
+	const remote = read !== null && made !== undefined ? { ...read, secret: made } : read;
 	const data = this.getWorkflowStaticData('node');
 	if (remote === null || !remote.secret) {
 		// nothing half-registered: a webhook whose secret is unknown could never be verified

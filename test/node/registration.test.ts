@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks';
 
 import { QuoApi } from '../../credentials/QuoApi.credentials';
 
+import { registeringWebhookMethods } from '../../nodes/n8n/webhook-registration';
 import { aircall } from '../../nodes/vendors/aircall';
 import { doDev } from '../../nodes/vendors/dodev';
 import { quo } from '../../nodes/vendors/quo';
@@ -331,7 +332,7 @@ describe('Quo Trigger registers its webhook', () => {
 		expect(vendor.requests).toEqual([
 			{ credential: 'quoApi', method: 'POST', url: `${QUO_API}/webhooks`, body: { url, events: ['call.completed', 'call.missed'], label: 'n8n: Calls to CRM / PBX Trigger', resourceIds: ['*'] } },
 		]);
-		expect(vendor.headers[0]).toEqual({ 'x-quo-api-version': '2026-03-30' });
+		expect(vendor.headers[0]).toEqual({ 'Quo-Api-Version': '2026-03-30' });
 		expect(node.staticData()).toEqual(stored);
 	});
 
@@ -345,7 +346,7 @@ describe('Quo Trigger registers its webhook', () => {
 		const kept = new Vendor().reply({ statusCode: 200, body: webhook() });
 		await hooks({ nodeType: QUO, parameters: { events: ['call.completed'] }, staticData: { ...stored } }, kept).activate();
 		expect(kept.calls).toEqual([`GET ${QUO_API}/webhooks/WH1`]);
-		expect(kept.headers[0]).toEqual({ 'x-quo-api-version': '2026-03-30' });
+		expect(kept.headers[0]).toEqual({ 'Quo-Api-Version': '2026-03-30' });
 
 		const changed = new Vendor().reply({ statusCode: 200, body: webhook() }, { statusCode: 200, body: webhook({ events: ['message.received'] }) });
 		const node = hooks({ nodeType: QUO, parameters: { events: ['message.received'] }, staticData: { ...stored } }, changed);
@@ -374,5 +375,26 @@ describe('Quo Trigger registers its webhook', () => {
 		const none = await deliver({ nodeType: QUO, body, headers: signed(KEY), staticData: {} });
 		expect(none.status).toBe(401);
 		expect(none.warnings.join('\n')).not.toContain(KEY);
+	});
+});
+
+describe('a vendor that takes the secret from the one who makes the webhook', () => {
+	// Quo's adapter with the secret made here: the executor's path, whatever vendor uses it
+	const api = { ...quo.webhookApi!, secretFromTrigger: true as const, create: (url: string, events: readonly string[], label: string, secret?: string) => ({ method: 'POST' as const, path: '/webhooks', body: { url, events: [...events], label, secret } }) };
+	const nodeType = triggerNode(quo);
+	nodeType.webhookMethods = registeringWebhookMethods({ ...quo, webhookApi: api });
+
+	test('activation sends a fresh random secret and keeps it, though the answer holds none', async () => {
+		const made: string[] = [];
+		for (const run of [1, 2]) {
+			const vendor = new Vendor().reply({ statusCode: 201, body: { data: { id: `WH${run}`, url: `${BASE}/hook-1/webhook`, events: ['call.completed'], status: 'enabled' } } });
+			const node = hooks({ nodeType, parameters: { events: ['call.completed'] } }, vendor);
+			expect(await node.activate()).toBe(true);
+			const secret = (vendor.requests[0].body as { secret: string }).secret;
+			expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			expect(node.staticData()).toMatchObject({ webhookId: `WH${run}`, webhookSecret: secret });
+			made.push(secret);
+		}
+		expect(made[0]).not.toBe(made[1]);
 	});
 });
