@@ -12,7 +12,7 @@ function objectIn(body: unknown): Record<string, unknown> | null {
 
 /**
  * Quo's webhooks API (quo.com/docs, API version 2026-03-30): the API key in
- * `Authorization` as it is (no Bearer), the version in `x-quo-api-version`.
+ * `Authorization` as it is (no Bearer), the version in `Quo-Api-Version` (required on every request).
  * `resourceIds: ["*"]` asks for the call and message events of every number of
  * the workspace. The answer's `key` (`whsec_...`) signs every delivery the
  * Standard Webhooks way.
@@ -21,7 +21,7 @@ export const quoWebhooks: WebhookApi = {
 	credential: 'quoApi',
 	baseUrl: 'https://api.quo.com',
 	httpsOnly: true,
-	headers: { 'x-quo-api-version': QUO_API_VERSION },
+	headers: { 'Quo-Api-Version': QUO_API_VERSION },
 	create: (url, events, label) => ({ method: 'POST', path: '/webhooks', body: { url, events: [...events], label, resourceIds: ['*'] } }),
 	get: (id) => ({ method: 'GET', path: `/webhooks/${encodeURIComponent(id)}` }),
 	read(body): RemoteWebhook | null {

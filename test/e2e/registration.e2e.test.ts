@@ -124,7 +124,7 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		const create = vendors.quo.calls.find((call) => call.method === 'POST' && call.path === '/webhooks');
 		// call.missed is behind Call Completed too (the trigger answers it ignored: Quo's call.completed carries the same call)
 		expect(create).toMatchObject({ auth: 'ok', body: { url: urlOf(QUO), events: ['call.completed', 'call.missed'], resourceIds: ['*'] } });
-		expect(create!.headers['x-quo-api-version']).toBe('2026-03-30');
+		expect(create!.headers['quo-api-version']).toBe('2026-03-30');
 		const delivered = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0001', direction: 'incoming', from: '+18005550100', to: '+18885550101', status: 'completed', duration: 42 } });
 		expect(delivered.status).toBe(200);
 		const forged = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0002' }, key: 'whsec_bm90LXRoZS1rZXktcXVvLWdhdmUtdGhpcy1ob29r' });

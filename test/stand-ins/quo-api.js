@@ -12,7 +12,7 @@
  *
  * The API key comes as `Authorization: <key>`, without a scheme ("The Quo API
  * does not use a Bearer token"); none or another answers 401 `{ message }`.
- * Requests without `x-quo-api-version: 2026-03-30` answer 400: the version
+ * Requests without `Quo-Api-Version: 2026-03-30` answer 400: the version
  * decides the webhook's payloads, and a webhook keeps the one it was made with.
  *
  *   POST   /webhooks        { url, events, label?, resourceIds? }: 201 { data: { id: 'WH…', url,
@@ -68,7 +68,7 @@ async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 
 	function route({ method, path, headers, body, auth }) {
 		if (auth !== 'ok') return failure(401, 'Unauthorized: check the API key in the Authorization header');
-		if (headers['x-quo-api-version'] !== VERSION) return failure(400, `x-quo-api-version must be ${VERSION}`);
+		if (headers['quo-api-version'] !== VERSION) return failure(400, `Quo-Api-Version must be ${VERSION}`);
 		if (path === '/webhooks') return method === 'POST' ? create(body) : failure(405, 'Method not allowed');
 		const match = /^\/webhooks\/([^/]+)$/.exec(path);
 		const webhook = match ? find(decodeURIComponent(match[1])) : undefined;

@@ -21,7 +21,7 @@ type Answer = { status: number; body: Json };
 let certs: { ca: Buffer; remove(): void; servers: Record<string, unknown> };
 let quo: Json;
 const KEY = 'quo-test-api-key';
-const HEADERS = { authorization: KEY, 'x-quo-api-version': '2026-03-30' };
+const HEADERS = { authorization: KEY, 'quo-api-version': '2026-03-30' };
 
 beforeAll(async () => {
 	certs = certificates(['api.quo.com']);
@@ -46,7 +46,7 @@ function call(method: string, path: string, headers: Record<string, string> = HE
 
 test('Quo: the key without Bearer, the API version required, the whsec_ key in the answer, PATCH and DELETE', async () => {
 	const hook = { url: 'https://n8n.example.test/webhook/h', events: ['call.completed'], label: 'n8n', resourceIds: ['*'] };
-	expect((await call('POST', '/webhooks', { authorization: `Bearer ${KEY}`, 'x-quo-api-version': '2026-03-30' }, hook)).status).toBe(401);
+	expect((await call('POST', '/webhooks', { authorization: `Bearer ${KEY}`, 'quo-api-version': '2026-03-30' }, hook)).status).toBe(401);
 	expect((await call('POST', '/webhooks', { authorization: KEY }, hook)).status).toBe(400);
 	expect((await call('POST', '/webhooks', HEADERS, { ...hook, resourceIds: undefined })).status).toBe(400);
 	expect((await call('POST', '/webhooks', HEADERS, { ...hook, url: 'http://n8n.example.test/webhook/h' })).status).toBe(400);
