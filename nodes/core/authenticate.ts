@@ -20,6 +20,7 @@ import {
 	verifySignedString,
 	verifyStampedHmac,
 } from './secret-checks';
+import { jwtAlgorithm, readCompactJwt, verifyHs256 } from './jwt';
 import { parseStandardSignature, STANDARD_WEBHOOKS_HEADERS, verifyStandardSignature } from './standard-webhooks';
 
 /*
@@ -96,6 +97,8 @@ export type ProofSource =
 	/** a token sent as it is: in a header, or in a top-level field of the body */
 	/** `issuedBy`: who makes the token: the vendor's (accepted as issued) or one the user types into the PBX (held to the minimum length) */
 	| { kind: 'token'; in: 'header' | 'body'; name: string; field: string; issuedBy: 'vendor' | 'user' }
+	/** the whole body is a compact JWT signed HS256 with the secret in `secretField` (jwt.ts); its payload is the event */
+	| { kind: 'jwtHs256'; secretField: string; secretLabel: string }
 	| { kind: 'urlToken' }
 	| { kind: 'basicAuth' };
 
@@ -107,6 +110,7 @@ export type Proof =
 	| { kind: 'none' }
 	| { kind: 'hmacSha256'; forms: readonly SignatureForm[]; secrets: string[]; secretLabel?: string }
 	| { kind: 'token'; in: 'header' | 'body'; name: string; tokens: string[]; issuedBy: 'vendor' | 'user' }
+	| { kind: 'jwtHs256'; secrets: string[]; secretLabel: string }
 	| { kind: 'urlToken'; token: string }
 	| { kind: 'basicAuth'; user: string; password: string };
 
@@ -139,6 +143,10 @@ export function proofFromCredential(source: ProofSource, creds: CredentialData):
 		}
 		case 'token':
 			return { kind: 'token', in: source.in, name: source.name, tokens: splitTokens(creds?.[source.field]), issuedBy: source.issuedBy };
+		case 'jwtHs256': {
+			const secret = text(creds?.[source.secretField]);
+			return { kind: 'jwtHs256', secrets: secret.trim() === '' ? [] : [secret], secretLabel: source.secretLabel };
+		}
 		case 'urlToken':
 			return { kind: 'urlToken', token: text(creds?.token).trim() };
 		case 'basicAuth':
@@ -161,6 +169,8 @@ export function proofProblem(proof: Proof): string | null {
 		case 'token':
 			if (proof.tokens.length === 0) return 'no token is set';
 			return proof.issuedBy === 'user' && proof.tokens.some((token) => token.length < MIN_SECRET_LENGTH) ? `a token is ${TOO_SHORT}` : null;
+		case 'jwtHs256':
+			return proof.secrets.length === 0 ? `the ${proof.secretLabel} is empty` : null;
 		case 'urlToken':
 			if (proof.token === '') return 'the Token is empty';
 			return proof.token.length < MIN_SECRET_LENGTH ? `the Token is ${TOO_SHORT}` : null;
@@ -187,6 +197,11 @@ export async function proofFor(
 /** Whether the proof is in the body: the body must then be read before the verdict. */
 export function proofInBody(proof: Proof): proof is Extract<Proof, { kind: 'token' }> {
 	return proof.kind === 'token' && proof.in === 'body';
+}
+
+/** Whether the body is the proof (a signed JWT): it is verified before it is read, and what is read is its payload. */
+export function proofIsBody(proof: Proof): proof is Extract<Proof, { kind: 'jwtHs256' }> {
+	return proof.kind === 'jwtHs256';
 }
 
 /** The signing platforms' own advice: a signed time more than five minutes away is a replay. */
@@ -261,6 +276,8 @@ function verdictOn(proof: Proof, delivery: Delivery, payloads: readonly Payload[
 			if (token === undefined) return refused(`the ${proof.name} header is missing`);
 			return matchesAnyToken(token, usable ? proof.tokens : [DUMMY]) && usable ? { ok: true, verified: true } : TOKEN_MISMATCH;
 		}
+		case 'jwtHs256':
+			return jwtVerdict(delivery.rawBody, usable ? proof.secrets : [DUMMY], usable);
 		case 'urlToken': {
 			const token = delivery.query?.token;
 			if (typeof token !== 'string') return refused('the token query parameter is missing');
@@ -273,6 +290,25 @@ function verdictOn(proof: Proof, delivery: Delivery, payloads: readonly Payload[
 			return match && usable ? { ok: true, verified: true } : refused('the user name or password does not match');
 		}
 	}
+}
+
+/** Longer than any algorithm name: what a header names beyond it is not quoted to the owner. */
+const MAX_LOGGED_ALGORITHM = 20;
+
+/**
+ * A body that is a JWT: its header must name HS256 (a JWT naming `none`, or
+ * an algorithm whose key would be public, proves nothing), then the HMAC over
+ * `<header>.<payload>` must match.
+ */
+function jwtVerdict(raw: Buffer, secrets: string[], usable: boolean): Verdict {
+	const jwt = readCompactJwt(raw);
+	if (jwt === null) return refused('the body is not a signed JWT (three base64url parts joined by dots)');
+	const alg = jwtAlgorithm(jwt);
+	if (alg !== 'HS256') {
+		const named = alg === null ? 'names no algorithm' : `is signed with ${JSON.stringify(alg.slice(0, MAX_LOGGED_ALGORITHM))}`;
+		return refused(`the JWT ${named}; only HS256 is accepted`);
+	}
+	return verifyHs256(jwt, secrets) && usable ? { ok: true, verified: true } : refused(`the JWT's signature does not match. ${NOT_THE_VENDORS_SECRET}`);
 }
 
 /** A value naming a `v1` part: a stamped signature, whether or not it carries its `t=`. */

@@ -108,7 +108,7 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 			? { kind: 'events', items: outcome.items }
 			: { kind: 'rejected', status: outcome.status, reason: outcome.status === 401 ? forOwner(outcome) : outcome.reason, vendor: adapter.id };
 	}
-	if (proof.kind === 'hmacSha256') {
+	if (proof.kind === 'hmacSha256' || proof.kind === 'jwtHs256') {
 		return {
 			kind: 'rejected',
 			status: 401,

@@ -5,8 +5,9 @@
  */
 import type { Proof } from './authenticate';
 import type { Clock } from './authenticate';
-import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, NOT_AUTHENTICATED, proofInBody, proofProblem } from './authenticate';
-import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
+import type { Verdict } from './authenticate';
+import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, NOT_AUTHENTICATED, proofInBody, proofIsBody, proofProblem } from './authenticate';
+import { checkBodySize, DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
 import { challengeAnswer, isChallenge } from './challenge';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
@@ -15,6 +16,7 @@ import type { PbxEvent } from './event';
 import { EVENT_LABELS } from './event';
 import { ipAllowed, parseAllowlist } from './ip';
 import { normalizeAll } from './items';
+import { jwtPayload, readCompactJwt } from './jwt';
 import { formNumberKeys } from './normalize';
 import { parseBody } from './parse';
 import type { Payload } from './paths';
@@ -61,6 +63,7 @@ type Answer = Extract<Outcome, { status: 200 }>;
 function currentSecret(proof: Proof): string {
 	if (proof.kind === 'hmacSha256') return proof.secrets[0] ?? '';
 	if (proof.kind === 'token') return proof.tokens[0] ?? '';
+	if (proof.kind === 'jwtHs256') return proof.secrets[0] ?? '';
 	return '';
 }
 
@@ -150,13 +153,25 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	if (blocked) return blocked;
 	const clock = { nowMs: settings.receivedAt.getTime(), toleranceSec: settings.signatureToleranceSec ?? DEFAULT_SIGNATURE_TOLERANCE_SEC };
 
+	// a body that is a signed JWT is proven first (within the size limit): what is read is its payload
+	let body = delivery.rawBody;
+	let contentType = header(delivery.headers, 'content-type');
+	let proven: Verdict | null = null;
+	if (proofIsBody(settings.proof)) {
+		const tooLarge = checkBodySize(body);
+		if (tooLarge) return { status: tooLarge.status, reason: tooLarge.reason, log: tooLarge.log };
+		proven = authenticate(settings.proof, delivery, clock);
+		if (!proven.ok) return { status: 401, reason: proven.reason, log: proven.log };
+		body = jwtPayload(readCompactJwt(body)!);
+		contentType = 'application/json';
+	}
 	// the documented hard cap here; the owner's own Max Events per Request only once the request is proven
-	const parsed = parseBody(delivery.rawBody, header(delivery.headers, 'content-type'), { maxEvents: MAX_EVENTS_SETTING }, formNumberKeys(adapter));
+	const parsed = parseBody(body, contentType, { maxEvents: MAX_EVENTS_SETTING }, formNumberKeys(adapter));
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
 	if (!parsed.batch && isChallenge(adapter.challenge, adapter.eventField, parsed.payloads)) {
 		return answerChallenge(adapter, parsed.payloads[0], delivery, settings.proof, clock);
 	}
-	const verdict = authenticate(settings.proof, delivery, clock, proofInBody(settings.proof) ? parsed.payloads : []);
+	const verdict = proven ?? authenticate(settings.proof, delivery, clock, proofInBody(settings.proof) ? parsed.payloads : []);
 	if (!verdict.ok) return { status: 401, reason: verdict.reason, log: verdict.log };
 	const maxEvents = settings.maxEvents ?? DEFAULT_MAX_EVENTS;
 	if (parsed.batch && parsed.payloads.length > maxEvents) {
@@ -164,7 +179,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		return { status, reason, log };
 	}
 
-	const { items: all, vendorTimes, suppressRepeats, redundant, matched } = normalizeAll(adapter, parsed.payloads, parsed.batch, delivery.rawBody, {
+	const { items: all, vendorTimes, suppressRepeats, redundant, matched } = normalizeAll(adapter, parsed.payloads, parsed.batch, body, {
 		receivedAt: settings.receivedAt.toISOString(),
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,

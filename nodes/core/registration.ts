@@ -84,8 +84,9 @@ export function subscriptionFor(rules: Readonly<Record<string, { event: string }
 }
 
 /** The registered secret as the fields of the credential the proof reads when set up by hand. */
-export function secretAsCredential(proof: Extract<ProofSource, { kind: 'hmacSha256' | 'token' }>, secret: string): Record<string, string> {
-	return proof.kind === 'hmacSha256' ? { [proof.secretField ?? 'signingSecret']: secret } : { [proof.field]: secret };
+export function secretAsCredential(proof: Extract<ProofSource, { kind: 'hmacSha256' | 'token' | 'jwtHs256' }>, secret: string): Record<string, string> {
+	if (proof.kind === 'token') return { [proof.field]: secret };
+	return { [proof.secretField ?? 'signingSecret']: secret };
 }
 
 function sameEvents(a: readonly string[], b: readonly string[]): boolean {

@@ -19,7 +19,7 @@ export type FieldMap = Partial<Record<PbxFieldName, FieldSource | null>>;
  * against the vendor's own credential type, or (the vendor signs nothing)
  * what the user picks: a URL token, Basic auth or nothing.
  */
-export type VendorProof = (Extract<ProofSource, { kind: 'hmacSha256' | 'token' }> & { credential: string }) | { kind: 'userChosen' };
+export type VendorProof = (Extract<ProofSource, { kind: 'hmacSha256' | 'token' | 'jwtHs256' }> & { credential: string }) | { kind: 'userChosen' };
 
 export interface EventRule {
 	event: PbxEventName;

@@ -54,7 +54,7 @@ function reject(ctx: IWebhookFunctions, outcome: Refusal, basicAuth = false): IW
 
 const NOT_REGISTERED = 'this trigger holds no registered webhook secret, so every request is refused: deactivate and activate the workflow again to register its webhook.';
 
-type RegisteredProof = Extract<VendorAdapter['proof'], { kind: 'hmacSha256' | 'token' }>;
+type RegisteredProof = Extract<VendorAdapter['proof'], { kind: 'hmacSha256' | 'token' | 'jwtHs256' }>;
 
 /** The secret the vendor gave the webhook this node registered ('' when none is kept). */
 function registeredSecret(ctx: IWebhookFunctions): string {
