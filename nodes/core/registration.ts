@@ -31,6 +31,11 @@ export interface WebhookApi {
 	credential: string;
 	/** `https://host/v1`: every path is below it */
 	baseUrl: string;
+	/**
+	 * where the credential picks the vendor's server (production or sandbox):
+	 * the credential field, and the base URL for each of its values (`baseUrl` for any other)
+	 */
+	server?: { field: string; baseUrls: Readonly<Record<string, string>> };
 	/** the vendor delivers only to https:// addresses */
 	httpsOnly: boolean;
 	/** request headers every call carries besides the credential's (an API version the vendor asks to be named) */
@@ -155,6 +160,13 @@ export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, s
 	}
 	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the webhook because of a fault on its side (${status}): try again in a few minutes.${quoted}`;
 	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the webhook (${status}).${quoted}`;
+}
+
+/** The base URL the credential's server choice names. */
+export function baseUrlFor(api: WebhookApi, credential: Readonly<Record<string, unknown>> | null): string {
+	if (!api.server) return api.baseUrl;
+	const chosen = credential?.[api.server.field];
+	return typeof chosen === 'string' && Object.prototype.hasOwnProperty.call(api.server.baseUrls, chosen) ? api.server.baseUrls[chosen] : api.baseUrl;
 }
 
 /** The activation error when an https-only vendor is given n8n's http:// address. */

@@ -11,7 +11,7 @@ import type { IDataObject, IHookFunctions, IHttpRequestMethods } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiCall, ApiRequest, Registered, WebhookApi } from '../core/registration';
-import { httpsNeeded, nextStep, refusalMessage, registeredFor, subscriptionFor } from '../core/registration';
+import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, subscriptionFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { manualWebhookMethods } from './trigger-node';
 
@@ -34,11 +34,18 @@ function isOk(answer: Answer): boolean {
 	return answer.status >= 200 && answer.status < 300;
 }
 
+/** The API's base URL: the server the credential picks, where the vendor has more than one. */
+async function baseUrlOf(ctx: IHookFunctions, api: WebhookApi): Promise<string> {
+	if (!api.server) return api.baseUrl;
+	return baseUrlFor(api, (await ctx.getCredentials(api.credential)) as Record<string, unknown>);
+}
+
 async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer> {
+	const baseUrl = await baseUrlOf(ctx, api);
 	try {
 		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credential, {
 			method: request.method as IHttpRequestMethods,
-			url: `${api.baseUrl}${request.path}`,
+			url: `${baseUrl}${request.path}`,
 			...(api.headers ? { headers: { ...api.headers } } : {}),
 			...(request.qs ? { qs: request.qs } : {}),
 			...(request.body ? { body: request.body } : {}),
@@ -52,7 +59,7 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 		// no status: the vendor was not reached, or did not answer in time
 		const cause = error as { cause?: { code?: unknown }; code?: unknown; message?: unknown };
 		const code = String(cause.cause?.code ?? cause.code ?? '');
-		const host = new URL(api.baseUrl).host;
+		const host = new URL(baseUrl).host;
 		return fail(
 			ctx,
 			`${adapter.displayName}'s API (${host}) did not answer: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,

@@ -1,5 +1,5 @@
 import type { Registered, RemoteWebhook } from '../../nodes/core/registration';
-import { httpsNeeded, nextStep, refusalMessage, secretAsCredential, subscriptionFor, vendorMessage } from '../../nodes/core/registration';
+import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, secretAsCredential, subscriptionFor, vendorMessage } from '../../nodes/core/registration';
 import { eventsOf } from '../../nodes/core/normalize';
 import { VENDORS } from '../../nodes/vendors';
 import { aircall } from '../../nodes/vendors/aircall';
@@ -138,5 +138,18 @@ describe('errors a non-developer can act on', () => {
 		expect(vendorMessage({ troubleshoot: 'see docs' })).toBe('see docs');
 		expect(vendorMessage('x'.repeat(500))).toHaveLength(201);
 		expect(vendorMessage(undefined)).toBe('');
+	});
+});
+
+describe("the server the credential picks", () => {
+	const api = { ...doDevWebhooks, baseUrl: 'https://api.example.com', server: { field: 'environment', baseUrls: { production: 'https://api.example.com', sandbox: 'https://sandbox.example.com' } } };
+
+	test('each value of the field names its base URL; anything else, or no credential, the production one', () => {
+		expect(baseUrlFor(api, { environment: 'sandbox' })).toBe('https://sandbox.example.com');
+		expect(baseUrlFor(api, { environment: 'production' })).toBe('https://api.example.com');
+		for (const credential of [{ environment: 'toString' }, { environment: 'https://evil.example' }, { environment: 1 }, {}, null]) {
+			expect(baseUrlFor(api, credential)).toBe('https://api.example.com');
+		}
+		expect(baseUrlFor(doDevWebhooks, { environment: 'sandbox' })).toBe(doDevWebhooks.baseUrl);
 	});
 });
