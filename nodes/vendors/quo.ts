@@ -8,6 +8,9 @@ import { quoWebhooks } from './quo-webhooks';
 /** The object an event is about: `data.resource` in Quo's current webhooks, `data.object` in the webhooks made in its app. */
 const RESOURCE = ['data.resource', 'data.object'] as const;
 
+/** Where current webhooks put the phone number, conversation and user an event belongs to (the resource holds only its own facts). */
+const CONTEXT = 'data.context';
+
 /** The same key read from either envelope. */
 function either(key: string): string[] {
 	return RESOURCE.map((at) => `${at}.${key}`);
@@ -15,68 +18,114 @@ function either(key: string): string[] {
 
 /**
  * Events about a call that name it by `callId` (their own `id` is the
- * recording's, voicemail's, summary's or transcript's, and so are their
- * times and lengths, which are not the call's).
+ * voicemail's, summary's or transcript's, and so are their times and
+ * lengths, which are not the call's).
  */
 const ABOUT_A_CALL = { callId: either('callId'), startedAt: null, durationSec: null } as const;
 
 /** A summary and a transcript belong to no event of the taxonomy: the call was delivered by its own events, so they stay `unknown` with their text. */
 const INSIGHTS = { 'call.summary.completed': 'summary', 'call.transcript.completed': 'transcription' } as const satisfies Record<string, 'summary' | 'transcription'>;
 
-/** Quo also sends `call.completed` for the same call: the missed call is that event's, one fact, one run. */
+/** The events whose resource is a call, a message or what a call left (recording, voicemail, summary, transcript). */
+const ABOUT_CALLS_OR_MESSAGES = /^(call|message)\./;
+
+/** Quo also sends `call.completed` for the same call (status `unanswered`): the missed call is that event's, one fact, one run. */
 const MISSED = 'call.missed';
 const COMPLETED = 'call.completed';
 
-/** How an unanswered call ended, from Quo's final status. */
-const UNANSWERED: Record<string, PbxStatus> = { busy: 'busy', failed: 'failed', canceled: 'abandoned', abandoned: 'abandoned' };
+/**
+ * A completed call's final status in current webhooks. `ai-handled`: Quo's AI
+ * agent took the call; `forwarded` and `unknown` say nothing of whether
+ * anyone answered, so they stay null.
+ */
+const FINAL_STATUS: Record<string, PbxStatus | null> = {
+	answered: 'answered',
+	unanswered: 'missed',
+	abandoned: 'abandoned',
+	failed: 'failed',
+	'ai-handled': 'answered',
+	forwarded: null,
+	unknown: null,
+};
+
+/** How an unanswered call of a webhook made in the app ended, from its status (`completed` for every call that ended). */
+const LEGACY_UNANSWERED: Record<string, PbxStatus> = { busy: 'busy', failed: 'failed', canceled: 'abandoned', 'no-answer': 'missed' };
+
+function objectAt(payload: Payload, key: string): Payload {
+	const value = payload[key];
+	return isPlainObject(value) ? value : {};
+}
 
 function resourceOf(payload: Payload): Payload {
-	const data = isPlainObject(payload.data) ? payload.data : {};
-	if (isPlainObject(data.resource)) return data.resource;
-	return isPlainObject(data.object) ? data.object : {};
+	const data = objectAt(payload, 'data');
+	return isPlainObject(data.resource) ? data.resource : objectAt(data, 'object');
 }
 
 function textOf(value: unknown): string | null {
 	return typeof value === 'string' ? toText(value) : null;
 }
 
-/** The audio of a call: the first medium's URL (recordings), the voicemail's, or the resource's own. */
-function audioOf(resource: Payload): string | null {
-	const media = Array.isArray(resource.media) ? resource.media.find(isPlainObject) : undefined;
-	const voicemail = isPlainObject(resource.voicemail) ? resource.voicemail : {};
-	return textOf(media?.url) ?? textOf(voicemail.url) ?? textOf(resource.url);
+/** The first text of a list (Quo lists numbers even where there is one). */
+function firstText(value: unknown): string | null {
+	return Array.isArray(value) ? (value.map(textOf).find((text) => text !== null) ?? null) : null;
 }
 
-/** A summary: its points, one a line (Quo sends a list), or its text. */
-function summaryOf(resource: Payload): string | null {
-	const summary = resource.summary;
-	if (Array.isArray(summary)) {
-		const lines = summary.map(textOf).filter((line): line is string => line !== null);
-		return lines.length > 0 ? lines.join('\n') : null;
+/** The first recording or medium: current webhooks list `recordings`, those made in the app `media`. */
+function firstMedium(resource: Payload): Payload {
+	for (const key of ['recordings', 'media']) {
+		const found = Array.isArray(resource[key]) ? (resource[key] as unknown[]).find(isPlainObject) : undefined;
+		if (found) return found;
 	}
-	return textOf(summary) ?? textOf(resource.text);
+	return {};
 }
 
-/** A transcript: `speaker: text` a line, the speaker a phone number or a user id. */
+/** The audio of a call: its first recording, the voicemail's (`recordingUrl`, or the app's `voicemail.url`), or the resource's own URL. */
+function audioOf(resource: Payload): string | null {
+	return textOf(firstMedium(resource).url) ?? textOf(resource.recordingUrl) ?? textOf(objectAt(resource, 'voicemail').url) ?? textOf(resource.url);
+}
+
+/** A list of points, one a line. */
+function lines(value: unknown): string[] {
+	return Array.isArray(value) ? value.map(textOf).filter((line): line is string => line !== null) : [];
+}
+
+/** A summary: its points, one a line (Quo sends a list), then the next steps it lists; or its text. */
+function summaryOf(resource: Payload): string | null {
+	const points = [...lines(resource.summary), ...lines(resource.nextSteps).map((step) => `Next step: ${step}`)];
+	if (points.length > 0) return points.join('\n');
+	return textOf(resource.summary) ?? textOf(resource.text);
+}
+
+/** A transcript: `speaker: text` a line, the speaker a phone number (the caller) or a Quo user id. */
 function transcriptOf(resource: Payload): string | null {
 	const dialogue = Array.isArray(resource.dialogue) ? resource.dialogue : Array.isArray(resource.transcript) ? resource.transcript : null;
 	if (dialogue === null) return textOf(resource.transcript) ?? textOf(resource.text);
-	const lines = dialogue.filter(isPlainObject).flatMap((line) => {
+	const spoken = dialogue.filter(isPlainObject).flatMap((line) => {
 		const text = textOf(line.content) ?? textOf(line.text);
 		if (text === null) return [];
 		const speaker = textOf(line.identifier) ?? textOf(line.userId);
 		return [speaker !== null ? `${speaker}: ${text}` : text];
 	});
-	return lines.length > 0 ? lines.join('\n') : null;
+	return spoken.length > 0 ? spoken.join('\n') : null;
+}
+
+/**
+ * The two sides of a call in current webhooks: `context.participants`, the
+ * other party's number in `external`, the office's Quo number in `workspace`.
+ */
+function participantsOf(payload: Payload): { external: string | null; workspace: string | null } {
+	const participants = objectAt(objectAt(objectAt(payload, 'data'), 'context'), 'participants');
+	return { external: firstText(participants.external), workspace: firstText(participants.workspace) };
 }
 
 /**
  * Quo (formerly OpenPhone): JSON `{ id, apiVersion, createdAt, type, data }`,
- * one event per request; the object the event is about is `data.resource`
- * (current webhooks, API version 2026-03-30) or `data.object` (webhooks made in
- * Quo's app). `id` is the event's, the same on every retry. Signed the
- * Standard Webhooks way (`webhook-signature`) by current webhooks; webhooks
- * made in the app sign `openphone-signature`.
+ * one event per request. Current webhooks (API version 2026-03-30) put the
+ * object the event is about in `data.resource` and the numbers, conversation
+ * and user in `data.context`; webhooks made in Quo's app put everything in
+ * `data.object`. `id` is the event's, the same on every retry. Current
+ * webhooks sign the Standard Webhooks way (`webhook-signature`); those made
+ * in the app sign `openphone-signature`.
  */
 export const quo: VendorAdapter = {
 	id: 'quo',
@@ -107,30 +156,31 @@ export const quo: VendorAdapter = {
 	webhookApi: quoWebhooks,
 	eventField: 'type',
 	eventIdField: 'id',
-	// Quo retries a delivery its endpoint refused and publishes no schedule: a day covers what such schedules usually span
-	retryWindowSec: 24 * 3600,
+	// Quo makes 8 attempts over about 27.6 hours (immediately, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h)
+	retryWindowSec: 28 * 3600,
 	fields: {
 		occurredAt: 'createdAt',
 		callId: either('id'),
 		direction: either('direction'),
-		fromNumber: either('from'),
+		// a message's sender and recipients are context in current webhooks; a call's sides are its participants (refine)
+		fromNumber: [...either('from'), `${CONTEXT}.senderIdentifier`],
 		toNumber: either('to'),
 		// Quo has users, not extensions: the user's id
-		extensionNumber: [...either('answeredByUserId'), ...either('answeredBy'), ...either('userId')],
+		extensionNumber: [...either('answeredByUserId'), ...either('answeredBy'), `${CONTEXT}.userId`, ...either('userId')],
 		startedAt: either('createdAt'),
 		answeredAt: either('answeredAt'),
 		durationSec: either('duration'),
-		conversationId: either('conversationId'),
-		messageText: [...either('body'), ...either('text')],
+		conversationId: [`${CONTEXT}.conversationId`, ...either('conversationId')],
+		messageText: [...either('text'), ...either('body')],
 	},
 	rules: {
 		'call.ringing': { event: 'call.ringing', target: 'number' },
 		'call.answered': { event: 'call.answered', target: 'number', status: 'answered' },
 		[COMPLETED]: { event: 'call.completed', target: 'number' },
 		// only an incoming call is forwarded, and only an incoming call is missed
-		'call.forwarded': { event: 'call.transferred', target: 'number', direction: 'inbound', fields: { transferredFrom: either('forwardedFrom') } },
+		'call.forwarded': { event: 'call.transferred', target: 'number', direction: 'inbound', fields: { transferredFrom: either('forwardedFrom'), toNumber: [...either('forwardedTo'), ...either('to')] } },
 		[MISSED]: { event: 'call.completed', target: 'number', direction: 'inbound', status: 'missed' },
-		// the webhooks made in Quo's app send the call itself, with its recording in `media`
+		// the resource is the call itself, with its recordings (`recordings` now, `media` in the app's webhooks)
 		'call.recording.completed': { event: 'recording.ready', target: 'number', fields: { callId: [...either('callId'), ...either('id')] } },
 		// only callers leave voicemails
 		'call.voicemail.completed': { event: 'voicemail.received', target: 'mailbox', direction: 'inbound', fields: ABOUT_A_CALL },
@@ -139,25 +189,46 @@ export const quo: VendorAdapter = {
 		'message.received': { event: 'message.received', target: 'number', direction: 'inbound', fields: { callId: null, startedAt: null } },
 		'message.delivered': { event: 'message.sent', target: 'number', direction: 'outbound', fields: { callId: null, startedAt: null } },
 		'message.failed': { event: 'message.sent', target: 'number', direction: 'outbound', status: 'failed', fields: { callId: null, startedAt: null } },
+		// blocked or not deliverable to the recipient (final, unlike message.failed)
+		'message.undelivered': { event: 'message.sent', target: 'number', direction: 'outbound', status: 'failed', fields: { callId: null, startedAt: null } },
 	},
 	refine(payload, fields, vendorEvent) {
 		if (vendorEvent === MISSED) return { redundant: true };
+		// a contact's or a task's id and times are not a call's
+		if (!ABOUT_CALLS_OR_MESSAGES.test(vendorEvent)) return { callId: null, startedAt: null, answeredAt: null, durationSec: null };
 		const resource = resourceOf(payload);
-		const refined: Refinement = { recordingUrl: audioOf(resource) };
-		// a message's recipients are a list
-		if (Array.isArray(resource.to)) refined.toNumber = textOf(resource.to.find((to) => typeof to === 'string'));
-		const toNumber = refined.toNumber !== undefined ? refined.toNumber : fields.toNumber;
+		const medium = firstMedium(resource);
+		const refined: Refinement = { recordingUrl: audioOf(resource), recordingId: textOf(medium.id) ?? textOf(resource.voicemailId) };
+		const context = objectAt(objectAt(payload, 'data'), 'context');
+		// a message's recipients are a list: in the context now, in `to` in the app's webhooks
+		const recipient = firstText(context.recipientIdentifiers) ?? firstText(resource.to);
+		if (recipient !== null) refined.toNumber = recipient;
+		let fromNumber = fields.fromNumber;
+		let toNumber = refined.toNumber !== undefined ? refined.toNumber : fields.toNumber;
+		// a call's sides in current webhooks: the caller is the other party on an incoming call, the office on an outgoing one
+		const { external, workspace } = participantsOf(payload);
+		if (fromNumber === null && external !== null && workspace !== null && fields.direction !== null) {
+			fromNumber = fields.direction === 'inbound' ? external : workspace;
+			if (toNumber === null) toNumber = fields.direction === 'inbound' ? workspace : external;
+			refined.fromNumber = fromNumber;
+			refined.toNumber = toNumber;
+		} else if (fromNumber === null && external !== null && fields.direction === 'inbound') {
+			refined.fromNumber = fromNumber = external;
+		}
 		const insight = lookup(INSIGHTS, vendorEvent);
 		if (insight === 'summary') refined.summary = summaryOf(resource);
 		if (insight === 'transcription') refined.transcription = transcriptOf(resource);
-		// the office's own number is the one called on an incoming call, the caller on an outgoing one
-		if (fields.direction === 'inbound') refined.didNumber = toNumber;
-		if (fields.direction === 'outbound') refined.didNumber = fields.fromNumber;
+		if (vendorEvent === 'call.voicemail.completed') refined.transcription = textOf(resource.transcript);
+		// the office's own number: the Quo number of the call, else the one called on an incoming event, the sender on an outgoing one
+		if (workspace !== null) refined.didNumber = workspace;
+		else if (fields.direction === 'inbound') refined.didNumber = toNumber;
+		else if (fields.direction === 'outbound') refined.didNumber = fromNumber;
 		// Quo sends 0 until the call has ended
 		if (fields.durationSec === 0 && vendorEvent !== COMPLETED) refined.durationSec = null;
 		if (vendorEvent === COMPLETED) {
 			const status = textOf(resource.status)?.toLowerCase() ?? '';
-			refined.status = fields.answeredAt !== null ? 'answered' : (lookup(UNANSWERED, status) ?? 'missed');
+			const final = lookup(FINAL_STATUS, status);
+			refined.status = final !== undefined ? final : fields.answeredAt !== null ? 'answered' : (lookup(LEGACY_UNANSWERED, status) ?? 'missed');
 			// an end is dated at the end: completedAt, else start plus duration, else the time of receipt
 			const started = fields.startedAt !== null ? Date.parse(fields.startedAt) : Number.NaN;
 			const ended = Number.isFinite(started) && fields.durationSec !== null ? new Date(started + fields.durationSec * 1000).toISOString() : null;

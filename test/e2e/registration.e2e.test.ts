@@ -125,13 +125,20 @@ describe(`automatic registration with the vendors' APIs${QUEUE_MODE ? ' (queue m
 		// call.missed is behind Call Completed too (the trigger answers it ignored: Quo's call.completed carries the same call)
 		expect(create).toMatchObject({ auth: 'ok', body: { url: urlOf(QUO), events: ['call.completed', 'call.missed'], resourceIds: ['*'] } });
 		expect(create!.headers['quo-api-version']).toBe('2026-03-30');
-		const delivered = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0001', direction: 'incoming', from: '+18005550100', to: '+18885550101', status: 'completed', duration: 42 } });
+		// the payload of API version 2026-03-30: the call's sides in the context, its final status as Quo names it
+		const delivered = await vendors.quo.deliver(quoHook()!.id, {
+			type: 'call.completed',
+			resource: { id: 'ACe2e0001', direction: 'incoming', status: 'unanswered', createdAt: '2026-04-13T12:00:00.000Z', answeredAt: null, completedAt: '2026-04-13T12:00:42.000Z', duration: 42, hasVoicemail: false },
+			context: { phoneNumberId: 'PNe2e', conversationId: 'CNe2e', userId: 'USe2e', participants: { external: ['+18005550100'], workspace: ['+18885550101'], resolution: 'available' } },
+		});
 		expect(delivered.status).toBe(200);
 		const forged = await vendors.quo.deliver(quoHook()!.id, { type: 'call.completed', resource: { id: 'ACe2e0002' }, key: 'whsec_bm90LXRoZS1rZXktcXVvLWdhdmUtdGhpcy1ob29r' });
 		expect(forged.status).toBe(401);
 		await n8n.waitForExecutions(QUO.id, 1);
 		const items = (await n8n.executions(QUO.id)).flatMap((execution) => execution.nodes[TRIGGER][0]);
-		expect(items).toEqual([expect.objectContaining({ vendor: 'quo', event: 'call.completed', verified: true })]);
+		expect(items).toEqual([
+			expect.objectContaining({ vendor: 'quo', event: 'call.completed', status: 'missed', callId: 'ACe2e0001', fromNumber: '+18005550100', didNumber: '+18885550101', occurredAt: '2026-04-13T12:00:42.000Z', verified: true }),
+		]);
 		expect(JSON.stringify(items)).not.toContain(quoHook()!.key);
 		const id = quoHook()!.id;
 		expect((await n8n.api('POST', `/workflows/${QUO.id}/deactivate`)).status).toBe(200);

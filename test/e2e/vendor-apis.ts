@@ -173,7 +173,7 @@ export interface QuoWebhook {
 export interface QuoApi extends StandIn {
 	webhooks: QuoWebhook[];
 	add(fields?: Partial<QuoWebhook>): QuoWebhook;
-	deliver(id: string, o: { type: string; resource?: unknown; id?: string; createdAt?: string; t?: number; key?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
+	deliver(id: string, o: { type: string; resource?: unknown; context?: unknown; id?: string; createdAt?: string; t?: number; key?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
 }
 
 export interface VendorApis {

@@ -15,21 +15,20 @@
  * Requests without `Quo-Api-Version: 2026-03-30` answer 400: the version
  * decides the webhook's payloads, and a webhook keeps the one it was made with.
  *
- *   POST   /webhooks        { url, events, label?, resourceIds? }: 201 { data: { id: 'WH…', url,
- *                           events, label, resourceIds, status: 'enabled', apiVersion, key:
- *                           'whsec_…', createdAt } }; 400: url missing or not https, events
- *                           missing or empty, resourceIds missing while a call or message event is asked for
- *   GET    /webhooks/{id}   200 { data: the webhook }; 404 unknown
- *   PATCH  /webhooks/{id}   { events?, status?, url?, label? }: 200 { data: the webhook }; 404 unknown
+ *   POST   /webhooks        { url, events, label?, resourceIds? (default ["*"]) }: 201 { data: { id:
+ *                           '<digits>', orgId, url, events, label, resourceIds, status: 'enabled',
+ *                           apiVersion, key: 'whsec_…', createdAt } }; 400: url missing or not
+ *                           https, events missing or empty
+ *   GET    /webhooks/{id}   200 { data: the webhook, without its key }; 404 unknown; 400 an id not all digits
+ *   PATCH  /webhooks/{id}   { events?, status?, url?, label?, resourceIds? }: 200 { data: the webhook, without its key }
  *   DELETE /webhooks/{id}   204; 404 unknown
- * Not from the documents (they were not all available): the `{ data }` wrapper
- * and the error bodies, as Quo's other API answers have them; a test wanting
- * another refusal injects one (failNext).
+ * Errors: { message, code, status, docs: 'https://quo.com/docs', title }, as
+ * Quo's API reference gives them; a test wanting another refusal injects one (failNext).
  *
  * Beyond what common.js standIn gives:
  *   api.webhooks           the webhooks, with their keys
  *   api.add(fields?)       a webhook made elsewhere: returns it
- *   api.deliver(id, { type, resource, id?, createdAt?, t?, key? })
+ *   api.deliver(id, { type, resource, context?, id?, createdAt?, t?, key? })
  *                          POSTs the envelope { id, apiVersion, createdAt, type, data: { resource,
  *                          context, links } } to the webhook's URL, signed the Standard Webhooks
  *                          way: webhook-id (a new one per attempt), webhook-timestamp (t: now,
@@ -46,11 +45,16 @@ const HOST = 'api.quo.com';
 const VERSION = '2026-03-30';
 const DELIVERY_TIMEOUT_MS = 15_000;
 
-const failure = (status, message) => json(status, { message });
-const FILTERED = /^(message|call)\./;
+const TITLES = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed' };
+// the error body of Quo's API reference: { message, code, status, docs, title }
+const failure = (status, message) => json(status, { message, code: `0300${status}`, status, docs: 'https://quo.com/docs', title: TITLES[status] ?? 'Unknown Error' });
+/** a webhook as GET, PATCH and the list show it: the key only in the answer to create (and rotate) */
+const shown = ({ key: _key, ...webhook }) => webhook;
 
 async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 	const webhooks = [];
+	// ids are stringified numbers, never reused
+	let nextId = 4101;
 	const find = (id) => webhooks.find((w) => w.id === id);
 
 	function authenticate({ headers }) {
@@ -61,7 +65,7 @@ async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 	}
 
 	function store(fields) {
-		const webhook = { id: `WH${randomId(8)}`, url: null, events: [], label: null, resourceIds: ['*'], status: 'enabled', apiVersion: VERSION, key: `whsec_${Buffer.from(randomId(24)).toString('base64')}`, createdAt: new Date().toISOString(), ...fields };
+		const webhook = { id: String(nextId++), orgId: 'ORstandin1', url: null, events: [], label: null, resourceIds: ['*'], status: 'enabled', apiVersion: VERSION, key: `whsec_${Buffer.from(randomId(24)).toString('base64')}`, createdAt: new Date().toISOString(), ...fields };
 		webhooks.push(webhook);
 		return webhook;
 	}
@@ -72,15 +76,16 @@ async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 		if (path === '/webhooks') return method === 'POST' ? create(body) : failure(405, 'Method not allowed');
 		const match = /^\/webhooks\/([^/]+)$/.exec(path);
 		const webhook = match ? find(decodeURIComponent(match[1])) : undefined;
-		if (!webhook) return failure(404, 'Webhook not found');
-		if (method === 'GET') return json(200, { data: webhook });
+		if (match && !/^[0-9]+$/.test(decodeURIComponent(match[1]))) return failure(400, "/webhookId: Expected string to match '^[0-9]+$'");
+		if (!webhook) return failure(404, `Webhook with ID ${match ? decodeURIComponent(match[1]) : ''} not found`);
+		if (method === 'GET') return json(200, { data: shown(webhook) });
 		if (method === 'DELETE') {
 			webhooks.splice(webhooks.indexOf(webhook), 1);
 			return json(204);
 		}
 		if (method === 'PATCH') {
-			for (const field of ['events', 'status', 'url', 'label']) if (body?.[field] !== undefined) webhook[field] = body[field];
-			return json(200, { data: webhook });
+			for (const field of ['events', 'status', 'url', 'label', 'resourceIds']) if (body?.[field] !== undefined) webhook[field] = body[field];
+			return json(200, { data: shown(webhook) });
 		}
 		return failure(405, 'Method not allowed');
 	}
@@ -96,8 +101,9 @@ async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 		if (!https) return failure(400, 'url must be an HTTPS URL');
 		const events = body.events;
 		if (!Array.isArray(events) || events.length === 0 || events.some((e) => typeof e !== 'string' || e === '')) return failure(400, 'events must be a non-empty array');
-		if (events.some((e) => FILTERED.test(e)) && !Array.isArray(body.resourceIds)) return failure(400, 'resourceIds is required for message and call events');
-		const webhook = store({ url: body.url, events: [...events], label: body.label ?? null, resourceIds: body.resourceIds ?? null });
+		if (body.resourceIds !== undefined && !Array.isArray(body.resourceIds)) return failure(400, '/resourceIds: Expected array');
+		// "Omitting this field defaults to ["*"]"
+		const webhook = store({ url: body.url, events: [...events], label: body.label ?? null, resourceIds: body.resourceIds ?? ['*'] });
 		return json(201, { data: webhook });
 	}
 
@@ -105,11 +111,11 @@ async function startQuoApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {}) {
 	return Object.assign(api, {
 		webhooks,
 		add: (fields = {}) => store(fields),
-		async deliver(id, { type, resource = {}, eventId = `EV${randomId(16)}`, createdAt = new Date().toISOString(), t = Math.floor(Date.now() / 1000), key } = {}) {
+		async deliver(id, { type, resource = {}, context = {}, eventId = `EV${randomId(16)}`, createdAt = new Date().toISOString(), t = Math.floor(Date.now() / 1000), key } = {}) {
 			const webhook = find(id);
 			if (!webhook || webhook.status !== 'enabled') throw new Error(`Quo stand-in: webhook ${id} is ${webhook ? 'disabled' : 'unknown'}: Quo sends it nothing`);
 			if (!webhook.events.includes(type)) throw new Error(`Quo stand-in: webhook ${id} takes ${webhook.events.join(', ')}, not ${type}`);
-			const payload = { id: eventId, apiVersion: VERSION, createdAt, type, data: { resource, context: {}, links: { quo: null } } };
+			const payload = { id: eventId, apiVersion: VERSION, createdAt, type, data: { resource, context, links: { quo: null } } };
 			const rawBody = JSON.stringify(payload);
 			const deliveryId = `msg_${randomId(12)}`;
 			const secret = (key ?? webhook.key).replace(/^whsec_/, '');

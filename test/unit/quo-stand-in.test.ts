@@ -44,19 +44,21 @@ function call(method: string, path: string, headers: Record<string, string> = HE
 	});
 }
 
-test('Quo: the key without Bearer, the API version required, the whsec_ key in the answer, PATCH and DELETE', async () => {
+test('Quo: the key without Bearer, the API version required, resourceIds every number by default, the whsec_ key only in the answer to create, PATCH and DELETE', async () => {
 	const hook = { url: 'https://n8n.example.test/webhook/h', events: ['call.completed'], label: 'n8n', resourceIds: ['*'] };
 	expect((await call('POST', '/webhooks', { authorization: `Bearer ${KEY}`, 'quo-api-version': '2026-03-30' }, hook)).status).toBe(401);
 	expect((await call('POST', '/webhooks', { authorization: KEY }, hook)).status).toBe(400);
-	expect((await call('POST', '/webhooks', HEADERS, { ...hook, resourceIds: undefined })).status).toBe(400);
+	expect(await call('POST', '/webhooks', HEADERS, { ...hook, resourceIds: undefined })).toMatchObject({ status: 201, body: { data: { resourceIds: ['*'] } } });
 	expect((await call('POST', '/webhooks', HEADERS, { ...hook, url: 'http://n8n.example.test/webhook/h' })).status).toBe(400);
 	const created = await call('POST', '/webhooks', HEADERS, hook);
 	expect(created).toEqual({ status: 201, body: { data: expect.objectContaining({ url: hook.url, events: hook.events, status: 'enabled', key: expect.stringMatching(/^whsec_/) }) } });
 	const id = created.body.data.id;
 	expect((await call('PATCH', `/webhooks/${id}`, HEADERS, { events: ['message.received'] })).body.data.events).toEqual(['message.received']);
-	expect((await call('GET', `/webhooks/${id}`)).body.data.key).toBe(created.body.data.key);
+	expect(id).toMatch(/^[0-9]+$/);
+	expect((await call('GET', `/webhooks/${id}`)).body.data).toEqual(expect.not.objectContaining({ key: expect.anything() }));
 	expect((await call('DELETE', `/webhooks/${id}`)).status).toBe(204);
-	expect((await call('GET', `/webhooks/${id}`)).status).toBe(404);
+	expect(await call('GET', `/webhooks/${id}`)).toMatchObject({ status: 404, body: { title: 'Not Found', docs: 'https://quo.com/docs' } });
+	expect((await call('GET', '/webhooks/WHabc')).status).toBe(400);
 });
 
 test('Quo: a delivery is signed the Standard Webhooks way, as the standardwebhooks library verifies it', async () => {

@@ -102,4 +102,26 @@ describe('Quo events', () => {
 		expect(completed({ status: 'completed', createdAt: '2026-04-13T12:00:00.000Z', duration: 30 }).occurredAt).toBe('2026-04-13T12:00:30.000Z');
 		expect(completed({ completedAt: '2026-04-13T12:05:00.000Z', createdAt: '2026-04-13T12:00:00.000Z', duration: 30 }).occurredAt).toBe('2026-04-13T12:05:00.000Z');
 	});
+
+	test("current webhooks: the final status as Quo names it (ai-handled was answered by Quo's AI agent; forwarded and unknown say nothing of an answer)", () => {
+		const status = (value: string) => {
+			const outcome = deliver({ id: 'EVs', apiVersion: '2026-03-30', createdAt: '2026-04-13T12:10:00.000Z', type: 'call.completed', data: { resource: { id: 'AC3', direction: 'incoming', status: value, answeredAt: null }, context: {} } });
+			if (outcome.status !== 200) throw new Error('refused');
+			return outcome.items[0].status;
+		};
+		expect(['answered', 'unanswered', 'abandoned', 'failed', 'ai-handled', 'forwarded', 'unknown'].map(status)).toEqual(['answered', 'missed', 'abandoned', 'failed', 'answered', null, null]);
+	});
+
+	test('a summary or transcript still being made (processingStatus other than completed) carries no text', () => {
+		for (const type of ['call.summary.completed', 'call.transcript.completed']) {
+			const outcome = deliver({ id: 'EVp', apiVersion: '2026-03-30', createdAt: '2026-04-13T12:10:00.000Z', type, data: { resource: { callId: 'AC4', processingStatus: 'failed', summary: null, nextSteps: null, dialogue: null }, context: {} } });
+			if (outcome.status !== 200) throw new Error('refused');
+			expect(outcome.items[0]).toMatchObject({ event: 'unknown', callId: 'AC4', summary: null, transcription: null });
+		}
+	});
+
+	test("repeats are recognised for 28 hours: Quo's 8 attempts span about 27.6", () => {
+		expect(quo.retryWindowSec).toBe(28 * 3600);
+	});
 });
+
