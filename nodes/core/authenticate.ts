@@ -292,7 +292,7 @@ function verdictOn(proof: Proof, delivery: Delivery, payloads: readonly Payload[
 	}
 }
 
-/** Longer than any algorithm name: what a header names beyond it is not quoted to the owner. */
+/** Longer than any algorithm name: what a header names beyond it is cut from the log line. */
 const MAX_LOGGED_ALGORITHM = 20;
 
 /**

@@ -91,7 +91,8 @@ export function tooManyEvents(maxEvents: number): BodyRefusal {
 	};
 }
 
-const QUOTE = 0x22;
+// the `"` that opens and closes a JSON string
+const DOUBLE_MARK = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -101,12 +102,12 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const AMPERSAND = 0x26;
 
-/** The index of the quote closing the string that opens at `open`, or -1: one step per byte, whatever the escapes. */
+/** The index of the double mark closing the string that opens at `open`, or -1: one step per byte, whatever the escapes. */
 function stringEnd(raw: Buffer, open: number): number {
 	for (let at = open + 1; at < raw.length; at++) {
 		const byte = raw[at];
 		if (byte === BACKSLASH) at++;
-		else if (byte === QUOTE) return at;
+		else if (byte === DOUBLE_MARK) return at;
 	}
 	return -1;
 }
@@ -152,7 +153,7 @@ export function checkJsonLimits(raw: Buffer, limits: BodyLimits): BodyRefusal | 
 			const refused = byte === CLOSE_BRACKET ? null : element();
 			if (refused) return refused;
 		}
-		if (byte === QUOTE) {
+		if (byte === DOUBLE_MARK) {
 			at = stringEnd(raw, at);
 			if (at === -1) return shape;
 		} else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {

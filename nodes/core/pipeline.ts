@@ -121,7 +121,7 @@ function provenHeaderId(adapter: VendorAdapter, delivery: Delivery, signedHeader
 	return value && value.length <= MAX_HEADER_ID_LENGTH ? value : null;
 }
 
-/** A vendor event name as a log shows it: quoted, escaped, and bounded (the body decides its length). */
+/** A vendor event name as a log shows it: in JSON string form, escaped, and bounded (the body decides its length). */
 const MAX_LOGGED_NAME = 100;
 export function loggedName(name: string): string {
 	return JSON.stringify(name.length > MAX_LOGGED_NAME ? `${name.slice(0, MAX_LOGGED_NAME)}...` : name);

@@ -151,15 +151,15 @@ export type ApiCall = 'create' | 'check' | 'update' | 'remove';
  */
 export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown): string {
 	const said = vendorMessage(body);
-	const quoted = said ? ` ${vendor} said: "${said}".` : '';
+	const theirWords = said ? ` ${vendor} said: "${said}".` : '';
 	if (status === 401) return `${vendor} refused the API key (401): check the API credential chosen in the trigger. ${api.keysAt}`;
 	if (status === 403) return `The API key may not manage ${vendor}'s webhooks (403): ${api.rightsNeeded}`;
 	if (status === 429) return `${vendor} is limiting requests (429): wait a minute, then activate the workflow again.`;
 	if (call === 'create' && api.limitReached?.(status, body)) {
-		return `${vendor} holds as many webhooks as it allows (${status}):${quoted} Remove the ones you no longer use (${api.removeAt}), then activate the workflow again.`;
+		return `${vendor} holds as many webhooks as it allows (${status}):${theirWords} Remove the ones you no longer use (${api.removeAt}), then activate the workflow again.`;
 	}
-	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the webhook because of a fault on its side (${status}): try again in a few minutes.${quoted}`;
-	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the webhook (${status}).${quoted}`;
+	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the webhook because of a fault on its side (${status}): try again in a few minutes.${theirWords}`;
+	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the webhook (${status}).${theirWords}`;
 }
 
 /** The base URL the credential's server choice names. */
