@@ -193,7 +193,7 @@ const AUTOMATIC = { show: { registration: ['automatic'] } };
 function automaticNotice(adapter: VendorAdapter): INodeProperties {
 	const only = adapter.webhookApi?.onlyWay === true;
 	return {
-		displayName: `When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
+		displayName: `${only ? `${adapter.setupNotice} ` : ''}When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
 		name: 'automaticNotice',
 		type: 'notice',
 		default: '',
