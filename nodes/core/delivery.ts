@@ -11,6 +11,11 @@ export interface Delivery {
 	query?: Record<string, unknown>;
 	/** the client address as n8n resolves it (its proxy settings decide) */
 	clientIp?: string;
+	/**
+	 * for a vendor with kinds of event (VendorAdapter.kinds): the kind the
+	 * request's path receives, proven by that kind's own secret
+	 */
+	kind?: string;
 }
 
 /** A header's value; repeated headers joined as HTTP joins them. */

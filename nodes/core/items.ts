@@ -16,6 +16,8 @@ export interface ItemContext {
 	includeRaw: boolean;
 	/** the event id a request header carries, where the vendor sends one there */
 	headerEventId?: string | null;
+	/** the kind of event the path the request arrived on receives, for a vendor with kinds */
+	kind?: string;
 }
 
 /** The payload as the item keeps it: a token the vendor sends in the body is a secret and is left out. */
@@ -72,7 +74,7 @@ export function normalizeAll(
 	const matched: boolean[] = [];
 	const headerId = context.headerEventId?.trim() || null;
 	const items = payloads.map((payload, index) => {
-		const n = normalizePayload(adapter, payload);
+		const n = normalizePayload(adapter, payload, context.kind);
 		let eventId = n.vendorEventId;
 		if (eventId === null && headerId !== null) eventId = batch ? `${headerId}:${index}` : headerId;
 		suppressRepeats.push(eventId !== null || !n.repeatable);

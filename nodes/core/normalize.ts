@@ -7,7 +7,7 @@ import type { PbxEventFields, PbxEventName } from './event';
 import { emptyFields, EVENT_NAMES, FIELD_NAMES, FIELDS } from './event';
 import type { Payload } from './paths';
 import { lookup, readFirst } from './paths';
-import type { VendorAdapter } from './vendor';
+import type { EventKind, VendorAdapter } from './vendor';
 
 export interface Normalized {
 	event: PbxEventName;
@@ -23,12 +23,32 @@ export interface Normalized {
 	matched: boolean;
 }
 
-export function vendorEventName(adapter: VendorAdapter, payload: Payload): string | null {
-	return toText(readFirst(payload, adapter.eventField));
+/** The kind a delivery names, or where none does (PBX Event Normalize), the kind of the node's default webhook. */
+function kindOf(adapter: VendorAdapter, kind: string | undefined): EventKind | null {
+	const kinds = adapter.kinds;
+	if (!kinds) return null;
+	if (kind !== undefined && Object.prototype.hasOwnProperty.call(kinds, kind)) return kinds[kind];
+	return Object.values(kinds).find((candidate) => candidate.webhook === 'default') ?? null;
 }
 
-export function normalizePayload(adapter: VendorAdapter, payload: Payload): Normalized {
-	const vendorEvent = vendorEventName(adapter, payload) ?? '';
+/** `kind`: the kind of event the path a delivery arrived on receives (EventKind). */
+export function vendorEventName(adapter: VendorAdapter, payload: Payload, kind?: string): string | null {
+	const eventKind = kindOf(adapter, kind);
+	if (eventKind === null) return toText(readFirst(payload, adapter.eventField));
+	const name = eventKind.eventField === null ? null : toText(readFirst(payload, eventKind.eventField));
+	return name === null ? eventKind.prefix : `${eventKind.prefix}.${name}`;
+}
+
+/** The kind (its key) whose rules hold a vendor event name: the one whose prefix begins it. */
+export function kindOfEvent(adapter: VendorAdapter, vendorEvent: string): string | null {
+	for (const [key, kind] of Object.entries(adapter.kinds ?? {})) {
+		if (vendorEvent === kind.prefix || vendorEvent.startsWith(`${kind.prefix}.`)) return key;
+	}
+	return null;
+}
+
+export function normalizePayload(adapter: VendorAdapter, payload: Payload, kind?: string): Normalized {
+	const vendorEvent = vendorEventName(adapter, payload, kind) ?? '';
 	const ruleKey = vendorEvent.toLowerCase();
 	const rule = lookup(adapter.rules, ruleKey);
 	const fields = emptyFields();
@@ -65,7 +85,7 @@ export function formNumberKeys(adapter: VendorAdapter): ReadonlySet<string> {
 
 /** The normalized events a vendor can produce, in taxonomy order, for the node's event list. */
 export function eventsOf(adapter: VendorAdapter): PbxEventName[] {
-	const produced = new Set<PbxEventName>(Object.values(adapter.rules).map((rule) => rule.event));
+	const produced = new Set<PbxEventName>(Object.values(adapter.rules).flatMap((rule) => [rule.event, ...(rule.refinesTo ?? [])]));
 	for (const extra of adapter.extraEvents ?? []) produced.add(extra);
 	produced.add('unknown');
 	return EVENT_NAMES.filter((name) => produced.has(name));

@@ -184,6 +184,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 		verified: verdict.verified,
 		includeRaw: settings.includeRaw,
 		headerEventId: provenHeaderId(adapter, delivery, verdict.signedHeaders),
+		...(delivery.kind !== undefined ? { kind: delivery.kind } : {}),
 	});
 	const now = settings.receivedAt.getTime();
 	// independent of Signature Tolerance: a stamp in tolerance (or tolerance off) says nothing of the event's own time

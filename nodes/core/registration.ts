@@ -25,6 +25,27 @@ export interface RemoteWebhook {
 	secret: string | null;
 }
 
+/** A subscription as the vendor describes it: the events it asks for, sent to the webhook it points at. */
+export interface RemoteSubscription {
+	id: string;
+	events: readonly string[];
+	active: boolean;
+}
+
+/**
+ * Where a webhook is only an address and a secret, and the events sent there
+ * are asked for by a subscription pointing at it: made after its webhook,
+ * removed before it. `kind`: the key of the vendor's kind of event (VendorAdapter.kinds).
+ */
+export interface SubscriptionApi {
+	create(webhookId: string, events: readonly string[], kind: string): ApiRequest;
+	get(id: string, kind: string): ApiRequest;
+	read(body: unknown): RemoteSubscription | null;
+	/** sets the events and enables the subscription again; without it, a subscription to change is made anew */
+	update?(id: string, events: readonly string[], kind: string): ApiRequest;
+	remove(id: string, kind: string): ApiRequest;
+}
+
 /** A vendor's webhook API: what to send and how to read the answers. */
 export interface WebhookApi {
 	/** the credential type with the API key; its `authenticate` signs every request */
@@ -42,6 +63,13 @@ export interface WebhookApi {
 	headers?: Readonly<Record<string, string>>;
 	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
 	allEvents?: readonly string[];
+	/**
+	 * the vendor has no other way to make a webhook (no dashboard): the trigger
+	 * has no Registration choice and no credential for a secret
+	 */
+	onlyWay?: true;
+	/** the webhook carries no events itself: a subscription per kind asks for them */
+	subscription?: SubscriptionApi;
 	/**
 	 * the vendor takes the secret that proves its deliveries from the one who
 	 * makes the webhook (and never shows it): the trigger makes one, random,
@@ -72,18 +100,33 @@ export interface Registered {
 	webhookSecret: string;
 	webhookUrl: string;
 	webhookEvents: string[];
+	/** where the vendor has a SubscriptionApi: the subscription pointing at the webhook */
+	subscriptionId?: string;
+}
+
+/** Whether a vendor event name belongs to the kind whose prefix is given (every name, where none is). */
+function ofKind(name: string, prefix: string | undefined): boolean {
+	return prefix === undefined || name === prefix || name.startsWith(`${prefix}.`);
 }
 
 /**
  * The vendor events (the keys of a vendor's rules) behind the normalized events
- * picked (none picked: all).
- * Never empty: an empty list asks some vendors for every event there is.
+ * picked (none picked: all), those of one kind where `kindPrefix` is given
+ * (EventKind.prefix: an empty list then says the kind is not needed).
+ * Never empty otherwise: an empty list asks some vendors for every event there is.
  */
-export function subscriptionFor(rules: Readonly<Record<string, { event: string }>>, api: WebhookApi, picked: readonly string[]): string[] {
-	if (picked.length === 0 && api.allEvents) return [...api.allEvents];
+export function subscriptionFor(
+	rules: Readonly<Record<string, { event: string; refinesTo?: readonly string[] }>>,
+	api: WebhookApi,
+	picked: readonly string[],
+	kindPrefix?: string,
+): string[] {
+	const wildcard = (api.allEvents ?? []).filter((name) => ofKind(name, kindPrefix));
+	if (picked.length === 0 && wildcard.length > 0) return wildcard;
 	const wanted = new Set(picked);
 	return Object.entries(rules)
-		.filter(([, rule]) => picked.length === 0 || wanted.has(rule.event))
+		.filter(([name]) => ofKind(name, kindPrefix))
+		.filter(([, rule]) => picked.length === 0 || wanted.has(rule.event) || (rule.refinesTo ?? []).some((event) => wanted.has(event)))
 		.map(([name]) => name)
 		.sort();
 }
@@ -147,19 +190,19 @@ export type ApiCall = 'create' | 'check' | 'update' | 'remove';
 
 /**
  * The activation error for a refused call, in words a non-developer can act
- * on. `vendor`: the display name.
+ * on. `vendor`: the display name; `object`: what the call was about (a webhook, or a kind's subscription).
  */
-export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown): string {
+export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown, object = 'webhook'): string {
 	const said = vendorMessage(body);
 	const theirWords = said ? ` ${vendor} said: "${said}".` : '';
 	if (status === 401) return `${vendor} refused the API key (401): check the API credential chosen in the trigger. ${api.keysAt}`;
-	if (status === 403) return `The API key may not manage ${vendor}'s webhooks (403): ${api.rightsNeeded}`;
+	if (status === 403) return `The API key may not manage ${vendor}'s ${object}s (403): ${api.rightsNeeded}`;
 	if (status === 429) return `${vendor} is limiting requests (429): wait a minute, then activate the workflow again.`;
 	if (call === 'create' && api.limitReached?.(status, body)) {
 		return `${vendor} holds as many webhooks as it allows (${status}):${theirWords} Remove the ones you no longer use (${api.removeAt}), then activate the workflow again.`;
 	}
-	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the webhook because of a fault on its side (${status}): try again in a few minutes.${theirWords}`;
-	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the webhook (${status}).${theirWords}`;
+	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the ${object} because of a fault on its side (${status}): try again in a few minutes.${theirWords}`;
+	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the ${object} (${status}).${theirWords}`;
 }
 
 /** The base URL the credential's server choice names. */

@@ -19,7 +19,29 @@ export type FieldMap = Partial<Record<PbxFieldName, FieldSource | null>>;
  * against the vendor's own credential type, or (the vendor signs nothing)
  * what the user picks: a URL token, Basic auth or nothing.
  */
-export type VendorProof = (Extract<ProofSource, { kind: 'hmacSha256' | 'token' | 'jwtHs256' }> & { credential: string }) | { kind: 'userChosen' };
+/**
+ * `credential`: the credential type holding the secret where the user sets it;
+ * none for a vendor whose webhooks only the trigger makes (the secret is the
+ * trigger's own, in its static data).
+ */
+export type VendorProof = (Extract<ProofSource, { kind: 'hmacSha256' | 'token' | 'jwtHs256' }> & { credential?: string }) | { kind: 'userChosen' };
+
+/**
+ * One kind of event a vendor sends to an address of its own (a webhook of the
+ * node, on its own path, with its own secret), and names only within its kind
+ * (or not at all): the path it arrived on, proven by the kind's secret, says
+ * what it is, never a guess from its fields.
+ */
+export interface EventKind {
+	/** the node's webhook (its `name` in the description) that receives this kind */
+	webhook: string;
+	/** the vendor event's name is `<prefix>.<this field's value>`, or `<prefix>` alone where null or the field is empty */
+	eventField: FieldSource | null;
+	/** unique among the kinds: the keys of the kind's rules begin with it and a dot */
+	prefix: string;
+	/** how a message names the kind's subscription, lower case: `call`, `SMS` */
+	label: string;
+}
 
 export interface EventRule {
 	event: PbxEventName;
@@ -28,6 +50,8 @@ export interface EventRule {
 	status?: PbxStatus;
 	/** replaces or (with null) removes entries of the vendor's shared field map */
 	fields?: FieldMap;
+	/** events `refine` can make of this one instead of `event`: picking one of them subscribes to this vendor event */
+	refinesTo?: readonly PbxEventName[];
 	/**
 	 * The same body can be a second genuine event (the vendor sends neither an
 	 * id nor a time that would tell the two apart): never suppressed as a repeat.
@@ -50,8 +74,13 @@ export interface VendorAdapter {
 	/** the trigger node's type name; its class and folder are this name capitalized */
 	triggerName: string;
 	proof: VendorProof;
-	/** where the vendor names its event */
+	/** where the vendor names its event (with `kinds`: where the default kind does, for a payload that arrives with no kind) */
 	eventField: FieldSource;
+	/**
+	 * a vendor whose kinds of event arrive each at an address of their own,
+	 * keyed by kind; each rule belongs to the kind whose prefix begins its key
+	 */
+	kinds?: Readonly<Record<string, EventKind>>;
 	/** where the vendor sends an id unique to the event, if it ever does */
 	eventIdField?: FieldSource;
 	/**

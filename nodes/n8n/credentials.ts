@@ -26,11 +26,13 @@ function userChosen(show: Show = {}): INodeCredentialDescription[] {
 
 export function triggerCredentials(adapter: VendorAdapter): INodeCredentialDescription[] {
 	if (adapter.proof.kind === 'userChosen') return userChosen();
-	if (adapter.webhookApi === undefined) return [credential(adapter.proof.credential)];
+	const byHand = adapter.proof.credential;
+	if (adapter.webhookApi === undefined) return byHand ? [credential(byHand)] : [];
 	// the API credential is tested by its own request to the vendor
+	if (adapter.webhookApi.onlyWay || !byHand) return [{ name: adapter.webhookApi.credential, required: true }];
 	return [
 		{ name: adapter.webhookApi.credential, required: true, displayOptions: { show: { registration: ['automatic'] } } },
-		credential(adapter.proof.credential, { registration: ['manual'] }),
+		credential(byHand, { registration: ['manual'] }),
 	];
 }
 
@@ -39,7 +41,8 @@ export function normalizeCredentials(vendors: readonly VendorAdapter[]): INodeCr
 	const unsigned = vendors.filter((vendor) => vendor.proof.kind === 'userChosen').map((vendor) => vendor.id);
 	return [
 		...vendors.flatMap((vendor) =>
-			vendor.proof.kind === 'userChosen' ? [] : [credential(vendor.proof.credential, { vendor: [vendor.id], verify: [true] })],
+			// a vendor whose secret only its trigger holds offers none here
+			vendor.proof.kind === 'userChosen' || !vendor.proof.credential ? [] : [credential(vendor.proof.credential, { vendor: [vendor.id], verify: [true] })],
 		),
 		...(unsigned.length > 0 ? userChosen({ vendor: unsigned, verify: [true] }) : []),
 	];

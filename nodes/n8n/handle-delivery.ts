@@ -56,10 +56,23 @@ const NOT_REGISTERED = 'this trigger holds no registered webhook secret, so ever
 
 type RegisteredProof = Extract<VendorAdapter['proof'], { kind: 'hmacSha256' | 'token' | 'jwtHs256' }>;
 
-/** The secret the vendor gave the webhook this node registered ('' when none is kept). */
-function registeredSecret(ctx: IWebhookFunctions): string {
-	const secret = ctx.getWorkflowStaticData('node').webhookSecret;
+/**
+ * The secret of the webhook this node registered ('' when none is kept); for
+ * a vendor with kinds, the secret of the kind's own webhook, so that a
+ * delivery signed for one kind is never taken on another kind's path.
+ */
+function registeredSecret(ctx: IWebhookFunctions, kind: string | undefined): string {
+	const data = ctx.getWorkflowStaticData('node');
+	const kept = kind === undefined ? data : data[kind];
+	const secret = kept !== null && typeof kept === 'object' ? (kept as IDataObject).webhookSecret : undefined;
 	return typeof secret === 'string' ? secret : '';
+}
+
+/** The kind of event the webhook that received the request is for (a vendor with kinds); undefined for the others. */
+function kindOfWebhook(ctx: IWebhookFunctions, adapter: VendorAdapter): string | undefined {
+	if (!adapter.kinds) return undefined;
+	const name = ctx.getWebhookName();
+	return Object.entries(adapter.kinds).find(([, kind]) => kind.webhook === name)?.[0];
 }
 
 /** The tolerance option as a number of seconds (an expression can make it anything). */
@@ -95,11 +108,12 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	const nodeKey = `${ctx.getWorkflow().id}:${node.id}`;
 	// a webhook the trigger registered is verified with the secret the vendor gave it, kept in the static data
 	const registered = adapter.proof.kind !== 'userChosen' && registersItself(adapter, ctx.getNodeParameter('registration', 'automatic'));
+	const kind = kindOfWebhook(ctx, adapter);
 	const proof = await proofFor(
 		adapter.proof,
 		adapter.proof.kind === 'userChosen' ? (ctx.getNodeParameter('authentication', 'none') as string) : '',
 		registered && adapter.proof.kind !== 'userChosen'
-			? async () => secretAsCredential(adapter.proof as RegisteredProof, registeredSecret(ctx))
+			? async () => secretAsCredential(adapter.proof as RegisteredProof, registeredSecret(ctx, kind))
 			: async (type) => await cachedCredentials(ctx, node, nodeKey, type),
 		adapter.proof.kind === 'userChosen' ? '' : adapter.proof.credential,
 	);
@@ -111,6 +125,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 			headers: req.headers,
 			query: req.query as Record<string, unknown>,
 			clientIp: req.ip,
+			...(kind !== undefined ? { kind } : {}),
 		},
 		{
 			proof,
@@ -130,7 +145,7 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 	if (outcome.status !== 200) {
 		// one cause, one key: numbers in a log line (a replay's skew in seconds) would make each request a new cause
 		// a registered webhook without its secret: the fix is activating again, not the credential
-		const log = registered && outcome.status === 401 && registeredSecret(ctx) === '' ? NOT_REGISTERED : outcome.log;
+		const log = registered && outcome.status === 401 && registeredSecret(ctx, kind) === '' ? NOT_REGISTERED : outcome.log;
 		if (log && firstInAMinute(`${nodeKey}:${log.replace(/\d+/g, '#')}`)) {
 			ctx.logger.warn(`${adapter.displayName} trigger "${node.name}" refused a request (${outcome.status}): ${log}`);
 		}

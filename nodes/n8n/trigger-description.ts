@@ -4,7 +4,7 @@
  * credentials and wording itself, where n8n's own checks read them; the
  * registry tests hold those to the vendor's adapter.
  */
-import type { INodeProperties, IWebhookDescription } from 'n8n-workflow';
+import type { INodeProperties, IWebhookDescription, WebhookType } from 'n8n-workflow';
 
 import { DEFAULT_SIGNATURE_TOLERANCE_SEC } from '../core/authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING } from '../core/body-limits';
@@ -31,6 +31,15 @@ export const TRIGGER_WEBHOOKS: IWebhookDescription[] = [
 		path: 'webhook',
 	},
 ];
+
+/**
+ * A vendor with kinds of event (VendorAdapter.kinds): one webhook per kind,
+ * its path the kind's key, so that each kind arrives at an address of its own.
+ */
+export function kindWebhooks(adapter: VendorAdapter): IWebhookDescription[] {
+	// n8n's types name only `default` and `setup`; its webhook service takes any name, each with its own path
+	return Object.entries(adapter.kinds ?? {}).map(([key, kind]) => ({ ...TRIGGER_WEBHOOKS[0], name: kind.webhook as WebhookType, path: key }));
+}
 
 /** For vendors whose documents say nothing of retries. */
 const DUPLICATE_WINDOW_DEFAULT_SEC = 300;
@@ -182,12 +191,13 @@ const AUTOMATIC = { show: { registration: ['automatic'] } };
 
 /** For a trigger that registers itself: what it does, and nothing to paste. */
 function automaticNotice(adapter: VendorAdapter): INodeProperties {
+	const only = adapter.webhookApi?.onlyWay === true;
 	return {
-		displayName: `When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
+		displayName: `${only ? `${adapter.setupNotice} ` : ''}When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
 		name: 'automaticNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: AUTOMATIC,
+		...(only ? {} : { displayOptions: AUTOMATIC }),
 	};
 }
 
@@ -215,6 +225,8 @@ function setupNotice(adapter: VendorAdapter): INodeProperties {
 /** A trigger's parameters: where its URL goes, how requests are proven (vendors that sign nothing), events, options. */
 export function triggerProperties(adapter: VendorAdapter): INodeProperties[] {
 	const authentication = adapter.proof.kind === 'userChosen' ? [authenticationParameter] : [];
+	// a vendor whose webhooks only the API makes: nothing to choose, nothing to paste
+	if (adapter.webhookApi?.onlyWay) return [automaticNotice(adapter), eventsParameter(adapter), optionsParameter(adapter)];
 	const registration = adapter.webhookApi ? [registrationParameter(adapter), automaticNotice(adapter)] : [];
 	return [...registration, setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
 }

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'crypto';
 
-import type { IDataObject, IHookFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IHttpRequestMethods, WebhookType } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiCall, ApiRequest, Registered, WebhookApi } from '../core/registration';
+import type { ApiCall, ApiRequest, Registered, RemoteWebhook, WebhookApi } from '../core/registration';
 import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, subscriptionFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { manualWebhookMethods } from './trigger-node';
@@ -69,9 +69,9 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 }
 
 /** Sends a request whose refusal stops the activation with words the user can act on. */
-async function demand(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, call: ApiCall, request: ApiRequest): Promise<Answer> {
+async function demand(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, call: ApiCall, request: ApiRequest, object?: string): Promise<Answer> {
 	const answer = await send(ctx, adapter, api, request);
-	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, call, answer.status, answer.body));
+	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, call, answer.status, answer.body, object));
 	return answer;
 }
 
@@ -80,38 +80,107 @@ function forget(data: IDataObject): void {
 	delete data.webhookSecret;
 	delete data.webhookUrl;
 	delete data.webhookEvents;
+	delete data.subscriptionId;
 }
 
 function keep(data: IDataObject, registered: Registered): void {
 	Object.assign(data, registered);
 }
 
-/** The node's webhook address; the vendor is told it exactly. */
-function urlOf(ctx: IHookFunctions): string {
-	const url = ctx.getNodeWebhookUrl('default');
+/** The address of one of the node's webhooks (`default`: its only one, for most vendors); the vendor is told it exactly. */
+function urlOf(ctx: IHookFunctions, webhook = 'default'): string {
+	// n8n's types name only `default` and `setup`; it finds any webhook of the node by its name
+	const url = ctx.getNodeWebhookUrl(webhook as WebhookType);
 	if (!url) return fail(ctx, 'n8n gave this trigger no webhook address: save the workflow, then activate it again.');
 	return url;
 }
 
-function eventsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): string[] {
+function pickedOf(ctx: IHookFunctions): string[] {
 	const picked = ctx.getNodeParameter('events', []) as string[];
-	const events = subscriptionFor(adapter.rules, api, Array.isArray(picked) ? picked : []);
-	if (events.length === 0) {
-		fail(ctx, `None of the events picked in the trigger is one ${adapter.displayName} sends: pick others, or none to receive every event.`);
-	}
+	return Array.isArray(picked) ? picked : [];
+}
+
+function noneSent(ctx: IHookFunctions, adapter: VendorAdapter): never {
+	return fail(ctx, `None of the events picked in the trigger is one ${adapter.displayName} sends: pick others, or none to receive every event.`);
+}
+
+function eventsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): string[] {
+	const events = subscriptionFor(adapter.rules, api, pickedOf(ctx));
+	if (events.length === 0) noneSent(ctx, adapter);
 	return events;
 }
 
-/** A webhook of this node's that is removed, or told to the user to remove by hand. */
-async function removeOwn(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, data: IDataObject): Promise<void> {
-	const id = String(data.webhookId);
-	let answer: Answer | null = null;
-	try {
-		answer = await send(ctx, adapter, api, api.remove(id));
-	} catch {
-		answer = null;
+/**
+ * One registration of the node: where it is kept, the address it sends to,
+ * the vendor events it asks for. A vendor with kinds of event has one per
+ * kind, each kept under the kind's key in the static data with its own secret;
+ * the others have one, kept in the static data itself.
+ */
+interface Slot {
+	data: IDataObject;
+	url: string;
+	events: string[];
+	/** the kind's key, where the vendor has kinds */
+	kind: string | null;
+	/** how messages name the kind's subscription: `SMS event subscription` */
+	object: string;
+}
+
+/** The static data a kind's registration is kept in. */
+function kindData(data: IDataObject, kind: string): IDataObject {
+	const kept = data[kind];
+	if (kept !== null && typeof kept === 'object' && !Array.isArray(kept)) return kept as IDataObject;
+	const fresh: IDataObject = {};
+	data[kind] = fresh;
+	return fresh;
+}
+
+/** Every registration the node needs for the events picked (a kind no event picked needs has none). */
+function slotsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): { needed: Slot[]; unneeded: string[] } {
+	const data = ctx.getWorkflowStaticData('node');
+	if (!adapter.kinds) return { needed: [{ data, url: urlOf(ctx), events: eventsOf(ctx, adapter, api), kind: null, object: 'webhook' }], unneeded: [] };
+	const picked = pickedOf(ctx);
+	const needed: Slot[] = [];
+	const unneeded: string[] = [];
+	for (const [key, kind] of Object.entries(adapter.kinds)) {
+		const events = subscriptionFor(adapter.rules, api, picked, kind.prefix);
+		if (events.length === 0) unneeded.push(key);
+		else needed.push({ data: kindData(data, key), url: urlOf(ctx, kind.webhook), events, kind: key, object: `${kind.label} event subscription` });
 	}
-	if (answer !== null && (isOk(answer) || answer.status === 404)) {
+	if (needed.length === 0) noneSent(ctx, adapter);
+	return { needed, unneeded };
+}
+
+/** The kinds that hold a registration in the static data. */
+function keptKinds(adapter: VendorAdapter, data: IDataObject): string[] {
+	return Object.keys(adapter.kinds ?? {}).filter((key) => {
+		const kept = data[key] as IDataObject | undefined;
+		return kept !== null && typeof kept === 'object' && typeof kept.webhookId === 'string';
+	});
+}
+
+/** A request whose refusal (or silence) is returned as null rather than thrown. */
+async function attempt(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer | null> {
+	try {
+		return await send(ctx, adapter, api, request);
+	} catch {
+		return null;
+	}
+}
+
+const gone = (answer: Answer | null) => answer !== null && (isOk(answer) || answer.status === 404);
+
+/**
+ * A webhook of this node's (and first the subscription pointing at it) that
+ * is removed, or told to the user to remove by hand. `kind`: where the vendor has kinds.
+ */
+async function removeOwn(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, data: IDataObject, kind: string | null = null): Promise<void> {
+	const id = String(data.webhookId);
+	const subscription = typeof data.subscriptionId === 'string' && api.subscription ? data.subscriptionId : null;
+	if (subscription !== null && gone(await attempt(ctx, adapter, api, api.subscription!.remove(subscription, kind ?? '')))) delete data.subscriptionId;
+	const answer = await attempt(ctx, adapter, api, api.remove(id));
+	// a webhook removed takes away what sends to it, whatever became of its subscription
+	if (gone(answer)) {
 		forget(data);
 		return;
 	}
@@ -121,38 +190,62 @@ async function removeOwn(ctx: IHookFunctions, adapter: VendorAdapter, api: Webho
 	);
 }
 
-async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webhookApi: WebhookApi }): Promise<boolean> {
-	const api = adapter.webhookApi;
-	const data = this.getWorkflowStaticData('node');
-	const url = urlOf(this);
+/**
+ * What the vendor holds for one registration, as one webhook: the webhook's
+ * address and secret, and where a subscription asks for the events, its
+ * events. Null: it is gone (a 404), and the registration is to be made anew.
+ */
+async function remoteOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot): Promise<RemoteWebhook | null> {
+	const answer = await send(ctx, adapter, api, api.get(String(slot.data.webhookId)));
+	if (answer.status === 404) return null;
+	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, 'check', answer.status, answer.body));
+	const webhook = api.read(answer.body);
+	if (webhook === null || !api.subscription) return webhook;
+	const id = slot.data.subscriptionId;
+	if (typeof id !== 'string' || id === '') return { ...webhook, active: false, events: [] };
+	const found = await send(ctx, adapter, api, api.subscription.get(id, slot.kind ?? ''));
+	// the webhook without its subscription receives nothing: both are made anew
+	if (found.status === 404) return { ...webhook, paused: false, active: false, events: [], id: webhook.id };
+	if (!isOk(found)) fail(ctx, refusalMessage(api, adapter.displayName, 'check', found.status, found.body, slot.object));
+	const subscription = api.subscription.read(found.body);
+	return subscription === null ? { ...webhook, active: false, events: [] } : { ...webhook, active: subscription.active, events: subscription.events };
+}
+
+/** One registration found again (true), brought up to date on the way, or to be made anew (false). */
+async function checkSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot): Promise<boolean> {
+	const { data, url, events } = slot;
 	if (!registeredFor(data as Partial<Registered>, url)) {
 		// a copied or imported workflow's registration, or none: never reused, never removed from here
 		forget(data);
 		return false;
 	}
-	const events = eventsOf(this, adapter, api);
-	const answer = await send(this, adapter, api, api.get(String(data.webhookId)));
-	if (answer.status === 404) {
+	const remote = await remoteOf(ctx, adapter, api, slot);
+	if (remote === null) {
 		forget(data);
 		return false;
 	}
-	if (!isOk(answer)) fail(this, refusalMessage(api, adapter.displayName, 'check', answer.status, answer.body));
-	const next = nextStep(data as Partial<Registered>, url, events, api.read(answer.body), api.update !== undefined);
+	// a subscription that cannot be changed, or is gone, is made anew with its webhook
+	const canUpdate = api.subscription ? api.subscription.update !== undefined && typeof data.subscriptionId === 'string' && remote.active : api.update !== undefined;
+	const next = nextStep(data as Partial<Registered>, url, events, remote, canUpdate);
 	switch (next.step) {
 		case 'create':
 			forget(data);
 			return false;
 		case 'recreate':
-			await removeOwn(this, adapter, api, data);
+			await removeOwn(ctx, adapter, api, data, slot.kind);
 			if (next.paused) {
 				fail(
-					this,
+					ctx,
 					`${adapter.displayName} had paused this trigger's webhook after deliveries to n8n failed, so events stopped arriving. The trigger has removed it: activate the workflow again to register a new one, and check n8n's log for the refused requests that caused it.`,
 				);
 			}
 			return false;
 		case 'update':
-			await demand(this, adapter, api, 'update', api.update!(String(data.webhookId), events));
+			if (api.subscription) {
+				await demand(ctx, adapter, api, 'update', api.subscription.update!(String(data.subscriptionId), events, slot.kind ?? ''), slot.object);
+			} else {
+				await demand(ctx, adapter, api, 'update', api.update!(String(data.webhookId), events));
+			}
 			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
 			return true;
 		case 'keep':
@@ -161,38 +254,106 @@ async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webh
 	}
 }
 
-async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookApi: WebhookApi }): Promise<boolean> {
+async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webhookApi: WebhookApi }): Promise<boolean> {
 	const api = adapter.webhookApi;
-	const url = urlOf(this);
-	const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, url) : null;
-	if (insecure !== null) fail(this, insecure);
-	const events = eventsOf(this, adapter, api);
+	const { needed, unneeded } = slotsOf(this, adapter, api);
+	const data = this.getWorkflowStaticData('node');
+	// a kind the events picked no longer need: its registration goes
+	for (const kind of unneeded.filter((key) => keptKinds(adapter, data).includes(key))) {
+		await removeOwn(this, adapter, api, kindData(data, kind), kind);
+		delete data[kind];
+	}
+	let all = true;
+	for (const slot of needed) if (!(await checkSlot(this, adapter, api, slot))) all = false;
+	return all;
+}
+
+/** One registration made: its webhook with the secret, then (where the vendor has them) its subscription. */
+async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot): Promise<void> {
+	const { data, url, events } = slot;
 	// shown in the vendor's list of webhooks, so that a person there knows whose it is
-	const label = `n8n: ${this.getWorkflow().name ?? 'workflow'} / ${this.getNode().name}`.slice(0, 100);
+	const label = `n8n: ${ctx.getWorkflow().name ?? 'workflow'} / ${ctx.getNode().name}`.slice(0, 100);
 	// 32 random bytes, in characters every vendor accepts in a token
 	const made = api.secretFromTrigger ? randomBytes(32).toString('base64url') : undefined;
-	const answer = await demand(this, adapter, api, 'create', api.create(url, events, label, made));
+	const answer = await demand(ctx, adapter, api, 'create', api.create(url, events, label, made));
 	const read = api.read(answer.body);
 	const remote = read !== null && made !== undefined ? { ...read, secret: made } : read;
-	const data = this.getWorkflowStaticData('node');
 	if (remote === null || !remote.secret) {
 		// nothing half-registered: a webhook whose secret is unknown could never be verified
 		if (remote !== null) {
 			data.webhookId = remote.id;
 			data.webhookUrl = url;
-			await removeOwn(this, adapter, api, data);
+			await removeOwn(ctx, adapter, api, data, slot.kind);
 		}
-		fail(this, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again, or choose Registration: By Hand.`);
+		fail(ctx, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.onlyWay ? '' : ', or choose Registration: By Hand'}.`);
+	}
+	data.webhookId = remote.id;
+	data.webhookUrl = url;
+	if (api.subscription) {
+		const subscribed = await send(ctx, adapter, api, api.subscription.create(remote.id, events, slot.kind ?? ''));
+		const subscription = isOk(subscribed) ? api.subscription.read(subscribed.body) : null;
+		if (subscription === null) {
+			// the webhook alone would receive nothing: it goes too
+			await removeOwn(ctx, adapter, api, data, slot.kind);
+			fail(
+				ctx,
+				isOk(subscribed)
+					? `${adapter.displayName} answered the ${slot.object} with no id: nothing was registered. Try again.`
+					: refusalMessage(api, adapter.displayName, 'create', subscribed.status, subscribed.body, slot.object),
+			);
+		}
+		data.subscriptionId = subscription.id;
 	}
 	keep(data, { webhookId: remote.id, webhookSecret: remote.secret, webhookUrl: url, webhookEvents: events });
+}
+
+async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookApi: WebhookApi }): Promise<boolean> {
+	const api = adapter.webhookApi;
+	const { needed } = slotsOf(this, adapter, api);
+	for (const slot of needed) {
+		const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, slot.url) : null;
+		if (insecure !== null) fail(this, insecure);
+	}
+	const made: Slot[] = [];
+	let failure: unknown = null;
+	try {
+		// the registrations checkExists found again stay; the others are made
+		for (const slot of needed.filter((candidate) => !registeredFor(candidate.data as Partial<Registered>, candidate.url))) {
+			await createSlot(this, adapter, api, slot);
+			made.push(slot);
+		}
+	} catch (error) {
+		failure = error;
+	}
+	if (failure !== null) {
+		// nothing half-created: what this activation made goes with it (the step that failed cleaned up its own part)
+		for (const slot of made) await removeOwn(this, adapter, api, slot.data, slot.kind).catch(() => undefined);
+		throw failure;
+	}
 	return true;
 }
 
 async function remove(this: IHookFunctions, adapter: VendorAdapter): Promise<boolean> {
 	const data = this.getWorkflowStaticData('node');
+	const api = adapter.webhookApi;
+	if (api === undefined) return true;
+	if (adapter.kinds) {
+		// every kind is tried; the first refusal is told once all were
+		let refused: unknown = null;
+		for (const kind of keptKinds(adapter, data)) {
+			try {
+				await removeOwn(this, adapter, api, kindData(data, kind), kind);
+				delete data[kind];
+			} catch (error) {
+				refused ??= error;
+			}
+		}
+		if (refused !== null) throw refused;
+		return true;
+	}
 	// also after a switch to By Hand: the webhook registered before is still this node's
-	if (adapter.webhookApi === undefined || typeof data.webhookId !== 'string') return true;
-	await removeOwn(this, adapter, adapter.webhookApi, data);
+	if (typeof data.webhookId !== 'string') return true;
+	await removeOwn(this, adapter, api, data);
 	return true;
 }
 

@@ -8,11 +8,12 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { loadFixtures } from '../support/fixtures';
-import { VENDORS } from '../support/vendors';
+import { BY_HAND_VENDORS, VENDORS } from '../support/vendors';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION, ROOT } from './n8n';
 
 const EXAMPLES = join(ROOT, 'examples');
+const ONLY_BY_API = new Set(VENDORS.filter((adapter) => !BY_HAND_VENDORS.includes(adapter)).map((adapter) => adapter.id));
 const SECRET = 'local-demo-signing-secret';
 const TOKEN = 'local-demo-token';
 
@@ -23,7 +24,9 @@ const workflows: Record<string, WorkflowSeed> = Object.fromEntries(
 	readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowSeed] as const)
-		.filter(([, workflow]) => !needsRedis(workflow)),
+		.filter(([, workflow]) => !needsRedis(workflow))
+		// a trigger only its vendor's API registers (Dialpad) activates against that API: its own e2e file runs it with a stand-in
+		.filter(([name]) => !ONLY_BY_API.has(name)),
 );
 const credentials = readdirSync(join(EXAMPLES, 'credentials')).map((file) => JSON.parse(readFileSync(join(EXAMPLES, 'credentials', file), 'utf8')) as CredentialSeed);
 
@@ -66,7 +69,7 @@ describe('the example workflows, as imported by npm start', () => {
 		}
 	});
 
-	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its example turns its first sample into one normalized item', async (vendor, adapter) => {
+	test.each(BY_HAND_VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: its example turns its first sample into one normalized item', async (vendor, adapter) => {
 		const [sample] = loadFixtures(vendor);
 		const flags = adapter.proof.kind === 'hmacSha256' ? ['--secret', SECRET] : adapter.proof.kind === 'token' ? ['--token', TOKEN] : [];
 		expect(sendEvent(vendor, sample.name, await url(vendor), ...flags)).toMatch(/^200 /);

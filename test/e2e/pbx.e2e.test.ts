@@ -10,7 +10,7 @@ import type { Fixture } from '../support/fixtures';
 import { expectedItem, loadFixtures, rawOf } from '../support/fixtures';
 import { FUZZ_SECRETS, FUZZ_UNSIGNED, asNodeHeaders, fuzzCases, fuzzProof } from '../support/fuzz';
 import type { SecretSet, Unsigned, VendorId } from '../support/vendors';
-import { byHandParameters, credentialFor, prove, vendor as vendorOf, VENDORS } from '../support/vendors';
+import { byHandParameters, credentialFor, prove, vendor as vendorOf, BY_HAND_VENDORS as VENDORS } from '../support/vendors';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION, QUEUE_MODE } from './n8n';
 import secrets from '../support/secrets.json';
@@ -144,7 +144,7 @@ const NO_SECRET: Record<VendorId, WorkflowSeed> = Object.fromEntries(
 	CHALLENGED.map((adapter) => {
 		const proof = adapter.proof as Extract<VendorAdapter['proof'], { kind: 'hmacSha256' }>;
 		const empty = { [proof.secretField ?? 'signingSecret']: '' };
-		return [adapter.id, trigger(idFor('wfNoSec', adapter.id), adapter.id, {}, credentialSeed(idFor('crNoSec', adapter.id), `${adapter.displayName} unset`, proof.credential, empty))];
+		return [adapter.id, trigger(idFor('wfNoSec', adapter.id), adapter.id, {}, credentialSeed(idFor('crNoSec', adapter.id), `${adapter.displayName} unset`, proof.credential!, empty))];
 	}),
 );
 const WORKFLOWS = [...Object.values(ALL), ...Object.values(NORMALIZE), ...Object.values(FUZZ_WF), ...Object.values(WF), ...Object.values(NO_SECRET)];

@@ -15,7 +15,7 @@ import { spawnSync } from 'child_process';
 import type { VendorAdapter } from '../../nodes/core/vendor';
 import { section } from '../support/readme';
 import type { Unsigned } from '../support/vendors';
-import { byHandParameters, credentialFor, triggerNode, VENDORS } from '../support/vendors';
+import { byHandParameters, credentialFor, triggerNode, BY_HAND_VENDORS as VENDORS } from '../support/vendors';
 import secrets from '../support/secrets.json';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, QUEUE_MODE } from './n8n';

@@ -1,6 +1,6 @@
 import { createHmac } from 'crypto';
 
-import type { ICredentialDataDecryptedObject, INodeProperties, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeProperties, INodeType } from 'n8n-workflow';
 
 import { PbxEventFilter } from '../../nodes/PbxEventFilter/PbxEventFilter.node';
 import { PbxEventNormalize } from '../../nodes/PbxEventNormalize/PbxEventNormalize.node';
@@ -10,7 +10,7 @@ import type { Fixture } from '../support/fixtures';
 import { EVENT_KEYS, loadFixtures } from '../support/fixtures';
 import secrets from '../support/secrets.json';
 import type { SecretSet, VendorId } from '../support/vendors';
-import { credentialFor, prove, triggerNode, vendor, VENDORS } from '../support/vendors';
+import { BY_HAND_VENDORS, credentialFor, prove, registeredData, triggerNode, vendor, VENDORS, webhookOf } from '../support/vendors';
 import { deliver } from '../support/webhook-harness';
 import { eventsOf } from '../../nodes/core/normalize';
 import { triggerCredentials } from '../../nodes/n8n/credentials';
@@ -38,11 +38,15 @@ function genuine(fixture: Fixture) {
 	const adapter = vendor(fixture.vendor);
 	const request = prove(adapter, { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS);
 	const credential = credentialFor(adapter, SECRETS);
+	const registered = registeredData(adapter, SECRETS);
+	const webhook = webhookOf(adapter, fixture.kind);
 	return {
 		nodeType: NODES[fixture.vendor],
 		body: request.body,
 		headers: request.headers,
 		credentials: credential ? { [credential.type]: credential.data as ICredentialDataDecryptedObject } : {},
+		...(registered ? { staticData: registered as IDataObject } : {}),
+		...(webhook ? { webhook } : {}),
 	};
 }
 
@@ -51,7 +55,10 @@ describe('node descriptions', () => {
 		const d = node.description;
 		expect(d.group).toEqual(['trigger']);
 		expect(d.inputs).toEqual([]);
-		expect(d.webhooks).toEqual([expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived' })]);
+		// one webhook, or (a vendor with kinds of event) one per kind, each on its own path, the first the default
+		const kinds = Object.entries(vendor(_vendor).kinds ?? { default: { webhook: 'default' } });
+		expect(d.webhooks).toEqual(kinds.map(([key, kind]) => expect.objectContaining({ name: kind.webhook, httpMethod: 'POST', responseMode: 'onReceived', ...(kinds.length > 1 ? { path: key } : {}) })));
+		expect(d.webhooks?.[0].name).toBe('default');
 		expect(node.webhookMethods?.default).toEqual(
 			expect.objectContaining({ checkExists: expect.any(Function), create: expect.any(Function), delete: expect.any(Function) }),
 		);
@@ -72,6 +79,11 @@ describe('node descriptions', () => {
 			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'pbxBasicAuthApi']);
 			expect(auth?.default).toBe('none');
 			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['basicAuth', 'none', 'urlToken']);
+		} else if (adapter.webhookApi?.onlyWay) {
+			// the vendor's API is the only way to make its webhooks: no choice, no credential for a secret
+			expect(d.properties.find((p) => p.name === 'registration')).toBeUndefined();
+			expect(d.credentials).toEqual([{ name: adapter.webhookApi.credential, required: true }]);
+			expect(auth).toBeUndefined();
 		} else if (adapter.webhookApi) {
 			// registers itself by default, with an API credential tested by its own request to the vendor; by hand, the webhook's secret
 			const registration = d.properties.find((p) => p.name === 'registration');
@@ -99,7 +111,9 @@ describe('node descriptions', () => {
 	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: the editor says what it waits for and, once published, where the Production URL goes', (_id, adapter) => {
 		const d = NODES[adapter.id].description;
 		expect(d.eventTriggerDescription).toBe(`Waiting for ${adapter.displayName} to send an event to the Test URL`);
-		expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
+		// where the vendor's API is the only way, there is nothing to paste: the trigger says what it registered
+		if (adapter.webhookApi?.onlyWay) expect(d.activationMessage).toMatch(/registered .* for you/);
+		else expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
 	});
 
 	/** Every parameter of a node, also inside collections and fixed collections. */
@@ -350,7 +364,7 @@ describe('a credential the Test button refuses is refused at run time too', () =
 		expect(out.warnings.join('\n')).not.toMatch(/halfuser|halfpass|short-token/);
 	});
 
-	test.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: its complete credential passes, an empty one does not', async (_name, adapter) => {
+	test.each(BY_HAND_VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: its complete credential passes, an empty one does not', async (_name, adapter) => {
 		for (const unsigned of ['urlToken', 'basicAuth'] as const) {
 			const credential = credentialFor(adapter, SECRETS, unsigned)!;
 			expect(await testButton(credential.type, credential.data)).toMatchObject({ status: 'OK' });

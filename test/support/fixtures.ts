@@ -25,6 +25,8 @@ export interface Fixture {
 	contentType: string;
 	/** the non-null fields of the expected item; every other field must be null */
 	expected: Record<string, unknown>;
+	/** a vendor with kinds of event (VendorAdapter.kinds): the kind the name begins with (`sms.inbound`), as the path it arrives on says */
+	kind?: string;
 }
 
 export function loadFixtures(vendor?: VendorId): Fixture[] {
@@ -35,9 +37,13 @@ export function loadFixtures(vendor?: VendorId): Fixture[] {
 		for (const file of readdirSync(dir).sort()) {
 			const match = /^(.*)\.(json|form)$/.exec(file);
 			if (!match || file.endsWith('.expected.json')) continue;
+			const kinds = vendorOf(v).kinds;
+			const kind = kinds ? match[1].split('.')[0] : undefined;
+			if (kind !== undefined && !Object.prototype.hasOwnProperty.call(kinds, kind)) throw new Error(`${v}/${file}: the name begins with no kind of ${v} (${Object.keys(kinds!).join(', ')})`);
 			fixtures.push({
 				vendor: v,
 				name: match[1],
+				...(kind !== undefined ? { kind } : {}),
 				body: readFileSync(join(dir, file)),
 				contentType: match[2] === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
 				expected: JSON.parse(readFileSync(join(dir, `${match[1]}.expected.json`), 'utf8')),

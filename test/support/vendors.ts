@@ -16,6 +16,9 @@ import type { VendorAdapter } from '../../nodes/core/vendor';
 import { VENDORS, vendorById } from '../../nodes/vendors';
 
 export { VENDORS };
+
+/** The vendors whose trigger can be set up by hand (with a credential holding the secret): every vendor but those whose webhooks only their API makes. */
+export const BY_HAND_VENDORS: readonly VendorAdapter[] = VENDORS.filter((adapter) => !adapter.webhookApi?.onlyWay);
 export type VendorId = string;
 
 export interface SecretSet {
@@ -41,9 +44,11 @@ export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsign
 	if (proof.kind === 'hmacSha256') {
 		const current = proof.secretField ?? 'signingSecret';
 		const previous = proof.secretField === undefined ? 'previousSigningSecret' : proof.previousSecretField;
-		return { type: proof.credential, data: { [current]: secrets.signingSecret, ...(previous ? { [previous]: secrets.previousSigningSecret ?? '' } : {}) } };
+		return { type: proof.credential!, data: { [current]: secrets.signingSecret, ...(previous ? { [previous]: secrets.previousSigningSecret ?? '' } : {}) } };
 	}
-	if (proof.kind === 'token') return { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } };
+	if (proof.kind === 'token') return { type: proof.credential!, data: { [proof.field]: secrets.tokens.join('\n') } };
+	// a secret only the trigger holds (it made the webhook): in its static data, see registeredData
+	if (proof.kind === 'jwtHs256') return proof.credential ? { type: proof.credential, data: { [proof.secretField]: secrets.signingSecret } } : null;
 	if (unsigned === 'urlToken') return { type: USER_CHOSEN_CREDENTIALS.urlToken, data: { token: secrets.urlToken } };
 	if (unsigned === 'basicAuth') return { type: USER_CHOSEN_CREDENTIALS.basicAuth, data: secrets.basic };
 	return null;
@@ -57,9 +62,27 @@ export function byHandParameters(adapter: VendorAdapter): Record<string, string>
 	return adapter.webhookApi ? { registration: 'manual' } : {};
 }
 
+/**
+ * For a vendor whose secret only its trigger holds (no credential for it):
+ * the static data a registration leaves, with the secret, for each kind of
+ * event where the vendor has kinds. Null for the others.
+ */
+export function registeredData(adapter: VendorAdapter, secrets: SecretSet, url = 'https://n8n.example.com/webhook/hook-1/webhook'): Record<string, unknown> | null {
+	if (adapter.proof.kind === 'userChosen' || adapter.proof.credential) return null;
+	const one = (kindUrl: string) => ({ webhookId: 'wh-1', webhookSecret: secrets.signingSecret, webhookUrl: kindUrl, webhookEvents: [] });
+	if (!adapter.kinds) return one(url);
+	return Object.fromEntries(Object.keys(adapter.kinds).map((kind) => [kind, one(url)]));
+}
+
+/** The node's webhook (by name) that receives a kind of event; undefined: its only one. */
+export function webhookOf(adapter: VendorAdapter, kind: string | undefined): string | undefined {
+	return kind !== undefined ? adapter.kinds?.[kind]?.webhook : undefined;
+}
+
 /** The proof the vendor's trigger holds with these secrets. */
 export function proofFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): Proof {
 	const credential = credentialFor(adapter, secrets, unsigned);
+	if (adapter.proof.kind === 'jwtHs256' && credential === null) return proofFromCredential(adapter.proof, { [adapter.proof.secretField]: secrets.signingSecret });
 	if (adapter.proof.kind !== 'userChosen') return proofFromCredential(adapter.proof, credential!.data);
 	return unsigned === 'none' ? { kind: 'none' } : proofFromCredential({ kind: unsigned }, credential!.data);
 }
@@ -108,6 +131,9 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 		} else {
 			headers[form.header] = `sha256=${createHmac('sha256', secret ?? secrets.signingSecret).update(body).digest('hex')}`;
 		}
+	} else if (proof.kind === 'jwtHs256') {
+		body = Buffer.from(signJwt(body, secret ?? secrets.signingSecret));
+		headers['content-type'] = 'application/jwt';
 	} else if (proof.kind === 'token' && proof.in === 'header') {
 		headers[proof.name] = secret ?? secrets.tokens[0];
 	} else if (proof.kind === 'token') {
@@ -118,6 +144,12 @@ export function prove(adapter: VendorAdapter, request: TestRequest, secrets: Sec
 		headers.authorization = `Basic ${Buffer.from(`${secrets.basic.user}:${secret ?? secrets.basic.password}`).toString('base64')}`;
 	}
 	return { body, headers, query };
+}
+
+/** A compact JWT signed HS256 whose payload is exactly these bytes (the event as the vendor sends it). */
+export function signJwt(payload: Buffer, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+	const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${payload.toString('base64url')}`;
+	return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 /** The field of the body a vendor's proof is in, which items leave out of `raw`. */

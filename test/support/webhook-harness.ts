@@ -48,6 +48,8 @@ export interface Delivery {
 	workflowId?: string;
 	/** the node's static data, as a registration left it */
 	staticData?: IDataObject;
+	/** the node's webhook (its name) the request arrives at; its first one unless given */
+	webhook?: string;
 }
 
 export interface DeliveryResult {
@@ -139,7 +141,9 @@ export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 				isCredentialUsableByNode: () => true,
 			},
 		} as unknown as IWorkflowExecuteAdditionalData;
-		const webhookData = { webhookDescription: nodeType.description.webhooks?.[0] } as unknown as IWebhookData;
+		const webhooks = nodeType.description.webhooks ?? [];
+		const described = delivery.webhook === undefined ? webhooks[0] : webhooks.find((webhook) => webhook.name === delivery.webhook);
+		const webhookData = { webhookDescription: described } as unknown as IWebhookData;
 		const context = new WebhookContext(workflow, node, additionalData, delivery.mode ?? 'webhook', webhookData, [], null);
 		try {
 			result = await nodeType.webhook!.call(context);

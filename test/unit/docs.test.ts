@@ -3,7 +3,7 @@ import { join } from 'path';
 
 import { EVENT_KEYS } from '../support/fixtures';
 import { ANCHORS, ROOT, section } from '../support/readme';
-import { triggerNode, VENDORS } from '../support/vendors';
+import { BY_HAND_VENDORS, triggerNode, VENDORS } from '../support/vendors';
 
 function linksIn(text: string): string[] {
 	return [...text.matchAll(/n8n-nodes-pbx#([\w-]+)/g)].map((m) => m[1]);
@@ -27,7 +27,14 @@ describe('documentation links from the nodes and credentials', () => {
 });
 
 describe("each trigger's setup notice", () => {
-	test.each(VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: where the URL goes, which URL, and what proves a request', (_name, adapter) => {
+	test.each(VENDORS.filter((adapter) => adapter.webhookApi?.onlyWay).map((adapter) => [adapter.displayName, adapter] as const))('%s: registered through its API only, the notice says how, with nothing to paste', (_name, adapter) => {
+		const notice = triggerNode(adapter).description.properties.find((p) => p.name === 'automaticNotice')!.displayName;
+		expect(notice).toContain(adapter.setupNotice);
+		expect(notice).toContain('<b>Listen for test event</b>');
+		expect(triggerNode(adapter).description.properties.find((p) => p.name === 'setupNotice')).toBeUndefined();
+	});
+
+	test.each(BY_HAND_VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: where the URL goes, which URL, and what proves a request', (_name, adapter) => {
 		const notice = triggerNode(adapter).description.properties.find((p) => p.name === 'setupNotice')!.displayName;
 		expect(notice).toContain(adapter.setupNotice);
 		expect(notice).toContain('<b>Test URL</b>');

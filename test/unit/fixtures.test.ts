@@ -10,7 +10,7 @@ const RECEIVED = new Date('2026-11-25T10:00:00.000Z');
 function deliver(fixture: Fixture) {
 	return runPipeline(
 		vendor(fixture.vendor),
-		{ rawBody: fixture.body, headers: { 'content-type': fixture.contentType } },
+		{ rawBody: fixture.body, headers: { 'content-type': fixture.contentType }, ...(fixture.kind !== undefined ? { kind: fixture.kind } : {}) },
 		{ proof: { kind: 'none' }, events: null, includeRaw: true, recentIds: null, receivedAt: RECEIVED },
 	);
 }

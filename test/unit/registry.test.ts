@@ -55,7 +55,11 @@ describe.each(VENDORS.map((vendor) => [vendor.id, vendor] as const))('%s', (id, 
 		// the secret a request is proven with is tested by the nodes; an API credential by its own request to the vendor
 		for (const credential of triggerCredentials(vendor)) {
 			if (credential.name === vendor.webhookApi?.credential) {
-				expect(readFileSync(join(ROOT, 'credentials', CREDENTIAL_FILES.get(credential.name)!), 'utf8')).toContain(`baseURL: '${vendor.webhookApi.baseUrl}'`);
+				const file = readFileSync(join(ROOT, 'credentials', CREDENTIAL_FILES.get(credential.name)!), 'utf8');
+				// a vendor with servers to choose from: the Test asks the one the credential picks
+				const servers = vendor.webhookApi.server ? Object.values(vendor.webhookApi.server.baseUrls) : [];
+				if (servers.length === 0) expect(file).toContain(`baseURL: '${vendor.webhookApi.baseUrl}'`);
+				for (const server of servers) expect(/baseURL: '=\{\{.*\}\}'/.exec(file)?.[0]).toContain(`"${server}"`);
 			} else {
 				expect(credential.testedBy).toBe(CREDENTIAL_TEST);
 			}
