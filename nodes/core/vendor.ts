@@ -5,7 +5,7 @@
  * everything else, and every list of vendors derives from the registry.
  */
 import type { ProofSource } from './authenticate';
-import type { ChallengeSpec } from './challenge';
+import type { ChallengeSpec, HeaderChallengeSpec } from './challenge';
 import type { PbxDirection, PbxEventFields, PbxEventName, PbxFieldName, PbxStatus, PbxTarget } from './event';
 import type { Payload } from './paths';
 import type { WebhookApi } from './registration';
@@ -78,6 +78,8 @@ export interface VendorAdapter {
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
 	/** a request the vendor sends to check the URL, answered by the pipeline and never an item */
 	challenge?: ChallengeSpec;
+	/** a request the vendor marks by a header (and sends without a body) to check the URL: answered with the header, never an item */
+	headerChallenge?: HeaderChallengeSpec;
 	/** the vendor's webhook API: the trigger then registers its own webhook (or, by the user's choice, is set up by hand) */
 	webhookApi?: WebhookApi;
 	/** the setup notice the node shows: where the URL goes in the vendor's dashboard */
