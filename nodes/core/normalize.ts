@@ -29,7 +29,7 @@ export function vendorEventName(adapter: VendorAdapter, payload: Payload): strin
 
 export function normalizePayload(adapter: VendorAdapter, payload: Payload): Normalized {
 	const vendorEvent = vendorEventName(adapter, payload) ?? '';
-	const ruleKey = vendorEvent.toLowerCase();
+	const ruleKey = adapter.ruleKey ? adapter.ruleKey(vendorEvent) : vendorEvent.toLowerCase();
 	const rule = lookup(adapter.rules, ruleKey);
 	const fields = emptyFields();
 	const values = fields as Record<string, unknown>;
@@ -65,7 +65,7 @@ export function formNumberKeys(adapter: VendorAdapter): ReadonlySet<string> {
 
 /** The normalized events a vendor can produce, in taxonomy order, for the node's event list. */
 export function eventsOf(adapter: VendorAdapter): PbxEventName[] {
-	const produced = new Set<PbxEventName>(Object.values(adapter.rules).map((rule) => rule.event));
+	const produced = new Set<PbxEventName>(Object.values(adapter.rules).flatMap((rule) => [rule.event, ...(rule.becomes ?? [])]));
 	for (const extra of adapter.extraEvents ?? []) produced.add(extra);
 	produced.add('unknown');
 	return EVENT_NAMES.filter((name) => produced.has(name));

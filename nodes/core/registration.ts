@@ -79,11 +79,11 @@ export interface Registered {
  * picked (none picked: all).
  * Never empty: an empty list asks some vendors for every event there is.
  */
-export function subscriptionFor(rules: Readonly<Record<string, { event: string }>>, api: WebhookApi, picked: readonly string[]): string[] {
+export function subscriptionFor(rules: Readonly<Record<string, { event: string; becomes?: readonly string[] }>>, api: WebhookApi, picked: readonly string[]): string[] {
 	if (picked.length === 0 && api.allEvents) return [...api.allEvents];
 	const wanted = new Set(picked);
 	return Object.entries(rules)
-		.filter(([, rule]) => picked.length === 0 || wanted.has(rule.event))
+		.filter(([, rule]) => picked.length === 0 || [rule.event, ...(rule.becomes ?? [])].some((event) => wanted.has(event)))
 		.map(([name]) => name)
 		.sort();
 }

@@ -33,6 +33,12 @@ export interface EventRule {
 	 * id nor a time that would tell the two apart): never suppressed as a repeat.
 	 */
 	repeatable?: true;
+	/**
+	 * the other events `refine` turns this vendor event into (one vendor event
+	 * whose payload tells the call's state): the node lists them, and picking
+	 * any of them subscribes to this vendor event
+	 */
+	becomes?: readonly PbxEventName[];
 }
 
 /**
@@ -52,6 +58,12 @@ export interface VendorAdapter {
 	proof: VendorProof;
 	/** where the vendor names its event */
 	eventField: FieldSource;
+	/**
+	 * where the vendor's event name carries ids (a resource address with the
+	 * account's numbers in it): the rule key the name is read as. The item keeps
+	 * the name as sent. Without it: the name in lower case
+	 */
+	ruleKey?(vendorEvent: string): string;
 	/** where the vendor sends an id unique to the event, if it ever does */
 	eventIdField?: FieldSource;
 	/**
