@@ -27,6 +27,8 @@ function userChosen(show: Show = {}): INodeCredentialDescription[] {
 export function triggerCredentials(adapter: VendorAdapter): INodeCredentialDescription[] {
 	if (adapter.proof.kind === 'userChosen') return userChosen();
 	if (adapter.webhookApi === undefined) return [credential(adapter.proof.credential)];
+	// no webhook made by hand, so no secret to type: only the API credential
+	if (adapter.webhookApi.registrationOnly) return [{ name: adapter.webhookApi.credential, required: true }];
 	// the API credential is tested by its own request to the vendor
 	return [
 		{ name: adapter.webhookApi.credential, required: true, displayOptions: { show: { registration: ['automatic'] } } },
@@ -39,7 +41,8 @@ export function normalizeCredentials(vendors: readonly VendorAdapter[]): INodeCr
 	const unsigned = vendors.filter((vendor) => vendor.proof.kind === 'userChosen').map((vendor) => vendor.id);
 	return [
 		...vendors.flatMap((vendor) =>
-			vendor.proof.kind === 'userChosen' ? [] : [credential(vendor.proof.credential, { vendor: [vendor.id], verify: [true] })],
+			// a webhook only the trigger registers has a secret no one else holds: nothing to verify with here
+			vendor.proof.kind === 'userChosen' || vendor.webhookApi?.registrationOnly ? [] : [credential(vendor.proof.credential, { vendor: [vendor.id], verify: [true] })],
 		),
 		...(unsigned.length > 0 ? userChosen({ vendor: unsigned, verify: [true] }) : []),
 	];

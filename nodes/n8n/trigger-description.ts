@@ -182,12 +182,14 @@ const AUTOMATIC = { show: { registration: ['automatic'] } };
 
 /** For a trigger that registers itself: what it does, and nothing to paste. */
 function automaticNotice(adapter: VendorAdapter): INodeProperties {
+	const only = adapter.webhookApi?.registrationOnly === true;
 	return {
-		displayName: `When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
+		displayName: `When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.${only ? ` ${adapter.setupNotice}` : ''}`,
 		name: 'automaticNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: AUTOMATIC,
+		// a vendor with no page to make a webhook by hand has no By Hand setup to choose
+		...(only ? {} : { displayOptions: AUTOMATIC }),
 	};
 }
 
@@ -215,6 +217,7 @@ function setupNotice(adapter: VendorAdapter): INodeProperties {
 /** A trigger's parameters: where its URL goes, how requests are proven (vendors that sign nothing), events, options. */
 export function triggerProperties(adapter: VendorAdapter): INodeProperties[] {
 	const authentication = adapter.proof.kind === 'userChosen' ? [authenticationParameter] : [];
+	if (adapter.webhookApi?.registrationOnly) return [automaticNotice(adapter), eventsParameter(adapter), optionsParameter(adapter)];
 	const registration = adapter.webhookApi ? [registrationParameter(adapter), automaticNotice(adapter)] : [];
 	return [...registration, setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
 }

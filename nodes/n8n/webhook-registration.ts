@@ -11,14 +11,14 @@ import type { IDataObject, IHookFunctions, IHttpRequestMethods } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiCall, ApiRequest, Registered, WebhookApi } from '../core/registration';
-import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, subscriptionFor } from '../core/registration';
+import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, retryAfterSec, subscriptionFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { manualWebhookMethods } from './trigger-node';
 
 /** Longer than any answer a webhook API needs to give, shorter than n8n's patience with an activation. */
 const API_TIMEOUT_MS = 20_000;
 
-type Answer = { status: number; body: unknown };
+type Answer = { status: number; body: unknown; headers?: Record<string, unknown> };
 
 /** Whether this node registers its webhook itself (the vendor has an API and the user did not pick By Hand). */
 export function registersItself(adapter: VendorAdapter, registration: unknown): adapter is VendorAdapter & { webhookApi: WebhookApi } {
@@ -40,6 +40,14 @@ async function baseUrlOf(ctx: IHookFunctions, api: WebhookApi): Promise<string> 
 	return baseUrlFor(api, (await ctx.getCredentials(api.credential)) as Record<string, unknown>);
 }
 
+/** A refusal n8n threw (an API whose token n8n renews on a 401 lets refusals fail): its status, body and headers. */
+function refusalIn(error: unknown): Answer | null {
+	const cause = (error as { cause?: unknown }).cause ?? error;
+	const response = (cause as { response?: { status?: unknown; data?: unknown; headers?: unknown } }).response;
+	if (!response || typeof response.status !== 'number') return null;
+	return { status: response.status, body: response.data, headers: (response.headers ?? {}) as Record<string, unknown> };
+}
+
 async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer> {
 	const baseUrl = await baseUrlOf(ctx, api);
 	try {
@@ -51,15 +59,20 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 			...(request.body ? { body: request.body } : {}),
 			json: true,
 			timeout: API_TIMEOUT_MS,
-			ignoreHttpStatusErrors: true,
+			// n8n renews an expiring token only when the request fails with 401
+			ignoreHttpStatusErrors: api.expiringToken !== true,
 			returnFullResponse: true,
-		})) as { statusCode?: number; body?: unknown };
-		return { status: Number(response.statusCode ?? 0), body: response.body };
+		})) as { statusCode?: number; body?: unknown; headers?: Record<string, unknown> };
+		return { status: Number(response.statusCode ?? 0), body: response.body, headers: response.headers ?? {} };
 	} catch (error) {
+		const refused = api.expiringToken ? refusalIn(error) : null;
+		if (refused !== null) return refused;
 		// no status: the vendor was not reached, or did not answer in time
-		const cause = error as { cause?: { code?: unknown }; code?: unknown; message?: unknown };
+		const cause = error as { cause?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown };
 		const code = String(cause.cause?.code ?? cause.code ?? '');
 		const host = new URL(baseUrl).host;
+		// a token the credential could not get: its own words (see the credential's preAuthentication)
+		if (api.expiringToken && !code && typeof cause.cause?.message === 'string' && cause.cause.message !== '') return fail(ctx, cause.cause.message);
 		return fail(
 			ctx,
 			`${adapter.displayName}'s API (${host}) did not answer: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,
@@ -68,10 +81,14 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 	}
 }
 
+function refusal(api: WebhookApi, adapter: VendorAdapter, call: ApiCall, answer: Answer): string {
+	return refusalMessage(api, adapter.displayName, call, answer.status, answer.body, retryAfterSec(answer.headers?.['retry-after']));
+}
+
 /** Sends a request whose refusal stops the activation with words the user can act on. */
 async function demand(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, call: ApiCall, request: ApiRequest): Promise<Answer> {
 	const answer = await send(ctx, adapter, api, request);
-	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, call, answer.status, answer.body));
+	if (!isOk(answer)) fail(ctx, refusal(api, adapter, call, answer));
 	return answer;
 }
 
@@ -136,14 +153,23 @@ async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webh
 		forget(data);
 		return false;
 	}
-	if (!isOk(answer)) fail(this, refusalMessage(api, adapter.displayName, 'check', answer.status, answer.body));
-	const next = nextStep(data as Partial<Registered>, url, events, api.read(answer.body), api.update !== undefined);
+	if (!isOk(answer)) fail(this, refusal(api, adapter, 'check', answer));
+	const remote = api.read(answer.body);
+	const renewal = api.renew && api.renewWithinSec ? { withinSec: api.renewWithinSec, nowMs: Date.now() } : undefined;
+	const next = nextStep(data as Partial<Registered>, url, events, remote, api.update !== undefined, renewal);
 	switch (next.step) {
 		case 'create':
 			forget(data);
 			return false;
 		case 'recreate':
 			await removeOwn(this, adapter, api, data);
+			if (next.paused && api.remakePaused) {
+				// the vendor's documented way back: a new webhook to the same address; the owner learns why in the log
+				this.logger.warn(
+					`${adapter.displayName} had stopped this trigger's webhook (${remote?.problem ?? 'after deliveries to n8n failed'}): the trigger removed it and registers a new one. Check n8n's log for refused requests if it happens again.`,
+				);
+				return false;
+			}
 			if (next.paused) {
 				fail(
 					this,
@@ -155,6 +181,10 @@ async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webh
 			await demand(this, adapter, api, 'update', api.update!(String(data.webhookId), events));
 			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
 			return true;
+		case 'renew':
+			await demand(this, adapter, api, 'renew', api.renew!(String(data.webhookId)));
+			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
+			return true;
 		case 'keep':
 			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
 			return true;
@@ -164,7 +194,7 @@ async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webh
 async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookApi: WebhookApi }): Promise<boolean> {
 	const api = adapter.webhookApi;
 	const url = urlOf(this);
-	const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, url) : null;
+	const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, url, !api.registrationOnly) : null;
 	if (insecure !== null) fail(this, insecure);
 	const events = eventsOf(this, adapter, api);
 	// shown in the vendor's list of webhooks, so that a person there knows whose it is
@@ -175,6 +205,13 @@ async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookAp
 	const read = api.read(answer.body);
 	const remote = read !== null && made !== undefined ? { ...read, secret: made } : read;
 	const data = this.getWorkflowStaticData('node');
+	if (remote !== null && remote.problem) {
+		// made, but not all of it works: removed, and the user told what to change
+		data.webhookId = remote.id;
+		data.webhookUrl = url;
+		await removeOwn(this, adapter, api, data);
+		fail(this, `${adapter.displayName} made the webhook but ${remote.problem} Nothing was kept registered: fix that, then activate the workflow again.`);
+	}
 	if (remote === null || !remote.secret) {
 		// nothing half-registered: a webhook whose secret is unknown could never be verified
 		if (remote !== null) {
@@ -182,7 +219,7 @@ async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookAp
 			data.webhookUrl = url;
 			await removeOwn(this, adapter, api, data);
 		}
-		fail(this, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again, or choose Registration: By Hand.`);
+		fail(this, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.registrationOnly ? '' : ', or choose Registration: By Hand'}.`);
 	}
 	keep(data, { webhookId: remote.id, webhookSecret: remote.secret, webhookUrl: url, webhookEvents: events });
 	return true;
