@@ -15,7 +15,7 @@ export class RingCentralTrigger implements INodeType {
 		group: ['trigger'],
 		version: TRIGGER_VERSION,
 		subtitle: TRIGGER_SUBTITLE,
-		description: 'Starts the workflow when RingCentral sends a call, SMS or voicemail event',
+		description: 'Starts the workflow when RingCentral sends a call, voicemail or SMS event',
 		eventTriggerDescription: 'Waiting for RingCentral to send an event to the Test URL',
 		activationMessage: 'Each call, SMS and voicemail event of the JWT\'s user now starts this workflow (the subscription was made in RingCentral for you).',
 		defaults: { name: 'RingCentral Trigger' },

@@ -38,6 +38,10 @@ function genuine(fixture: Fixture) {
 	const adapter = vendor(fixture.vendor);
 	const request = prove(adapter, { body: fixture.body, headers: { 'content-type': fixture.contentType }, query: {} }, SECRETS);
 	const credential = credentialFor(adapter, SECRETS);
+	// a trigger that only registers itself holds the secret it registered in its static data, never in a credential
+	if (adapter.webhookApi?.registrationOnly) {
+		return { nodeType: NODES[fixture.vendor], body: request.body, headers: request.headers, staticData: { webhookId: 'registered', webhookSecret: SECRETS.tokens[0], webhookUrl: 'https://n8n.example.com/webhook/hook-1/webhook', webhookEvents: [] } };
+	}
 	return {
 		nodeType: NODES[fixture.vendor],
 		body: request.body,
@@ -72,6 +76,11 @@ describe('node descriptions', () => {
 			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'pbxBasicAuthApi']);
 			expect(auth?.default).toBe('none');
 			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['basicAuth', 'none', 'urlToken']);
+		} else if (adapter.webhookApi?.registrationOnly) {
+			// registers itself, the only way: the API credential alone, no By Hand to choose
+			expect(d.properties.find((p) => p.name === 'registration')).toBeUndefined();
+			expect(d.credentials).toEqual([{ name: adapter.webhookApi.credential, required: true }]);
+			expect(auth).toBeUndefined();
 		} else if (adapter.webhookApi) {
 			// registers itself by default, with an API credential tested by its own request to the vendor; by hand, the webhook's secret
 			const registration = d.properties.find((p) => p.name === 'registration');
@@ -99,7 +108,8 @@ describe('node descriptions', () => {
 	test.each(VENDORS.map((adapter) => [adapter.id, adapter] as const))('%s: the editor says what it waits for and, once published, where the Production URL goes', (_id, adapter) => {
 		const d = NODES[adapter.id].description;
 		expect(d.eventTriggerDescription).toBe(`Waiting for ${adapter.displayName} to send an event to the Test URL`);
-		expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
+		if (adapter.webhookApi?.registrationOnly) expect(d.activationMessage).toContain(`made in ${adapter.displayName} for you`);
+		else expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
 	});
 
 	/** Every parameter of a node, also inside collections and fixed collections. */
