@@ -7,7 +7,8 @@
 // until it has a public home (CONTRIBUTING.md says what to set then). One
 // warning is set aside for one field: the Quo credential's `signingKey` is the
 // name the package's surface publishes, and it holds a secret, so it stays
-// masked although the rule does not read a secret in that name.
+// masked although the rule does not read a secret in that name; so is the
+// RingCentral credential's `jwt`, the user's sign-in assertion.
 import { readFileSync } from 'fs';
 import { createRequire } from 'module';
 import tseslint from 'typescript-eslint';
@@ -26,5 +27,5 @@ export default [
 	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
 	...(await buildScanConfig()),
 	...(hasAuthor ? [] : [{ files: ['package.json'], rules: Object.fromEntries(authorRules.map((rule) => [rule, 'off'])) }]),
-	{ files: ['credentials/QuoWebhookApi.credentials.ts'], rules: { '@n8n/community-nodes/credential-unnecessary-password': 'off' } },
+	{ files: ['credentials/QuoWebhookApi.credentials.ts', 'credentials/RingCentralApi.credentials.ts'], rules: { '@n8n/community-nodes/credential-unnecessary-password': 'off' } },
 ];

@@ -191,4 +191,14 @@ function n8nVersion() {
 /** An example that needs a Redis server (examples/queue-mode-dedupe.json): `npm start` has none, `npm run start:queue` has. */
 const needsRedis = (workflow) => workflow.nodes.some((node) => node.type === 'n8n-nodes-base.redis');
 
-module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, seed, start, stopGroup, needsRedis };
+/**
+ * Whether a workflow names a credential the examples do not provide: the API
+ * credential of a trigger that makes its webhook through the vendor's API,
+ * which only the user's own account can fill in (it cannot be published before).
+ */
+const needsAccount = (workflow, credentials) => {
+	const provided = new Set(credentials.map((c) => c.id));
+	return workflow.nodes.some((node) => Object.values(node.credentials ?? {}).some((c) => !provided.has(c.id)));
+};
+
+module.exports = { ROOT, NODE_BIN, N8N_BIN, n8nVersion, freePort, n8nEnv, seed, start, stopGroup, needsRedis, needsAccount };

@@ -2,7 +2,7 @@
 /**
  * `npm start`: a local n8n at http://localhost:5678 with this package loaded
  * from the working tree and the example workflows imported and active (those
- * that need a Redis server imported inactive).
+ * that need a Redis server, or an account's API key, imported inactive).
  */
 const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('fs');
 const { join } = require('path');
@@ -36,9 +36,12 @@ async function main() {
 	linkPackage();
 	const seeded = join(USER_FOLDER, '.examples-imported');
 	const seed = examples();
-	// examples that need a Redis server are imported inactive: npm start has none
-	const active = seed.workflows.filter((w) => !runner.needsRedis(w));
+	// examples that need a Redis server are imported inactive: npm start has none; so are those whose trigger makes its
+	// webhook through the vendor's API (the local demo has no account there): their credential is the user's to fill in
+	const needsAccount = (w) => runner.needsAccount(w, seed.credentials);
+	const active = seed.workflows.filter((w) => !runner.needsRedis(w) && !needsAccount(w));
 	const inactive = seed.workflows.filter(runner.needsRedis);
+	const waiting = seed.workflows.filter((w) => !runner.needsRedis(w) && needsAccount(w));
 	const firstStart = !existsSync(seeded);
 	if (firstStart) {
 		console.log('Importing the example workflows (first start only)...');
@@ -67,6 +70,8 @@ async function main() {
 ${active.map((w) => `    ${w.name.padEnd(62)} ${webhookUrls(w, base)[0].url}`).join('\n')}
   Imported but not active, as they need a Redis server (npm run start:queue runs them with one):
 ${inactive.map((w) => `    ${w.name}`).join('\n')}
+  Imported but not active, as the trigger makes its webhook with your account's API key (fill in its credential, then publish):
+${waiting.map((w) => `    ${w.name}`).join('\n')}
   Send a documented sample:  npm run send-event -- <vendor> <sample> <production URL> [--secret local-demo-signing-secret | --token local-demo-token]
   (npm run send-event -- <vendor> lists a vendor's samples)
 

@@ -6,6 +6,8 @@
  */
 import { createHmac } from 'crypto';
 
+import type { Headers } from './delivery';
+import { header } from './delivery';
 import { isPlainObject, readFirst, readPath } from './paths';
 import type { Payload } from './paths';
 import type { FieldSource } from './vendor';
@@ -34,6 +36,36 @@ export interface ChallengeSpec {
 
 /** A value longer than this is no vendor's challenge: it is never hashed or echoed. */
 export const MAX_CHALLENGE_VALUE_LENGTH = 256;
+
+/**
+ * A challenge marked by a request header instead of the body: the request
+ * carries the header and no body, and is answered 200 with the same header
+ * and value (nothing secret: it sends back what came). The vendor may also
+ * put the header on a delivery with a body: that delivery is an event as
+ * any other, and its 200 answer carries the header back too.
+ */
+export interface HeaderChallengeSpec {
+	/** the request header (lower case) */
+	header: string;
+	/** the response header's name as the vendor spells it */
+	answerHeader: string;
+}
+
+/** A value that cannot go back in a header: not printable ASCII without spaces, or too long. */
+const ECHOABLE = /^[\x21-\x7e]+$/;
+
+/**
+ * The response header that answers a header challenge: null when the request
+ * does not carry the header, false when its value is none a vendor sends (it
+ * is never written into a response).
+ */
+export function headerChallengeAnswer(spec: HeaderChallengeSpec | undefined, headers: Headers): Record<string, string> | null | false {
+	if (!spec) return null;
+	const value = header(headers, spec.header);
+	if (value === undefined) return null;
+	if (value.length > MAX_CHALLENGE_VALUE_LENGTH || !ECHOABLE.test(value)) return false;
+	return { [spec.answerHeader]: value };
+}
 
 /** Whether the payloads are the vendor's challenge: one object whose event is the challenge's. */
 export function isChallenge(spec: ChallengeSpec | undefined, eventField: FieldSource, payloads: readonly unknown[]): payloads is [Payload] {

@@ -8,7 +8,7 @@
 import type { Proof } from './authenticate';
 import { authenticate } from './authenticate';
 import { DEFAULT_MAX_EVENTS, MAX_DEPTH, tooManyFieldsInItem } from './body-limits';
-import { isChallenge } from './challenge';
+import { headerChallengeAnswer, isChallenge } from './challenge';
 import type { Headers } from './delivery';
 import { detectVendor } from './detect';
 import type { PbxEvent } from './event';
@@ -93,6 +93,9 @@ export function normalizeItem(request: NormalizeRequest): NormalizeResult {
 	const adapter = detected ?? UNRECOGNIZED;
 
 	if (isChallenge(adapter.challenge, adapter.eventField, elements)) return { kind: 'unmatched', reason: NOT_AN_EVENT };
+	// a header challenge has no body: the Webhook node shows it as an empty object
+	const headerChallenge = headerChallengeAnswer(adapter.headerChallenge, headers) !== null;
+	if (headerChallenge && elements.length === 1 && Object.keys(elements[0] as Payload).length === 0) return { kind: 'unmatched', reason: NOT_AN_EVENT };
 	const proof = request.proof ?? ({ kind: 'none' } as const);
 	if (request.rawBody) {
 		// the exact bytes the PBX sent: the very path the trigger takes

@@ -49,7 +49,7 @@ export function kindOfEvent(adapter: VendorAdapter, vendorEvent: string): string
 
 export function normalizePayload(adapter: VendorAdapter, payload: Payload, kind?: string): Normalized {
 	const vendorEvent = vendorEventName(adapter, payload, kind) ?? '';
-	const ruleKey = vendorEvent.toLowerCase();
+	const ruleKey = adapter.ruleKey ? adapter.ruleKey(vendorEvent) : vendorEvent.toLowerCase();
 	const rule = lookup(adapter.rules, ruleKey);
 	const fields = emptyFields();
 	const values = fields as Record<string, unknown>;

@@ -8,7 +8,7 @@ import type { Clock } from './authenticate';
 import type { Verdict } from './authenticate';
 import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, NOT_AUTHENTICATED, proofInBody, proofIsBody, proofProblem } from './authenticate';
 import { checkBodySize, DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
-import { challengeAnswer, isChallenge } from './challenge';
+import { challengeAnswer, headerChallengeAnswer, isChallenge } from './challenge';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
@@ -54,9 +54,12 @@ export interface Notice {
 
 /**
  * `respond`: the whole JSON body of the 200 answer to the vendor's challenge;
- * it comes with no item, so nothing runs.
+ * it comes with no item, so nothing runs. `headers`: response headers the
+ * 200 answer carries (a header challenge's answer).
  */
-export type Outcome = { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[]; respond?: Record<string, string> } | Refusal;
+export type Outcome =
+	| { status: 200; items: PbxEvent[]; ignored: number; duplicates: number; notices?: Notice[]; respond?: Record<string, string>; headers?: Record<string, string> }
+	| Refusal;
 type Answer = Extract<Outcome, { status: 200 }>;
 
 /** The secret a challenge's answer is made with: the current one (a rotation's previous secret never answers). */
@@ -151,6 +154,15 @@ function unmatchedNotices(adapter: VendorAdapter, items: readonly PbxEvent[], ma
 export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const blocked = checkAllowlist(settings.allowedIps ?? '', delivery.clientIp);
 	if (blocked) return blocked;
+	// a header challenge needs no secret (it sends back what came), and has no body to read
+	const echo = headerChallengeAnswer(adapter.headerChallenge, delivery.headers);
+	if (echo === false) return { status: 400, reason: 'the URL validation request carries a value that cannot be answered' };
+	if (echo !== null && delivery.rawBody.toString('utf8').trim() === '') return { status: 200, items: [], ignored: 0, duplicates: 0, respond: {}, headers: echo };
+	const outcome = runProven(adapter, delivery, settings);
+	return echo !== null && outcome.status === 200 ? { ...outcome, headers: echo } : outcome;
+}
+
+function runProven(adapter: VendorAdapter, delivery: Delivery, settings: PipelineSettings): Outcome {
 	const clock = { nowMs: settings.receivedAt.getTime(), toleranceSec: settings.signatureToleranceSec ?? DEFAULT_SIGNATURE_TOLERANCE_SEC };
 
 	// a body that is a signed JWT is proven first (within the size limit): what is read is its payload

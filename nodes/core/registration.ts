@@ -23,6 +23,14 @@ export interface RemoteWebhook {
 	/** stopped by the vendor after failed deliveries, and not re-enabled by an update */
 	paused: boolean;
 	secret: string | null;
+	/** when the vendor stops delivering unless it is renewed (ISO 8601), where webhooks expire */
+	expiresAt?: string | null;
+	/**
+	 * what the vendor says keeps part of the webhook from working although it
+	 * was made (an event refused for want of a permission), in words for the
+	 * user: the trigger then removes it and stops the activation with them
+	 */
+	problem?: string | null;
 }
 
 /** A subscription as the vendor describes it: the events it asks for, sent to the webhook it points at. */
@@ -63,11 +71,6 @@ export interface WebhookApi {
 	headers?: Readonly<Record<string, string>>;
 	/** what to subscribe to for "every event" (a wildcard); without it, every vendor event the rules name */
 	allEvents?: readonly string[];
-	/**
-	 * the vendor has no other way to make a webhook (no dashboard): the trigger
-	 * has no Registration choice and no credential for a secret
-	 */
-	onlyWay?: true;
 	/** the webhook carries no events itself: a subscription per kind asks for them */
 	subscription?: SubscriptionApi;
 	/**
@@ -76,6 +79,32 @@ export interface WebhookApi {
 	 * passes it to `create` and keeps it
 	 */
 	secretFromTrigger?: true;
+	/**
+	 * the vendor has no page where a webhook is made by hand: the trigger always
+	 * registers its own, offers no By Hand setup and no credential for a secret
+	 */
+	registrationOnly?: true;
+	/**
+	 * the credential holds a short-lived token that n8n fetches itself (the
+	 * credential's preAuthentication) and renews only when a request fails with
+	 * 401: requests then let a refusal fail, so that n8n renews the token and
+	 * sends the request again
+	 */
+	expiringToken?: true;
+	/**
+	 * a webhook the vendor stopped (`paused`) is removed and made anew on the
+	 * next check, as the vendor's documents say to recover it, instead of
+	 * stopping the activation
+	 */
+	remakePaused?: true;
+	/** renews a webhook that expires; done when a check finds it expiring within `renewWithinSec` */
+	renew?(id: string): ApiRequest;
+	renewWithinSec?: number;
+	/**
+	 * the vendor's error codes (read from the error body's `errorCode`, `errors[].errorCode` or `error`)
+	 * and what the user does about each, in the vendor's words
+	 */
+	errorCodes?: Readonly<Record<string, string>>;
 	/** `secret`: the one the trigger made, where `secretFromTrigger` */
 	create(url: string, events: readonly string[], label: string, secret?: string): ApiRequest;
 	get(id: string): ApiRequest;
@@ -151,18 +180,34 @@ function sameEvents(a: readonly string[], b: readonly string[]): boolean {
  */
 export type RegistrationStep =
 	| { step: 'keep'; secret: string }
+	| { step: 'renew'; secret: string }
 	| { step: 'update'; secret: string }
 	| { step: 'recreate'; paused: boolean }
 	| { step: 'create' };
 
-export function nextStep(stored: Partial<Registered>, url: string, events: readonly string[], remote: RemoteWebhook | null, canUpdate: boolean): RegistrationStep {
+/** Whether a webhook expires within `withinSec` of `nowMs` (one whose expiry is unreadable: no). */
+export function expiresSoon(remote: RemoteWebhook, withinSec: number, nowMs: number): boolean {
+	const at = remote.expiresAt ? Date.parse(remote.expiresAt) : Number.NaN;
+	return !Number.isNaN(at) && at - nowMs < withinSec * 1000;
+}
+
+export function nextStep(
+	stored: Partial<Registered>,
+	url: string,
+	events: readonly string[],
+	remote: RemoteWebhook | null,
+	canUpdate: boolean,
+	renewal?: { withinSec: number; nowMs: number },
+): RegistrationStep {
 	// another URL: the static data came with a copied or imported workflow, or the address of n8n changed
 	if (remote === null || remote.url !== url || stored.webhookUrl !== url) return { step: 'create' };
 	if (remote.paused) return { step: 'recreate', paused: true };
 	const secret = stored.webhookSecret || remote.secret;
 	// a secret shown only once and since lost: deliveries could not be verified
 	if (!secret) return { step: 'recreate', paused: false };
-	if (remote.active && sameEvents(remote.events, events)) return { step: 'keep', secret };
+	if (remote.active && sameEvents(remote.events, events)) {
+		return renewal && expiresSoon(remote, renewal.withinSec, renewal.nowMs) ? { step: 'renew', secret } : { step: 'keep', secret };
+	}
 	return canUpdate ? { step: 'update', secret } : { step: 'recreate', paused: false };
 }
 
@@ -186,23 +231,56 @@ export function vendorMessage(body: unknown): string {
 	return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-export type ApiCall = 'create' | 'check' | 'update' | 'remove';
+export type ApiCall = 'create' | 'check' | 'update' | 'remove' | 'renew';
+
+/** The vendor's error code in an error body: `errorCode`, the first of `errors[].errorCode`, or an OAuth `error`. */
+export function vendorErrorCode(body: unknown): string | null {
+	if (body === null || typeof body !== 'object') return null;
+	const object = body as Record<string, unknown>;
+	const first = Array.isArray(object.errors) ? (object.errors.find((e) => e !== null && typeof e === 'object') as Record<string, unknown> | undefined) : undefined;
+	for (const code of [object.errorCode, first?.errorCode, object.error]) if (typeof code === 'string' && /^[\w.-]{1,40}$/.test(code)) return code;
+	return null;
+}
+
+/** How long the vendor asks to wait, from a Retry-After header in seconds (a date or nonsense: null). */
+export function retryAfterSec(value: unknown): number | null {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return null;
+	const seconds = Number(text);
+	return Number.isInteger(seconds) && seconds >= 0 && seconds <= 86_400 ? seconds : null;
+}
+
+const VERB: Record<ApiCall, string> = { create: 'create', check: 'look up', update: 'update', remove: 'remove', renew: 'renew' };
+
+/** What a refusal was about, beyond the call: `object` what the call was for (a webhook, or a kind's subscription); `retryAfter` the seconds a 429 asks to wait. */
+export interface RefusalContext {
+	object?: string;
+	retryAfter?: number | null;
+}
 
 /**
  * The activation error for a refused call, in words a non-developer can act
- * on. `vendor`: the display name; `object`: what the call was about (a webhook, or a kind's subscription).
+ * on. `vendor`: the display name.
  */
-export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown, object = 'webhook'): string {
+export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, status: number, body: unknown, o: RefusalContext = {}): string {
+	const object = o.object ?? 'webhook';
 	const said = vendorMessage(body);
 	const theirWords = said ? ` ${vendor} said: "${said}".` : '';
+	if (status === 429) {
+		const wait = o.retryAfter != null ? `wait ${o.retryAfter} seconds, without trying before (each try restarts the wait)` : 'wait a minute';
+		return `${vendor} is limiting requests (429): ${wait}, then activate the workflow again.`;
+	}
+	const code = vendorErrorCode(body);
+	if (code !== null && api.errorCodes && Object.prototype.hasOwnProperty.call(api.errorCodes, code)) {
+		return `${vendor} refused to ${VERB[call]} the ${object} (${status}, ${code}): ${api.errorCodes[code]}${theirWords}`;
+	}
 	if (status === 401) return `${vendor} refused the API key (401): check the API credential chosen in the trigger. ${api.keysAt}`;
 	if (status === 403) return `The API key may not manage ${vendor}'s ${object}s (403): ${api.rightsNeeded}`;
-	if (status === 429) return `${vendor} is limiting requests (429): wait a minute, then activate the workflow again.`;
 	if (call === 'create' && api.limitReached?.(status, body)) {
 		return `${vendor} holds as many webhooks as it allows (${status}):${theirWords} Remove the ones you no longer use (${api.removeAt}), then activate the workflow again.`;
 	}
-	if (status >= 500) return `${vendor} could not ${call === 'check' ? 'look up' : call} the ${object} because of a fault on its side (${status}): try again in a few minutes.${theirWords}`;
-	return `${vendor} refused to ${call === 'check' ? 'look up' : call} the ${object} (${status}).${theirWords}`;
+	if (status >= 500) return `${vendor} could not ${VERB[call]} the ${object} because of a fault on its side (${status}): try again in a few minutes.${theirWords}`;
+	return `${vendor} refused to ${VERB[call]} the ${object} (${status}).${theirWords}`;
 }
 
 /** The base URL the credential's server choice names. */
@@ -213,7 +291,7 @@ export function baseUrlFor(api: WebhookApi, credential: Readonly<Record<string, 
 }
 
 /** The activation error when an https-only vendor is given n8n's http:// address. */
-export function httpsNeeded(vendor: string, url: string): string | null {
+export function httpsNeeded(vendor: string, url: string, byHand = true): string | null {
 	if (url.startsWith('https://')) return null;
-	return `${vendor} only sends to https:// addresses, and this n8n's webhook address is ${new URL(url).origin}. Give n8n a public https address (its WEBHOOK_URL setting, behind a reverse proxy or a tunnel), or choose Registration: By Hand.`;
+	return `${vendor} only sends to https:// addresses, and this n8n's webhook address is ${new URL(url).origin}. Give n8n a public https address (its WEBHOOK_URL setting, behind a reverse proxy or a tunnel)${byHand ? ', or choose Registration: By Hand' : ''}.`;
 }

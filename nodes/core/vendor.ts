@@ -5,7 +5,7 @@
  * everything else, and every list of vendors derives from the registry.
  */
 import type { ProofSource } from './authenticate';
-import type { ChallengeSpec } from './challenge';
+import type { ChallengeSpec, HeaderChallengeSpec } from './challenge';
 import type { PbxDirection, PbxEventFields, PbxEventName, PbxFieldName, PbxStatus, PbxTarget } from './event';
 import type { Payload } from './paths';
 import type { WebhookApi } from './registration';
@@ -81,6 +81,12 @@ export interface VendorAdapter {
 	 * keyed by kind; each rule belongs to the kind whose prefix begins its key
 	 */
 	kinds?: Readonly<Record<string, EventKind>>;
+	/**
+	 * where the vendor's event name carries ids (a resource address with the
+	 * account's numbers in it): the rule key the name is read as. The item keeps
+	 * the name as sent. Without it: the name in lower case
+	 */
+	ruleKey?(vendorEvent: string): string;
 	/** where the vendor sends an id unique to the event, if it ever does */
 	eventIdField?: FieldSource;
 	/**
@@ -107,6 +113,8 @@ export interface VendorAdapter {
 	refine?(payload: Payload, fields: Readonly<PbxEventFields>, vendorEvent: string): Refinement;
 	/** a request the vendor sends to check the URL, answered by the pipeline and never an item */
 	challenge?: ChallengeSpec;
+	/** a request the vendor marks by a header (and sends without a body) to check the URL: answered with the header, never an item */
+	headerChallenge?: HeaderChallengeSpec;
 	/** the vendor's webhook API: the trigger then registers its own webhook (or, by the user's choice, is set up by hand) */
 	webhookApi?: WebhookApi;
 	/** the setup notice the node shows: where the URL goes in the vendor's dashboard */

@@ -29,7 +29,7 @@ export function triggerCredentials(adapter: VendorAdapter): INodeCredentialDescr
 	const byHand = adapter.proof.credential;
 	if (adapter.webhookApi === undefined) return byHand ? [credential(byHand)] : [];
 	// the API credential is tested by its own request to the vendor
-	if (adapter.webhookApi.onlyWay || !byHand) return [{ name: adapter.webhookApi.credential, required: true }];
+	if (adapter.webhookApi.registrationOnly || !byHand) return [{ name: adapter.webhookApi.credential, required: true }];
 	return [
 		{ name: adapter.webhookApi.credential, required: true, displayOptions: { show: { registration: ['automatic'] } } },
 		credential(byHand, { registration: ['manual'] }),

@@ -151,6 +151,10 @@ export async function handleDelivery(ctx: IWebhookFunctions, adapter: VendorAdap
 		}
 		return reject(ctx, outcome, proof.kind === 'basicAuth');
 	}
+	if (outcome.headers) {
+		const res = ctx.getResponseObject();
+		for (const [name, value] of Object.entries(outcome.headers)) res.setHeader(name, value);
+	}
 	if (outcome.respond) {
 		// the vendor checks the URL: the answer is the whole reply, and nothing runs
 		ctx.getResponseObject().status(200).json(outcome.respond);

@@ -190,14 +190,26 @@ const BY_HAND = { show: { registration: ['manual'] } };
 const AUTOMATIC = { show: { registration: ['automatic'] } };
 
 /** For a trigger that registers itself: what it does, and nothing to paste. */
+const AUTOMATIC_TEXT = (vendor: string) =>
+	`When the workflow is published, this trigger creates its webhook in ${vendor} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above.`;
+
 function automaticNotice(adapter: VendorAdapter): INodeProperties {
-	const only = adapter.webhookApi?.onlyWay === true;
 	return {
-		displayName: `${only ? `${adapter.setupNotice} ` : ''}When the workflow is published, this trigger creates its webhook in ${adapter.displayName} for the events picked below (all of them when none is picked), keeps the webhook's secret in the workflow and verifies every delivery with it; unpublishing removes the webhook. Nothing to copy: choose an API credential above. <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
+		displayName: `${AUTOMATIC_TEXT(adapter.displayName)} <b>Listen for test event</b> registers a temporary webhook for the Test URL and removes it afterwards.`,
 		name: 'automaticNotice',
 		type: 'notice',
 		default: '',
-		...(only ? {} : { displayOptions: AUTOMATIC }),
+		displayOptions: AUTOMATIC,
+	};
+}
+
+/** A vendor with no page to make a webhook by hand: the trigger's registration is the whole setup. */
+function registeredNotice(adapter: VendorAdapter): INodeProperties {
+	return {
+		displayName: `${adapter.setupNotice} ${AUTOMATIC_TEXT(adapter.displayName)} The <b>Production URL</b> (<b>Webhook URLs</b> above) is registered when the workflow is published; the <b>Test URL</b> while <b>Execute step</b> listens for a test event, and removed afterwards.`,
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
 	};
 }
 
@@ -225,8 +237,7 @@ function setupNotice(adapter: VendorAdapter): INodeProperties {
 /** A trigger's parameters: where its URL goes, how requests are proven (vendors that sign nothing), events, options. */
 export function triggerProperties(adapter: VendorAdapter): INodeProperties[] {
 	const authentication = adapter.proof.kind === 'userChosen' ? [authenticationParameter] : [];
-	// a vendor whose webhooks only the API makes: nothing to choose, nothing to paste
-	if (adapter.webhookApi?.onlyWay) return [automaticNotice(adapter), eventsParameter(adapter), optionsParameter(adapter)];
+	if (adapter.webhookApi?.registrationOnly) return [registeredNotice(adapter), eventsParameter(adapter), optionsParameter(adapter)];
 	const registration = adapter.webhookApi ? [registrationParameter(adapter), automaticNotice(adapter)] : [];
 	return [...registration, setupNotice(adapter), ...authentication, eventsParameter(adapter), optionsParameter(adapter)];
 }

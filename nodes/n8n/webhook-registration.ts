@@ -11,14 +11,14 @@ import type { IDataObject, IHookFunctions, IHttpRequestMethods, WebhookType } fr
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiCall, ApiRequest, Registered, RemoteWebhook, WebhookApi } from '../core/registration';
-import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, subscriptionFor } from '../core/registration';
+import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, retryAfterSec, subscriptionFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
 import { manualWebhookMethods } from './trigger-node';
 
 /** Longer than any answer a webhook API needs to give, shorter than n8n's patience with an activation. */
 const API_TIMEOUT_MS = 20_000;
 
-type Answer = { status: number; body: unknown };
+type Answer = { status: number; body: unknown; headers?: Record<string, unknown> };
 
 /** Whether this node registers its webhook itself (the vendor has an API and the user did not pick By Hand). */
 export function registersItself(adapter: VendorAdapter, registration: unknown): adapter is VendorAdapter & { webhookApi: WebhookApi } {
@@ -40,6 +40,14 @@ async function baseUrlOf(ctx: IHookFunctions, api: WebhookApi): Promise<string> 
 	return baseUrlFor(api, (await ctx.getCredentials(api.credential)) as Record<string, unknown>);
 }
 
+/** A refusal n8n threw (an API whose token n8n renews on a 401 lets refusals fail): its status, body and headers. */
+function refusalIn(error: unknown): Answer | null {
+	const cause = (error as { cause?: unknown }).cause ?? error;
+	const response = (cause as { response?: { status?: unknown; data?: unknown; headers?: unknown } }).response;
+	if (!response || typeof response.status !== 'number') return null;
+	return { status: response.status, body: response.data, headers: (response.headers ?? {}) as Record<string, unknown> };
+}
+
 async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer> {
 	const baseUrl = await baseUrlOf(ctx, api);
 	try {
@@ -51,15 +59,20 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 			...(request.body ? { body: request.body } : {}),
 			json: true,
 			timeout: API_TIMEOUT_MS,
-			ignoreHttpStatusErrors: true,
+			// n8n renews an expiring token only when the request fails with 401
+			ignoreHttpStatusErrors: api.expiringToken !== true,
 			returnFullResponse: true,
-		})) as { statusCode?: number; body?: unknown };
-		return { status: Number(response.statusCode ?? 0), body: response.body };
+		})) as { statusCode?: number; body?: unknown; headers?: Record<string, unknown> };
+		return { status: Number(response.statusCode ?? 0), body: response.body, headers: response.headers ?? {} };
 	} catch (error) {
+		const refused = api.expiringToken ? refusalIn(error) : null;
+		if (refused !== null) return refused;
 		// no status: the vendor was not reached, or did not answer in time
-		const cause = error as { cause?: { code?: unknown }; code?: unknown; message?: unknown };
+		const cause = error as { cause?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown };
 		const code = String(cause.cause?.code ?? cause.code ?? '');
 		const host = new URL(baseUrl).host;
+		// a token the credential could not get: its own words (see the credential's preAuthentication)
+		if (api.expiringToken && !code && typeof cause.cause?.message === 'string' && cause.cause.message !== '') return fail(ctx, cause.cause.message);
 		return fail(
 			ctx,
 			`${adapter.displayName}'s API (${host}) did not answer: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,
@@ -68,10 +81,15 @@ async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi
 	}
 }
 
+/** The words for a refused call; `object`: what it was about, where not the webhook. */
+function refusal(api: WebhookApi, adapter: VendorAdapter, call: ApiCall, answer: Answer, object?: string): string {
+	return refusalMessage(api, adapter.displayName, call, answer.status, answer.body, { object, retryAfter: retryAfterSec(answer.headers?.['retry-after']) });
+}
+
 /** Sends a request whose refusal stops the activation with words the user can act on. */
 async function demand(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, call: ApiCall, request: ApiRequest, object?: string): Promise<Answer> {
 	const answer = await send(ctx, adapter, api, request);
-	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, call, answer.status, answer.body, object));
+	if (!isOk(answer)) fail(ctx, refusal(api, adapter, call, answer, object));
 	return answer;
 }
 
@@ -198,7 +216,7 @@ async function removeOwn(ctx: IHookFunctions, adapter: VendorAdapter, api: Webho
 async function remoteOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot): Promise<RemoteWebhook | null> {
 	const answer = await send(ctx, adapter, api, api.get(String(slot.data.webhookId)));
 	if (answer.status === 404) return null;
-	if (!isOk(answer)) fail(ctx, refusalMessage(api, adapter.displayName, 'check', answer.status, answer.body));
+	if (!isOk(answer)) fail(ctx, refusal(api, adapter, 'check', answer));
 	const webhook = api.read(answer.body);
 	if (webhook === null || !api.subscription) return webhook;
 	const id = slot.data.subscriptionId;
@@ -206,7 +224,7 @@ async function remoteOf(ctx: IHookFunctions, adapter: VendorAdapter, api: Webhoo
 	const found = await send(ctx, adapter, api, api.subscription.get(id, slot.kind ?? ''));
 	// the webhook without its subscription receives nothing: both are made anew
 	if (found.status === 404) return { ...webhook, paused: false, active: false, events: [], id: webhook.id };
-	if (!isOk(found)) fail(ctx, refusalMessage(api, adapter.displayName, 'check', found.status, found.body, slot.object));
+	if (!isOk(found)) fail(ctx, refusal(api, adapter, 'check', found, slot.object));
 	const subscription = api.subscription.read(found.body);
 	return subscription === null ? { ...webhook, active: false, events: [] } : { ...webhook, active: subscription.active, events: subscription.events };
 }
@@ -226,13 +244,21 @@ async function checkSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webho
 	}
 	// a subscription that cannot be changed, or is gone, is made anew with its webhook
 	const canUpdate = api.subscription ? api.subscription.update !== undefined && typeof data.subscriptionId === 'string' && remote.active : api.update !== undefined;
-	const next = nextStep(data as Partial<Registered>, url, events, remote, canUpdate);
+	const renewal = api.renew && api.renewWithinSec ? { withinSec: api.renewWithinSec, nowMs: Date.now() } : undefined;
+	const next = nextStep(data as Partial<Registered>, url, events, remote, canUpdate, renewal);
 	switch (next.step) {
 		case 'create':
 			forget(data);
 			return false;
 		case 'recreate':
 			await removeOwn(ctx, adapter, api, data, slot.kind);
+			if (next.paused && api.remakePaused) {
+				// the vendor's documented way back: a new webhook to the same address; the owner learns why in the log
+				ctx.logger.warn(
+					`${adapter.displayName} had stopped this trigger's webhook (${remote.problem ?? 'after deliveries to n8n failed'}): the trigger removed it and registers a new one. Check n8n's log for refused requests if it happens again.`,
+				);
+				return false;
+			}
 			if (next.paused) {
 				fail(
 					ctx,
@@ -246,6 +272,10 @@ async function checkSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webho
 			} else {
 				await demand(ctx, adapter, api, 'update', api.update!(String(data.webhookId), events));
 			}
+			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
+			return true;
+		case 'renew':
+			await demand(ctx, adapter, api, 'renew', api.renew!(String(data.webhookId)));
 			keep(data, { webhookId: String(data.webhookId), webhookSecret: next.secret, webhookUrl: url, webhookEvents: events });
 			return true;
 		case 'keep':
@@ -278,6 +308,13 @@ async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webh
 	const answer = await demand(ctx, adapter, api, 'create', api.create(url, events, label, made));
 	const read = api.read(answer.body);
 	const remote = read !== null && made !== undefined ? { ...read, secret: made } : read;
+	if (remote !== null && remote.problem) {
+		// made, but not all of it works: removed, and the user told what to change
+		data.webhookId = remote.id;
+		data.webhookUrl = url;
+		await removeOwn(ctx, adapter, api, data, slot.kind);
+		fail(ctx, `${adapter.displayName} made the webhook but ${remote.problem} Nothing was kept registered: fix that, then activate the workflow again.`);
+	}
 	if (remote === null || !remote.secret) {
 		// nothing half-registered: a webhook whose secret is unknown could never be verified
 		if (remote !== null) {
@@ -285,7 +322,7 @@ async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webh
 			data.webhookUrl = url;
 			await removeOwn(ctx, adapter, api, data, slot.kind);
 		}
-		fail(ctx, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.onlyWay ? '' : ', or choose Registration: By Hand'}.`);
+		fail(ctx, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.registrationOnly ? '' : ', or choose Registration: By Hand'}.`);
 	}
 	data.webhookId = remote.id;
 	data.webhookUrl = url;
@@ -299,7 +336,7 @@ async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webh
 				ctx,
 				isOk(subscribed)
 					? `${adapter.displayName} answered the ${slot.object} with no id: nothing was registered. Try again.`
-					: refusalMessage(api, adapter.displayName, 'create', subscribed.status, subscribed.body, slot.object),
+					: refusal(api, adapter, 'create', subscribed, slot.object),
 			);
 		}
 		data.subscriptionId = subscription.id;
@@ -311,7 +348,7 @@ async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookAp
 	const api = adapter.webhookApi;
 	const { needed } = slotsOf(this, adapter, api);
 	for (const slot of needed) {
-		const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, slot.url) : null;
+		const insecure = api.httpsOnly ? httpsNeeded(adapter.displayName, slot.url, !api.registrationOnly) : null;
 		if (insecure !== null) fail(this, insecure);
 	}
 	const made: Slot[] = [];

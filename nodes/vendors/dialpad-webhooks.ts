@@ -78,7 +78,7 @@ export const dialpadWebhooks: WebhookApi = {
 	// Dialpad's documents ask for no https:// address (their example uses one): n8n's own address is taken as it is
 	httpsOnly: false,
 	secretFromTrigger: true,
-	onlyWay: true,
+	registrationOnly: true,
 	// `all`: every call state there is, when no event is picked
 	allEvents: ['call.all'],
 	create: (url, _events, _label, secret) => request('POST', '/webhooks', { hook_url: url, ...(secret !== undefined ? { secret } : {}) }),

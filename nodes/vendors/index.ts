@@ -10,6 +10,7 @@ import { doDev } from './dodev';
 import { pbxme } from './pbxme';
 import { primeVox } from './primevox';
 import { quo } from './quo';
+import { ringCentral } from './ringcentral';
 import { voipLine } from './voipline';
 import { zoomPhone } from './zoom-phone';
 
@@ -17,7 +18,7 @@ import { zoomPhone } from './zoom-phone';
  * In the order detection tries them: a vendor whose payloads carry keys that
  * identify it better comes before one whose keys others could also send.
  */
-export const VENDORS: readonly VendorAdapter[] = [aircall, quo, zoomPhone, doDev, voipLine, dialpad, primeVox, pbxme];
+export const VENDORS: readonly VendorAdapter[] = [aircall, quo, ringCentral, zoomPhone, doDev, voipLine, dialpad, primeVox, pbxme];
 
 export function vendorById(id: string): VendorAdapter | undefined {
 	return VENDORS.find((vendor) => vendor.id === id);

@@ -8,27 +8,29 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { loadFixtures } from '../support/fixtures';
-import { BY_HAND_VENDORS, VENDORS } from '../support/vendors';
+import { BY_HAND_VENDORS } from '../support/vendors';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
 import { N8n, N8N_VERSION, ROOT } from './n8n';
 
 const EXAMPLES = join(ROOT, 'examples');
-const ONLY_BY_API = new Set(VENDORS.filter((adapter) => !BY_HAND_VENDORS.includes(adapter)).map((adapter) => adapter.id));
 const SECRET = 'local-demo-signing-secret';
 const TOKEN = 'local-demo-token';
 
 // an example that needs Redis is imported inactive by npm start; queue.e2e.test.ts runs it
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { needsRedis } = require(join(ROOT, 'scripts', 'n8n-runner.js')) as { needsRedis(w: WorkflowSeed): boolean };
+const { needsRedis, needsAccount } = require(join(ROOT, 'scripts', 'n8n-runner.js')) as {
+	needsRedis(w: WorkflowSeed): boolean;
+	needsAccount(w: WorkflowSeed, credentials: readonly CredentialSeed[]): boolean;
+};
+const credentials = readdirSync(join(EXAMPLES, 'credentials')).map((file) => JSON.parse(readFileSync(join(EXAMPLES, 'credentials', file), 'utf8')) as CredentialSeed);
 const workflows: Record<string, WorkflowSeed> = Object.fromEntries(
 	readdirSync(EXAMPLES)
 		.filter((file) => file.endsWith('.json'))
 		.map((file) => [file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as WorkflowSeed] as const)
 		.filter(([, workflow]) => !needsRedis(workflow))
-		// a trigger only its vendor's API registers (Dialpad) activates against that API: its own e2e file runs it with a stand-in
-		.filter(([name]) => !ONLY_BY_API.has(name)),
+		// a trigger that makes its webhook with the user's API key is imported inactive by npm start; its vendor's e2e file runs it with a stand-in
+		.filter(([, workflow]) => !needsAccount(workflow, credentials)),
 );
-const credentials = readdirSync(join(EXAMPLES, 'credentials')).map((file) => JSON.parse(readFileSync(join(EXAMPLES, 'credentials', file), 'utf8')) as CredentialSeed);
 
 let n8n: N8n;
 

@@ -79,7 +79,7 @@ describe('node descriptions', () => {
 			expect(d.credentials?.map((c) => c.name)).toEqual(['pbxUrlTokenApi', 'pbxBasicAuthApi']);
 			expect(auth?.default).toBe('none');
 			expect(auth?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(['basicAuth', 'none', 'urlToken']);
-		} else if (adapter.webhookApi?.onlyWay) {
+		} else if (adapter.webhookApi?.registrationOnly) {
 			// the vendor's API is the only way to make its webhooks: no choice, no credential for a secret
 			expect(d.properties.find((p) => p.name === 'registration')).toBeUndefined();
 			expect(d.credentials).toEqual([{ name: adapter.webhookApi.credential, required: true }]);
@@ -112,7 +112,7 @@ describe('node descriptions', () => {
 		const d = NODES[adapter.id].description;
 		expect(d.eventTriggerDescription).toBe(`Waiting for ${adapter.displayName} to send an event to the Test URL`);
 		// where the vendor's API is the only way, there is nothing to paste: the trigger says what it registered
-		if (adapter.webhookApi?.onlyWay) expect(d.activationMessage).toMatch(/registered .* for you/);
+		if (adapter.webhookApi?.registrationOnly) expect(d.activationMessage).toContain(`in ${adapter.displayName} for you`);
 		else expect(d.activationMessage?.toLowerCase()).toContain(`paste the production url into ${adapter.displayName.toLowerCase()}'s webhook settings`);
 	});
 

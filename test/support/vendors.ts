@@ -18,7 +18,7 @@ import { VENDORS, vendorById } from '../../nodes/vendors';
 export { VENDORS };
 
 /** The vendors whose trigger can be set up by hand (with a credential holding the secret): every vendor but those whose webhooks only their API makes. */
-export const BY_HAND_VENDORS: readonly VendorAdapter[] = VENDORS.filter((adapter) => !adapter.webhookApi?.onlyWay);
+export const BY_HAND_VENDORS: readonly VendorAdapter[] = VENDORS.filter((adapter) => !adapter.webhookApi?.registrationOnly);
 export type VendorId = string;
 
 export interface SecretSet {
@@ -46,7 +46,7 @@ export function credentialFor(adapter: VendorAdapter, secrets: SecretSet, unsign
 		const previous = proof.secretField === undefined ? 'previousSigningSecret' : proof.previousSecretField;
 		return { type: proof.credential!, data: { [current]: secrets.signingSecret, ...(previous ? { [previous]: secrets.previousSigningSecret ?? '' } : {}) } };
 	}
-	if (proof.kind === 'token') return { type: proof.credential!, data: { [proof.field]: secrets.tokens.join('\n') } };
+	if (proof.kind === 'token') return proof.credential ? { type: proof.credential, data: { [proof.field]: secrets.tokens.join('\n') } } : null;
 	// a secret only the trigger holds (it made the webhook): in its static data, see registeredData
 	if (proof.kind === 'jwtHs256') return proof.credential ? { type: proof.credential, data: { [proof.secretField]: secrets.signingSecret } } : null;
 	if (unsigned === 'urlToken') return { type: USER_CHOSEN_CREDENTIALS.urlToken, data: { token: secrets.urlToken } };
@@ -69,7 +69,8 @@ export function byHandParameters(adapter: VendorAdapter): Record<string, string>
  */
 export function registeredData(adapter: VendorAdapter, secrets: SecretSet, url = 'https://n8n.example.com/webhook/hook-1/webhook'): Record<string, unknown> | null {
 	if (adapter.proof.kind === 'userChosen' || adapter.proof.credential) return null;
-	const one = (kindUrl: string) => ({ webhookId: 'wh-1', webhookSecret: secrets.signingSecret, webhookUrl: kindUrl, webhookEvents: [] });
+	const secret = adapter.proof.kind === 'token' ? secrets.tokens[0] : secrets.signingSecret;
+	const one = (kindUrl: string) => ({ webhookId: 'wh-1', webhookSecret: secret, webhookUrl: kindUrl, webhookEvents: [] });
 	if (!adapter.kinds) return one(url);
 	return Object.fromEntries(Object.keys(adapter.kinds).map((kind) => [kind, one(url)]));
 }
@@ -83,6 +84,7 @@ export function webhookOf(adapter: VendorAdapter, kind: string | undefined): str
 export function proofFor(adapter: VendorAdapter, secrets: SecretSet, unsigned: Unsigned = 'none'): Proof {
 	const credential = credentialFor(adapter, secrets, unsigned);
 	if (adapter.proof.kind === 'jwtHs256' && credential === null) return proofFromCredential(adapter.proof, { [adapter.proof.secretField]: secrets.signingSecret });
+	if (adapter.proof.kind === 'token' && credential === null) return proofFromCredential(adapter.proof, { [adapter.proof.field]: secrets.tokens[0] });
 	if (adapter.proof.kind !== 'userChosen') return proofFromCredential(adapter.proof, credential!.data);
 	return unsigned === 'none' ? { kind: 'none' } : proofFromCredential({ kind: unsigned }, credential!.data);
 }

@@ -60,6 +60,8 @@ export interface DeliveryResult {
 	warnings: string[];
 	/** the WWW-Authenticate challenge, if any */
 	challenge: string | null;
+	/** the response's headers, names in lower case */
+	headers: Record<string, string>;
 }
 
 function nodeTypesOf(nodeType: INodeType): INodeTypes {
@@ -164,7 +166,7 @@ export async function deliver(delivery: Delivery): Promise<DeliveryResult> {
 		});
 		const items = (result.workflowData?.[0] ?? []).map((item) => item.json);
 		const challenge = response.headers.get('www-authenticate');
-		return { status: response.status, body: await response.text(), result, items, warnings, challenge };
+		return { status: response.status, body: await response.text(), result, items, warnings, challenge, headers: Object.fromEntries(response.headers.entries()) };
 	} finally {
 		server.close();
 		jest.restoreAllMocks();

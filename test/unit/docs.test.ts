@@ -27,11 +27,15 @@ describe('documentation links from the nodes and credentials', () => {
 });
 
 describe("each trigger's setup notice", () => {
-	test.each(VENDORS.filter((adapter) => adapter.webhookApi?.onlyWay).map((adapter) => [adapter.displayName, adapter] as const))('%s: registered through its API only, the notice says how, with nothing to paste', (_name, adapter) => {
-		const notice = triggerNode(adapter).description.properties.find((p) => p.name === 'automaticNotice')!.displayName;
-		expect(notice).toContain(adapter.setupNotice);
-		expect(notice).toContain('<b>Listen for test event</b>');
-		expect(triggerNode(adapter).description.properties.find((p) => p.name === 'setupNotice')).toBeUndefined();
+	test.each(VENDORS.filter((adapter) => adapter.webhookApi?.registrationOnly).map((adapter) => [adapter.displayName, adapter] as const))('%s: registered through its API only, the notice says how, with nothing to paste', (_name, adapter) => {
+		const properties = triggerNode(adapter).description.properties;
+		// one notice, shown whatever is chosen: the vendor's steps, then what the trigger registers; no Registration choice
+		const notice = properties.find((p) => p.name === 'setupNotice')!;
+		expect(notice.displayOptions).toBeUndefined();
+		expect(notice.displayName).toContain(adapter.setupNotice);
+		expect(notice.displayName).toMatch(/<b>Test URL<\/b> while <b>Execute step<\/b> listens/);
+		expect(notice.displayName).not.toContain('paste the <b>Production URL</b>');
+		expect(properties.find((p) => p.name === 'registration' || p.name === 'automaticNotice')).toBeUndefined();
 	});
 
 	test.each(BY_HAND_VENDORS.map((adapter) => [adapter.displayName, adapter] as const))('%s: where the URL goes, which URL, and what proves a request', (_name, adapter) => {
