@@ -50,3 +50,18 @@ describe.each(fixtures.map((f) => [`${f.vendor}/${f.name}`, f] as const))('%s', 
 		for (const key of EVENT_KEYS) expect(item[key]).not.toBeUndefined();
 	});
 });
+
+describe("each vendor's fixtures", () => {
+	test('carry distinct event ids: two with one id would be one event to the trigger, the second dropped as its retry', () => {
+		const seen = new Map<string, string>();
+		const repeated: string[] = [];
+		for (const fixture of fixtures) {
+			const id = fixture.expected.eventId;
+			if (typeof id !== 'string') continue;
+			const key = `${fixture.vendor}:${id}`;
+			if (seen.has(key)) repeated.push(`${seen.get(key)} and ${fixture.name} (${key})`);
+			else seen.set(key, fixture.name);
+		}
+		expect(repeated).toEqual([]);
+	});
+});
