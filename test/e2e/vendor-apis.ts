@@ -26,6 +26,9 @@
  * `vendors.aircall` and `vendors.dodev` are the stand-ins' control objects
  * (their API, what they answer and how a test makes them fail are described
  * at the top of test/stand-ins/aircall-api.js, dodev-api.js and common.js).
+ * `vendors.dialpad` and `vendors.dialpadSandbox` are Dialpad's API at
+ * dialpad.com and sandbox.dialpad.com (test/stand-ins/dialpad-api.js, one
+ * stand-in per environment: a key of one is unknown to the other).
  * `stop()` closes both servers and removes the certificates; nothing is
  * left open.
  *
@@ -176,10 +179,65 @@ export interface QuoApi extends StandIn {
 	deliver(id: string, o: { type: string; resource?: unknown; context?: unknown; id?: string; createdAt?: string; t?: number; key?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
 }
 
+export interface DialpadWebhook {
+	id: string;
+	hook_url: string | null;
+	secret: string | null;
+}
+
+/** A subscription as the stand-in stores it (`shown()` gives it as Dialpad's API shows it). */
+export interface DialpadSubscription {
+	id: string;
+	kind: 'call' | 'sms' | 'agent_status';
+	/** the webhook it sends to */
+	endpoint_id: string | null;
+	enabled: boolean;
+	call_states?: string[];
+	group_calls_only?: boolean;
+	direction?: string;
+	include_internal?: boolean;
+	status?: boolean;
+	agent_type?: string;
+	target_type?: string;
+	target_id?: string;
+}
+
+export interface DialpadKey {
+	key: string;
+	/** false: a key whose user is no company admin (403 on agent status subscriptions) */
+	admin?: boolean;
+	/** how the calls name the key (never the key itself); `key <n>` otherwise */
+	name?: string;
+}
+
+export interface DialpadDelivery extends Delivery {
+	/** the body sent: the JWT (or the plain JSON of a webhook without a secret) */
+	token: string;
+	claims: Record<string, unknown>;
+	webhookId: string;
+	subscriptionId: string | null;
+}
+
+export interface DialpadApi extends StandIn {
+	webhooks: DialpadWebhook[];
+	subscriptions: DialpadSubscription[];
+	deliveries: Array<{ webhookId: string; subscriptionId: string | null; kind: string | null; status: number | null; error?: string }>;
+	shown(subscription: DialpadSubscription): Record<string, unknown>;
+	addWebhook(fields?: Partial<DialpadWebhook>): DialpadWebhook;
+	addSubscription(kind: DialpadSubscription['kind'], fields?: Partial<DialpadSubscription>): DialpadSubscription;
+	/** the event sent to every subscription of the kind that asks for it, one delivery each */
+	emit(kind: DialpadSubscription['kind'], claims: Record<string, unknown>, o?: { contentType?: string | null }): Promise<DialpadDelivery[]>;
+	deliver(webhookId: string, claims: Record<string, unknown>, o?: { secret?: string; token?: string; contentType?: string | null }): Promise<DialpadDelivery>;
+}
+
 export interface VendorApis {
 	aircall: AircallApi;
 	dodev: DoDevApi;
 	quo: QuoApi;
+	/** dialpad.com */
+	dialpad: DialpadApi;
+	/** sandbox.dialpad.com: the same API, another company's keys */
+	dialpadSandbox: DialpadApi;
 	/** n8n's public origin, e.g. https://n8n.example.test */
 	publicUrl: string;
 	/** the environment to give n8n (N8n.start's `env`) */
@@ -211,6 +269,11 @@ const { startQuoApi, QUO_HOST } = require(join(ROOT, 'test', 'stand-ins', 'quo-a
 	startQuoApi(o: { tls: { key: Buffer; cert: Buffer }; keys: string[]; publicUrl: string }): Promise<QuoApi>;
 	QUO_HOST: string;
 };
+const { startDialpadApi, DIALPAD_HOST, DIALPAD_SANDBOX_HOST } = require(join(ROOT, 'test', 'stand-ins', 'dialpad-api.js')) as {
+	startDialpadApi(o: { tls: { key: Buffer; cert: Buffer }; host: string; keys: DialpadKey[]; publicUrl: string }): Promise<DialpadApi>;
+	DIALPAD_HOST: string;
+	DIALPAD_SANDBOX_HOST: string;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PRELOAD = join(ROOT, 'test', 'support', 'vendor-hosts.js');
@@ -219,10 +282,18 @@ export async function startVendorApis({
 	aircall = {},
 	dodev = {},
 	quo = {},
+	dialpad = {},
 	publicUrl = 'https://n8n.example.test',
-}: { aircall?: { keys?: AircallKey[] }; dodev?: { keys?: DoDevKey[] }; quo?: { keys?: string[] }; publicUrl?: string } = {}): Promise<VendorApis> {
+}: {
+	aircall?: { keys?: AircallKey[] };
+	dodev?: { keys?: DoDevKey[] };
+	quo?: { keys?: string[] };
+	/** `keys` for dialpad.com, `sandboxKeys` for sandbox.dialpad.com */
+	dialpad?: { keys?: DialpadKey[]; sandboxKeys?: DialpadKey[] };
+	publicUrl?: string;
+} = {}): Promise<VendorApis> {
 	const origin = new URL(publicUrl).origin;
-	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST]);
+	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST, DIALPAD_HOST, DIALPAD_SANDBOX_HOST]);
 	const started: StandIn[] = [];
 	try {
 		const aircallApi = await startAircallApi({ tls: certs.servers[AIRCALL_HOST], keys: aircall.keys ?? [], publicUrl: origin });
@@ -231,16 +302,22 @@ export async function startVendorApis({
 		started.push(dodevApi);
 		const quoApi = await startQuoApi({ tls: certs.servers[QUO_HOST], keys: quo.keys ?? [], publicUrl: origin });
 		started.push(quoApi);
+		const dialpadApi = await startDialpadApi({ tls: certs.servers[DIALPAD_HOST], host: DIALPAD_HOST, keys: dialpad.keys ?? [], publicUrl: origin });
+		started.push(dialpadApi);
+		const dialpadSandboxApi = await startDialpadApi({ tls: certs.servers[DIALPAD_SANDBOX_HOST], host: DIALPAD_SANDBOX_HOST, keys: dialpad.sandboxKeys ?? [], publicUrl: origin });
+		started.push(dialpadSandboxApi);
 		const webhookUrl = `${origin}/`;
 		return {
 			aircall: aircallApi,
 			dodev: dodevApi,
 			quo: quoApi,
+			dialpad: dialpadApi,
+			dialpadSandbox: dialpadSandboxApi,
 			publicUrl: origin,
 			ca: certs.ca,
 			env: {
 				NODE_OPTIONS: `${process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : ''}--require "${PRELOAD}"`,
-				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address, [QUO_HOST]: quoApi.address }),
+				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address, [QUO_HOST]: quoApi.address, [DIALPAD_HOST]: dialpadApi.address, [DIALPAD_SANDBOX_HOST]: dialpadSandboxApi.address }),
 				NODE_EXTRA_CA_CERTS: certs.caFile,
 				N8N_WEBHOOK_URL: webhookUrl,
 				...(N8N_VERSION.startsWith('1.') ? { WEBHOOK_URL: webhookUrl } : {}),
@@ -249,6 +326,8 @@ export async function startVendorApis({
 				aircallApi.deliverTo(n8nBaseUrl);
 				dodevApi.deliverTo(n8nBaseUrl);
 				quoApi.deliverTo(n8nBaseUrl);
+				dialpadApi.deliverTo(n8nBaseUrl);
+				dialpadSandboxApi.deliverTo(n8nBaseUrl);
 			},
 			async stop() {
 				await Promise.all(started.map((s) => s.close()));
