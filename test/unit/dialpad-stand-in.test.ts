@@ -5,20 +5,18 @@
  */
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
-import { request } from 'https';
 import { join } from 'path';
 import jwt from 'jsonwebtoken';
 
 import type { DialpadApi } from '../e2e/vendor-apis';
+import type { StandInAnswer } from '../support/stand-in-client';
+import { callStandIn } from '../support/stand-in-client';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ROOT = join(__dirname, '..', '..');
 const { certificates } = require(join(ROOT, 'test', 'stand-ins', 'common.js'));
 const { startDialpadApi } = require(join(ROOT, 'test', 'stand-ins', 'dialpad-api.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Answer = { status: number; body: Json };
 
 let certs: { ca: Buffer; remove(): void; servers: Record<string, unknown> };
 let dialpad: DialpadApi;
@@ -39,18 +37,8 @@ afterAll(async () => {
 	certs?.remove();
 });
 
-function call(method: string, path: string, body?: unknown, key: string | null = KEY): Promise<Answer> {
-	const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) };
-	return new Promise((resolve, reject) => {
-		const req = request({ host: '127.0.0.1', port: dialpad.port, servername: 'dialpad.com', ca: certs.ca, method, path: `/api/v2${path}`, agent: false, headers }, (res) => {
-			let text = '';
-			res.on('data', (c) => (text += c));
-			res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
-		});
-		req.on('error', reject);
-		req.end(body === undefined ? undefined : JSON.stringify(body));
-	});
-}
+const call = (method: string, path: string, body?: unknown, key: string | null = KEY): Promise<StandInAnswer> =>
+	callStandIn(dialpad, certs.ca, method, `/api/v2${path}`, key ? { authorization: `Bearer ${key}` } : {}, body);
 
 test('Dialpad: the key as a Bearer token or ?apikey=, webhooks as WebhookProto with string ids, DELETE answering the object', async () => {
 	expect(await call('GET', '/webhooks', undefined, null)).toEqual({ status: 401, body: { error: { code: 401, message: expect.any(String) } } });
