@@ -225,7 +225,7 @@ export interface RingCentralApi extends StandIn {
 	validations: RingCentralValidation[];
 	tokenRequests(): StandInCall[];
 	expireTokens(): void;
-	validate(id: string): Promise<RingCentralValidation>;
+	validate(id: string, o?: { body?: string }): Promise<RingCentralValidation>;
 	blacklist(id: string, reason?: string): void;
 	deliver(id: string, o: { filter: string; body?: unknown; uuid?: string; timestamp?: string; token?: string | null }): Promise<Delivery & { payload: Record<string, unknown> }>;
 }

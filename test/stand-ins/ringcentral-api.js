@@ -68,8 +68,10 @@
  *   api.expireTokens()     every token issued so far is expired from now on (401 OAU-128)
  *   api.validations        each Validation-Token request sent: { at, address, token, status,
  *                          headers, bytes, ms, ok, reason } (reason: why it failed, else null)
- *   api.validate(id)       sends a subscription's address a Validation-Token request, as at its
- *                          creation (RingCentral does not document one later); resolves its record
+ *   api.validate(id, { body? })  sends a subscription's address a Validation-Token request, as at
+ *                          its creation (RingCentral does not document one later); `body`: '' unless
+ *                          given (the guide shows the request as JSON with nothing in it: `{}` is
+ *                          the other reading); resolves its record
  *   api.blacklist(id, reason?)  what RingCentral does after failed deliveries: status
  *                          Blacklisted, blacklistedData; nothing more is delivered to it
  *   api.deliver(id, { filter, body, uuid?, timestamp?, token? })
@@ -279,7 +281,7 @@ async function startRingCentralApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {
 	 * and no body; the answer must send the token back, as JSON, in at most
 	 * 1024 bytes and 3 seconds.
 	 */
-	async function validation(address) {
+	async function validation(address, body = '') {
 		const token = randomUUID();
 		const record = { at: new Date().toISOString(), address, token, status: null, headers: {}, bytes: null, ms: null, ok: false, reason: null };
 		validations.push(record);
@@ -288,7 +290,7 @@ async function startRingCentralApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {
 		try {
 			answer = await post(address, {
 				headers: { 'validation-token': token, 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT },
-				body: '',
+				body,
 				publicOrigin: publicUrl,
 				n8nBaseUrl: deliverTo(),
 				timeoutMs: VALIDATION_TIMEOUT_MS,
@@ -338,10 +340,10 @@ async function startRingCentralApi({ tls, keys = [], publicUrl, n8nBaseUrl } = {
 		expireTokens() {
 			for (const token of tokens) token.expired = true;
 		},
-		async validate(id) {
+		async validate(id, { body = '' } = {}) {
 			const subscription = find(id);
 			if (!subscription) throw new Error(`RingCentral stand-in: no subscription ${id}`);
-			return await validation(subscription.deliveryMode.address);
+			return await validation(subscription.deliveryMode.address, body);
 		},
 		blacklist(id, reason = 'Webhook responses with code: [404], reason: [Not Found]') {
 			const subscription = find(id);

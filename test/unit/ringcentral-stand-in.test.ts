@@ -220,3 +220,12 @@ test('notifications: the envelope with the ids in place of ~, the Verification-T
 	const got = await call('GET', `/restapi/v1.0/subscription/${made.id}`, bearer(token.access_token));
 	expect(got.body).toMatchObject({ status: 'Blacklisted', blacklistedData: { blacklistedAt: expect.any(String), reason: expect.stringContaining('404') } });
 });
+
+test('a later Validation-Token request to a subscription: no body, or an empty JSON object when asked', async () => {
+	const made = (await call('POST', '/restapi/v1.0/subscription', bearer(await accessToken()), webhook('v'))).body;
+	received.length = 0;
+	expect(await rc.validate(made.id)).toMatchObject({ ok: true, address: `${PUBLIC}/webhook/v` });
+	expect(await rc.validate(made.id, { body: '{}' })).toMatchObject({ ok: true });
+	expect(received.map((r) => r.body)).toEqual(['', '{}']);
+	expect(received.every((r) => r.headers['content-type'] === 'application/json' && typeof r.headers['validation-token'] === 'string')).toBe(true);
+});
