@@ -15,6 +15,9 @@
  * signing vendor's sample that carries an event id comes from its webhook
  * platform and is signed `t=<now>,v1=...` over `<t>.<body>` in the last header
  * the vendor names; any other is signed over the body alone, in the first.
+ * A vendor whose body is a JWT gets the sample as the JWT's payload. Where a
+ * vendor's kinds of event each arrive on a path of their own (Dialpad's SMS),
+ * the sample's name begins with its kind: send it to that kind's URL.
  */
 const { spawnSync } = require('child_process');
 const { createHmac, randomUUID } = require('crypto');
@@ -130,6 +133,13 @@ async function main() {
 		} else {
 			headers[bodyOnly.header] = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 		}
+	} else if (proof.kind === 'jwtHs256') {
+		// the whole body is a JWT signed HS256 with the webhook's secret, its payload the sample
+		if (!secret) usage(vendors, `${adapter.displayName} deliveries are JWTs signed with the webhook's secret: pass --secret with it`);
+		const part = (value) => Buffer.from(value).toString('base64url');
+		const input = `${part(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${part(body)}`;
+		body = Buffer.from(`${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`);
+		headers['content-type'] = 'application/jwt';
 	} else if (proof.kind === 'token') {
 		if (!token) usage(vendors, `${adapter.displayName} deliveries carry a token: pass --token with one of the credential's tokens`);
 		if (proof.in === 'header') headers[proof.name] = token;

@@ -67,6 +67,15 @@ export function headerChallengeAnswer(spec: HeaderChallengeSpec | undefined, hea
 	return { [spec.answerHeader]: value };
 }
 
+/** Longer than any body that says nothing: a body this long is read as a delivery. */
+const MAX_EMPTY_BODY = 64;
+const NOTHING = /^\s*(\{\s*\})?\s*$/;
+
+/** Whether a body says nothing: none, white space, or an empty JSON object (a header challenge's body, as vendors send it). */
+export function carriesNothing(raw: Buffer): boolean {
+	return raw.length <= MAX_EMPTY_BODY && NOTHING.test(raw.toString('latin1'));
+}
+
 /** Whether the payloads are the vendor's challenge: one object whose event is the challenge's. */
 export function isChallenge(spec: ChallengeSpec | undefined, eventField: FieldSource, payloads: readonly unknown[]): payloads is [Payload] {
 	if (!spec || payloads.length !== 1 || !isPlainObject(payloads[0])) return false;

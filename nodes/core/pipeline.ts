@@ -8,7 +8,7 @@ import type { Clock } from './authenticate';
 import type { Verdict } from './authenticate';
 import { authenticate, DEFAULT_SIGNATURE_TOLERANCE_SEC, NOT_AUTHENTICATED, proofInBody, proofIsBody, proofProblem } from './authenticate';
 import { checkBodySize, DEFAULT_MAX_EVENTS, MAX_EVENTS_SETTING, tooManyEvents, tooManyFieldsInItem } from './body-limits';
-import { challengeAnswer, headerChallengeAnswer, isChallenge } from './challenge';
+import { carriesNothing, challengeAnswer, headerChallengeAnswer, isChallenge } from './challenge';
 import type { RecentIds } from './dedupe';
 import type { Delivery } from './delivery';
 import { header } from './delivery';
@@ -157,7 +157,7 @@ export function runPipeline(adapter: VendorAdapter, delivery: Delivery, settings
 	// a header challenge needs no secret (it sends back what came), and has no body to read
 	const echo = headerChallengeAnswer(adapter.headerChallenge, delivery.headers);
 	if (echo === false) return { status: 400, reason: 'the URL validation request carries a value that cannot be answered' };
-	if (echo !== null && delivery.rawBody.toString('utf8').trim() === '') return { status: 200, items: [], ignored: 0, duplicates: 0, respond: {}, headers: echo };
+	if (echo !== null && carriesNothing(delivery.rawBody)) return { status: 200, items: [], ignored: 0, duplicates: 0, respond: {}, headers: echo };
 	const outcome = runProven(adapter, delivery, settings);
 	return echo !== null && outcome.status === 200 ? { ...outcome, headers: echo } : outcome;
 }

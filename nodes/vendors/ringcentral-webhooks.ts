@@ -42,7 +42,7 @@ export const ringCentralWebhooks: WebhookApi = {
 	expiringToken: true,
 	remakePaused: true,
 	secretFromTrigger: true,
-	// checks run on every activation and every start of n8n: a year's margin renews a 10-year subscription long before it ends
+	// checks run when n8n registers the webhook (1.x: every activation and start; 2.x: publishing anew): a year's margin renews a 10-year subscription long before it ends
 	renewWithinSec: 365 * 86_400,
 	create: (url, events, _label, secret) => ({
 		method: 'POST',

@@ -1,6 +1,6 @@
 /**
- * The vendors' APIs for the end-to-end suite: local stand-ins of Aircall's
- * and do.dev's webhook APIs (test/stand-ins/), reached by a real n8n under
+ * The vendors' APIs for the end-to-end suite: local stand-ins of Aircall's,
+ * do.dev's, Quo's and RingCentral's webhook APIs (test/stand-ins/), reached by a real n8n under
  * the vendors' real host names, over TLS with certificates made for this run.
  *
  *   const vendors = await startVendorApis({
@@ -23,14 +23,13 @@
  *                          reverse proxy; n8n 1.x reads WEBHOOK_URL, also set then. Deliveries
  *                          to it are mapped onto deliverTo's base, path and query kept.
  *
- * `vendors.aircall` and `vendors.dodev` are the stand-ins' control objects
- * (their API, what they answer and how a test makes them fail are described
- * at the top of test/stand-ins/aircall-api.js, dodev-api.js and common.js).
- * `vendors.dialpad` and `vendors.dialpadSandbox` are Dialpad's API at
- * dialpad.com and sandbox.dialpad.com (test/stand-ins/dialpad-api.js, one
- * stand-in per environment: a key of one is unknown to the other).
- * `stop()` closes both servers and removes the certificates; nothing is
- * left open.
+ * `vendors.aircall`, `vendors.dodev`, `vendors.quo` and `vendors.ringcentral`
+ * are the stand-ins' control objects (their API, what they answer and how a
+ * test makes them fail are described at the top of each test/stand-ins/*-api.js
+ * and common.js); `vendors.dialpad` and `vendors.dialpadSandbox` are Dialpad's
+ * API at dialpad.com and sandbox.dialpad.com (test/stand-ins/dialpad-api.js,
+ * one stand-in per environment: a key of one is unknown to the other). `stop()` closes every server and removes the certificates;
+ * nothing is left open.
  *
  * What n8n does that a test sees (2.41.1 and 1.123.81 alike):
  * - A request that gets 401 through `httpRequestWithAuthentication` (the
@@ -179,6 +178,60 @@ export interface QuoApi extends StandIn {
 	deliver(id: string, o: { type: string; resource?: unknown; context?: unknown; id?: string; createdAt?: string; t?: number; key?: string }): Promise<Delivery & { payload: Record<string, unknown> }>;
 }
 
+export interface RingCentralKey {
+	clientId: string;
+	clientSecret: string;
+	/** the JWT credential of the user the app signs in as */
+	jwt: string;
+	/** the user's account and extension ids (809646016 both unless given) */
+	accountId?: string;
+	extensionId?: string;
+	/** false: the app's Auth is not "JWT auth flow" (400 unauthorized_client) */
+	jwtGrant?: boolean;
+}
+
+export interface RingCentralSubscription {
+	uri: string;
+	id: string;
+	creationTime: string;
+	status: string;
+	eventFilters: string[];
+	expirationTime: string;
+	expiresIn: number;
+	deliveryMode: { transportType: string; encryption: boolean; address: string };
+	blacklistedData?: { blacklistedAt: string; reason: string };
+	/** never shown by the API: what the notifications carry in Verification-Token */
+	verificationToken: string | null;
+	owner: { clientId: string; extensionId: string; accountId: string };
+}
+
+/** One Validation-Token request the stand-in sent (test/stand-ins/ringcentral-api.js). */
+export interface RingCentralValidation {
+	at: string;
+	address: string;
+	token: string;
+	status: number | null;
+	headers: Record<string, string | string[] | undefined>;
+	/** the answer's size: status line, headers and body */
+	bytes: number | null;
+	ms: number | null;
+	ok: boolean;
+	/** why it failed, else null */
+	reason: string | null;
+	error?: string;
+}
+
+export interface RingCentralApi extends StandIn {
+	subscriptions: RingCentralSubscription[];
+	tokens: Array<{ token: string; clientId: string; extensionId: string; expired: boolean }>;
+	validations: RingCentralValidation[];
+	tokenRequests(): StandInCall[];
+	expireTokens(): void;
+	validate(id: string, o?: { body?: string }): Promise<RingCentralValidation>;
+	blacklist(id: string, reason?: string): void;
+	deliver(id: string, o: { filter: string; body?: unknown; uuid?: string; timestamp?: string; token?: string | null }): Promise<Delivery & { payload: Record<string, unknown> }>;
+}
+
 export interface DialpadWebhook {
 	id: string;
 	hook_url: string | null;
@@ -234,6 +287,7 @@ export interface VendorApis {
 	aircall: AircallApi;
 	dodev: DoDevApi;
 	quo: QuoApi;
+	ringcentral: RingCentralApi;
 	/** dialpad.com */
 	dialpad: DialpadApi;
 	/** sandbox.dialpad.com: the same API, another company's keys */
@@ -269,6 +323,10 @@ const { startQuoApi, QUO_HOST } = require(join(ROOT, 'test', 'stand-ins', 'quo-a
 	startQuoApi(o: { tls: { key: Buffer; cert: Buffer }; keys: string[]; publicUrl: string }): Promise<QuoApi>;
 	QUO_HOST: string;
 };
+const { startRingCentralApi, RINGCENTRAL_HOST } = require(join(ROOT, 'test', 'stand-ins', 'ringcentral-api.js')) as {
+	startRingCentralApi(o: { tls: { key: Buffer; cert: Buffer }; keys: RingCentralKey[]; publicUrl: string }): Promise<RingCentralApi>;
+	RINGCENTRAL_HOST: string;
+};
 const { startDialpadApi, DIALPAD_HOST, DIALPAD_SANDBOX_HOST } = require(join(ROOT, 'test', 'stand-ins', 'dialpad-api.js')) as {
 	startDialpadApi(o: { tls: { key: Buffer; cert: Buffer }; host: string; keys: DialpadKey[]; publicUrl: string }): Promise<DialpadApi>;
 	DIALPAD_HOST: string;
@@ -282,18 +340,20 @@ export async function startVendorApis({
 	aircall = {},
 	dodev = {},
 	quo = {},
+	ringcentral = {},
 	dialpad = {},
 	publicUrl = 'https://n8n.example.test',
 }: {
 	aircall?: { keys?: AircallKey[] };
 	dodev?: { keys?: DoDevKey[] };
 	quo?: { keys?: string[] };
+	ringcentral?: { keys?: RingCentralKey[] };
 	/** `keys` for dialpad.com, `sandboxKeys` for sandbox.dialpad.com */
 	dialpad?: { keys?: DialpadKey[]; sandboxKeys?: DialpadKey[] };
 	publicUrl?: string;
 } = {}): Promise<VendorApis> {
 	const origin = new URL(publicUrl).origin;
-	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST, DIALPAD_HOST, DIALPAD_SANDBOX_HOST]);
+	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST, RINGCENTRAL_HOST, DIALPAD_HOST, DIALPAD_SANDBOX_HOST]);
 	const started: StandIn[] = [];
 	try {
 		const aircallApi = await startAircallApi({ tls: certs.servers[AIRCALL_HOST], keys: aircall.keys ?? [], publicUrl: origin });
@@ -302,6 +362,8 @@ export async function startVendorApis({
 		started.push(dodevApi);
 		const quoApi = await startQuoApi({ tls: certs.servers[QUO_HOST], keys: quo.keys ?? [], publicUrl: origin });
 		started.push(quoApi);
+		const ringCentralApi = await startRingCentralApi({ tls: certs.servers[RINGCENTRAL_HOST], keys: ringcentral.keys ?? [], publicUrl: origin });
+		started.push(ringCentralApi);
 		const dialpadApi = await startDialpadApi({ tls: certs.servers[DIALPAD_HOST], host: DIALPAD_HOST, keys: dialpad.keys ?? [], publicUrl: origin });
 		started.push(dialpadApi);
 		const dialpadSandboxApi = await startDialpadApi({ tls: certs.servers[DIALPAD_SANDBOX_HOST], host: DIALPAD_SANDBOX_HOST, keys: dialpad.sandboxKeys ?? [], publicUrl: origin });
@@ -311,13 +373,21 @@ export async function startVendorApis({
 			aircall: aircallApi,
 			dodev: dodevApi,
 			quo: quoApi,
+			ringcentral: ringCentralApi,
 			dialpad: dialpadApi,
 			dialpadSandbox: dialpadSandboxApi,
 			publicUrl: origin,
 			ca: certs.ca,
 			env: {
 				NODE_OPTIONS: `${process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : ''}--require "${PRELOAD}"`,
-				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address, [QUO_HOST]: quoApi.address, [DIALPAD_HOST]: dialpadApi.address, [DIALPAD_SANDBOX_HOST]: dialpadSandboxApi.address }),
+				PBX_TEST_VENDOR_HOSTS: JSON.stringify({
+					[AIRCALL_HOST]: aircallApi.address,
+					[DODEV_HOST]: dodevApi.address,
+					[QUO_HOST]: quoApi.address,
+					[RINGCENTRAL_HOST]: ringCentralApi.address,
+					[DIALPAD_HOST]: dialpadApi.address,
+					[DIALPAD_SANDBOX_HOST]: dialpadSandboxApi.address,
+				}),
 				NODE_EXTRA_CA_CERTS: certs.caFile,
 				N8N_WEBHOOK_URL: webhookUrl,
 				...(N8N_VERSION.startsWith('1.') ? { WEBHOOK_URL: webhookUrl } : {}),
@@ -326,6 +396,7 @@ export async function startVendorApis({
 				aircallApi.deliverTo(n8nBaseUrl);
 				dodevApi.deliverTo(n8nBaseUrl);
 				quoApi.deliverTo(n8nBaseUrl);
+				ringCentralApi.deliverTo(n8nBaseUrl);
 				dialpadApi.deliverTo(n8nBaseUrl);
 				dialpadSandboxApi.deliverTo(n8nBaseUrl);
 			},

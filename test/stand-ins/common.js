@@ -88,7 +88,7 @@ const json = (status, body, headers = {}) => ({ status, body, headers });
  * principal } for the record, and `route(request)`, which returns { status,
  * body, headers }; `request` is { method, path, query, headers, body,
  * rawBody, auth, principal, call } (call: the record, whose `auth` route may
- * turn to 'forbidden').
+ * turn to 'forbidden'). `route` may return a promise of the answer.
  */
 async function standIn({ host, tls, authenticate, route, publicUrl, n8nBaseUrl }) {
 	const calls = [];
@@ -169,7 +169,8 @@ async function standIn({ host, tls, authenticate, route, publicUrl, n8nBaseUrl }
 			return;
 		}
 		if (rule?.delayMs) await sleep(rule.delayMs);
-		send(res, call, rule?.status ? json(rule.status, rule.body, rule.headers) : route(request));
+		// a vendor's route may be async: one that calls the receiver back before it answers
+		send(res, call, rule?.status ? json(rule.status, rule.body, rule.headers) : await route(request));
 	}
 
 	const listen = (port) =>
@@ -205,7 +206,7 @@ async function standIn({ host, tls, authenticate, route, publicUrl, n8nBaseUrl }
 			if (!on) {
 				for (const pending of [...held].filter((p) => !p.permanent)) {
 					held.delete(pending);
-					send(pending.res, pending.call, route(pending.request));
+					void Promise.resolve(route(pending.request)).then((answer) => send(pending.res, pending.call, answer));
 				}
 			}
 			return api;
@@ -238,7 +239,8 @@ async function standIn({ host, tls, authenticate, route, publicUrl, n8nBaseUrl }
  * vendor does: `publicOrigin` (n8n's public https origin) is mapped onto
  * `n8nBaseUrl` (where the local n8n listens), keeping the path and query,
  * with the Host and X-Forwarded-Proto/-Host headers a reverse proxy in front
- * of n8n would add. No redirect is followed. Resolves { url, status, headers, body }
+ * of n8n would add. No redirect is followed. Resolves { url, status,
+ * statusMessage, httpVersion, headers, rawHeaders, body }
  * or, when there was no answer within timeoutMs, { url, status: null, error }.
  */
 function post(url, { headers, body, publicOrigin, n8nBaseUrl, timeoutMs }) {
@@ -268,7 +270,8 @@ function post(url, { headers, body, publicOrigin, n8nBaseUrl, timeoutMs }) {
 			(res) => {
 				const chunks = [];
 				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => resolve({ url: target.href, status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+				// rawHeaders and the status line too: a vendor that limits the size of an answer counts them
+				res.on('end', () => resolve({ url: target.href, status: res.statusCode, statusMessage: res.statusMessage, httpVersion: res.httpVersion, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
 			},
 		);
 		req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));

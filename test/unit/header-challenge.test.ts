@@ -33,6 +33,16 @@ describe('a header challenge', () => {
 		expect(runPipeline(vendor, check(TOKEN, Buffer.from(' \n')), settings({ proof: tokenProof }))).toMatchObject({ status: 200, items: [], respond: {} });
 	});
 
+	test('an empty JSON object is a body that says nothing too: answered as the check, unproven', () => {
+		for (const body of ['{}', ' { }\n', '{\r\n}']) {
+			expect(runPipeline(vendor, check(TOKEN, Buffer.from(body)), settings({ proof: tokenProof }))).toEqual({ status: 200, items: [], ignored: 0, duplicates: 0, respond: {}, headers: { 'X-Check-Token': TOKEN } });
+		}
+		// anything more is a delivery, held to the proof
+		for (const body of ['{"a":1}', '[]', `{${' '.repeat(80)}}`]) {
+			expect(runPipeline(vendor, check(TOKEN, Buffer.from(body)), settings({ proof: tokenProof }))).toMatchObject({ status: 401 });
+		}
+	});
+
 	test('a value that could not go back in a header (spaces, control characters, too long) is a bad request and is never echoed', () => {
 		for (const value of ['two words', 'line\r\nSet-Cookie: x=1', 'x'.repeat(MAX_CHALLENGE_VALUE_LENGTH + 1), '']) {
 			expect(headerChallengeAnswer(SPEC, { 'x-check-token': value })).toBe(false);
