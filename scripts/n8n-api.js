@@ -14,6 +14,9 @@
  *   await n8n.api(method, path, body)      { status, data } (the public API's answer as is)
  */
 
+const { existsSync } = require('fs');
+const { join } = require('path');
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // the editor ties its session to the browser it was made in: one made-up browser for every call
@@ -38,10 +41,33 @@ async function call(url, { method = 'GET', headers = {}, body } = {}) {
 	return { status: response.status, headers: response.headers, data: parsed };
 }
 
+let ownPaths = null;
+/**
+ * The path of the first webhook of each of this package's nodes, by node type
+ * (`n8n-nodes-pbx.dialpadTrigger`: `call`), read from the built nodes'
+ * descriptions: most triggers answer on `webhook`, one with a webhook per
+ * kind of event on each kind's key. Empty before the package is built.
+ */
+function ownWebhookPaths() {
+	if (ownPaths) return ownPaths;
+	ownPaths = new Map();
+	const root = join(__dirname, '..');
+	const { name, n8n } = require(join(root, 'package.json'));
+	for (const file of n8n.nodes.map((node) => join(root, node)).filter(existsSync)) {
+		for (const NodeType of Object.values(require(file))) {
+			const description = typeof NodeType === 'function' ? new NodeType().description : undefined;
+			const path = description?.webhooks?.[0]?.path;
+			if (path) ownPaths.set(`${name}.${description.name}`, path);
+		}
+	}
+	return ownPaths;
+}
+
 /**
  * The production URL of each trigger of a workflow: n8n's Webhook node on its
  * `path` (prefixed by its webhookId when the path has parameters), any other
- * trigger with a webhookId, as this package's, on `<webhookId>/webhook`.
+ * trigger with a webhookId, as this package's, on `<webhookId>/<path>`, the
+ * path its first webhook has (`webhook` unless the package's node says otherwise).
  */
 function webhookUrls(workflow, base) {
 	const urls = [];
@@ -52,7 +78,7 @@ function webhookUrls(workflow, base) {
 			const own = String(node.parameters?.path ?? node.webhookId).replace(/^\//, '');
 			path = own.startsWith(':') || own.includes('/:') ? `${node.webhookId}/${own}` : own;
 		} else if (/Trigger$/.test(node.type)) {
-			path = `${node.webhookId}/webhook`;
+			path = `${node.webhookId}/${ownWebhookPaths().get(node.type) ?? 'webhook'}`;
 		} else {
 			continue;
 		}

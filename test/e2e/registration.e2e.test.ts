@@ -5,8 +5,9 @@
  * a restart, Listen for test event, queue mode), what the vendor was asked,
  * and deliveries signed with the secret it returned, read back as executions.
  */
+import { failedActivation, N8N_MAJOR, until } from './activation';
 import type { CredentialSeed, WorkflowSeed } from './n8n';
-import { N8N_VERSION, N8n, QUEUE_MODE } from './n8n';
+import { N8n, QUEUE_MODE } from './n8n';
 import type { VendorApis } from './vendor-apis';
 import { startVendorApis } from './vendor-apis';
 
@@ -38,36 +39,6 @@ const AIRCALL = workflow('wfRegAircall001', 'aircallTrigger', { events: ['call.c
 const DODEV = workflow('wfRegDoDev00001', 'doDevPbxTrigger', {}, { doDevApi: { id: 'credDoDevReg0001', name: 'do.dev API' } });
 const QUO = workflow('wfRegQuo0000001', 'quoTrigger', { events: ['call.completed'] }, { quoApi: { id: 'credQuoReg000001', name: 'Quo API' } });
 const urlOf = (seed: WorkflowSeed) => `${PUBLIC}/webhook/${String(seed.nodes[0].webhookId)}/webhook`;
-
-/** Waits until `done` holds (n8n activates its workflows after it answers). */
-async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!done()) {
-		if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
-
-/** Major version of the n8n under test: 2.x publishes a workflow after answering and keeps its webhooks across restarts. */
-const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
-
-/**
- * Publishes a workflow that should fail, and returns what n8n says of it once
- * that matches `expected`: n8n 1.x answers the request with the activation
- * error, 2.x publishes after answering and reports the failure in the
- * workflow's publication status.
- */
-async function failedActivation(n8n: N8n, workflowId: string, expected: RegExp, timeoutMs = 30_000): Promise<string> {
-	const answer = await n8n.api('POST', `/workflows/${workflowId}/activate`);
-	let text = JSON.stringify(answer.data ?? '');
-	const deadline = Date.now() + timeoutMs;
-	while (!expected.test(text) && Date.now() < deadline) {
-		await new Promise((resolve) => setTimeout(resolve, 500));
-		const answers = await Promise.all([n8n.rest('GET', `/workflows/${workflowId}/publication-status`), n8n.rest('GET', `/active-workflows/error/${workflowId}`)]);
-		text = answers.map((a) => JSON.stringify(a.data ?? '')).join('\n');
-	}
-	return text;
-}
 
 const ENDED = (id: number) => ({ id, direction: 'inbound', status: 'done', raw_digits: '+15551230000', number: { digits: '+15559870000', name: 'Sales' }, started_at: 1764754900, answered_at: 1764754910, ended_at: 1764755000, duration: 100 });
 

@@ -16,6 +16,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import secrets from '../support/secrets.json';
+import { N8N_MAJOR, until } from './activation';
 import type { CredentialSeed } from './n8n';
 import { N8N_VERSION, N8n, QUEUE_MODE, ROOT } from './n8n';
 import type { RingCentralSubscription, StandInCall, VendorApis } from './vendor-apis';
@@ -31,19 +32,10 @@ const TEST_URL = `${PUBLIC}/webhook-test/${HOOK}/webhook`;
 const TELEPHONY = '/restapi/v1.0/account/~/extension/~/telephony/sessions';
 const SMS = '/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS';
 const SUBSCRIPTIONS = '/restapi/v1.0/subscription';
-/** Major version of the n8n under test: 2.x publishes after answering and keeps its webhooks across restarts. */
-const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 
 /** The body of one of the documented payloads (test/fixtures/ringcentral/). */
 const documented = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'ringcentral', `${name}.json`), 'utf8')) as { body: Record<string, unknown> }).body;
 
-async function until(done: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!done()) {
-		if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-}
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`RingCentral Trigger in a real n8n ${N8N_VERSION}${QUEUE_MODE ? ' (queue mode)' : ''}`, () => {

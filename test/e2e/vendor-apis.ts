@@ -26,7 +26,9 @@
  * `vendors.aircall`, `vendors.dodev`, `vendors.quo` and `vendors.ringcentral`
  * are the stand-ins' control objects (their API, what they answer and how a
  * test makes them fail are described at the top of each test/stand-ins/*-api.js
- * and common.js). `stop()` closes every server and removes the certificates;
+ * and common.js); `vendors.dialpad` and `vendors.dialpadSandbox` are Dialpad's
+ * API at dialpad.com and sandbox.dialpad.com (test/stand-ins/dialpad-api.js,
+ * one stand-in per environment: a key of one is unknown to the other). `stop()` closes every server and removes the certificates;
  * nothing is left open.
  *
  * What n8n does that a test sees (2.41.1 and 1.123.81 alike):
@@ -230,11 +232,66 @@ export interface RingCentralApi extends StandIn {
 	deliver(id: string, o: { filter: string; body?: unknown; uuid?: string; timestamp?: string; token?: string | null }): Promise<Delivery & { payload: Record<string, unknown> }>;
 }
 
+export interface DialpadWebhook {
+	id: string;
+	hook_url: string | null;
+	secret: string | null;
+}
+
+/** A subscription as the stand-in stores it (`shown()` gives it as Dialpad's API shows it). */
+export interface DialpadSubscription {
+	id: string;
+	kind: 'call' | 'sms' | 'agent_status';
+	/** the webhook it sends to */
+	endpoint_id: string | null;
+	enabled: boolean;
+	call_states?: string[];
+	group_calls_only?: boolean;
+	direction?: string;
+	include_internal?: boolean;
+	status?: boolean;
+	agent_type?: string;
+	target_type?: string;
+	target_id?: string;
+}
+
+export interface DialpadKey {
+	key: string;
+	/** false: a key whose user is no company admin (403 on agent status subscriptions) */
+	admin?: boolean;
+	/** how the calls name the key (never the key itself); `key <n>` otherwise */
+	name?: string;
+}
+
+export interface DialpadDelivery extends Delivery {
+	/** the body sent: the JWT (or the plain JSON of a webhook without a secret) */
+	token: string;
+	claims: Record<string, unknown>;
+	webhookId: string;
+	subscriptionId: string | null;
+}
+
+export interface DialpadApi extends StandIn {
+	webhooks: DialpadWebhook[];
+	subscriptions: DialpadSubscription[];
+	deliveries: Array<{ webhookId: string; subscriptionId: string | null; kind: string | null; status: number | null; error?: string }>;
+	shown(subscription: DialpadSubscription): Record<string, unknown>;
+	addWebhook(fields?: Partial<DialpadWebhook>): DialpadWebhook;
+	addSubscription(kind: DialpadSubscription['kind'], fields?: Partial<DialpadSubscription>): DialpadSubscription;
+	/** the event sent to every subscription of the kind that asks for it, one delivery each */
+	emit(kind: DialpadSubscription['kind'], claims: Record<string, unknown>, o?: { contentType?: string | null }): Promise<DialpadDelivery[]>;
+	deliver(webhookId: string, claims: Record<string, unknown>, o?: { secret?: string; token?: string; contentType?: string | null }): Promise<DialpadDelivery>;
+}
+
 export interface VendorApis {
 	aircall: AircallApi;
 	dodev: DoDevApi;
 	quo: QuoApi;
 	ringcentral: RingCentralApi;
+	/** dialpad.com */
+	dialpad: DialpadApi;
+	/** sandbox.dialpad.com: the same API, another company's keys */
+	dialpadSandbox: DialpadApi;
 	/** n8n's public origin, e.g. https://n8n.example.test */
 	publicUrl: string;
 	/** the environment to give n8n (N8n.start's `env`) */
@@ -270,6 +327,11 @@ const { startRingCentralApi, RINGCENTRAL_HOST } = require(join(ROOT, 'test', 'st
 	startRingCentralApi(o: { tls: { key: Buffer; cert: Buffer }; keys: RingCentralKey[]; publicUrl: string }): Promise<RingCentralApi>;
 	RINGCENTRAL_HOST: string;
 };
+const { startDialpadApi, DIALPAD_HOST, DIALPAD_SANDBOX_HOST } = require(join(ROOT, 'test', 'stand-ins', 'dialpad-api.js')) as {
+	startDialpadApi(o: { tls: { key: Buffer; cert: Buffer }; host: string; keys: DialpadKey[]; publicUrl: string }): Promise<DialpadApi>;
+	DIALPAD_HOST: string;
+	DIALPAD_SANDBOX_HOST: string;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const PRELOAD = join(ROOT, 'test', 'support', 'vendor-hosts.js');
@@ -279,10 +341,19 @@ export async function startVendorApis({
 	dodev = {},
 	quo = {},
 	ringcentral = {},
+	dialpad = {},
 	publicUrl = 'https://n8n.example.test',
-}: { aircall?: { keys?: AircallKey[] }; dodev?: { keys?: DoDevKey[] }; quo?: { keys?: string[] }; ringcentral?: { keys?: RingCentralKey[] }; publicUrl?: string } = {}): Promise<VendorApis> {
+}: {
+	aircall?: { keys?: AircallKey[] };
+	dodev?: { keys?: DoDevKey[] };
+	quo?: { keys?: string[] };
+	ringcentral?: { keys?: RingCentralKey[] };
+	/** `keys` for dialpad.com, `sandboxKeys` for sandbox.dialpad.com */
+	dialpad?: { keys?: DialpadKey[]; sandboxKeys?: DialpadKey[] };
+	publicUrl?: string;
+} = {}): Promise<VendorApis> {
 	const origin = new URL(publicUrl).origin;
-	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST, RINGCENTRAL_HOST]);
+	const certs = common.certificates([AIRCALL_HOST, DODEV_HOST, QUO_HOST, RINGCENTRAL_HOST, DIALPAD_HOST, DIALPAD_SANDBOX_HOST]);
 	const started: StandIn[] = [];
 	try {
 		const aircallApi = await startAircallApi({ tls: certs.servers[AIRCALL_HOST], keys: aircall.keys ?? [], publicUrl: origin });
@@ -293,17 +364,30 @@ export async function startVendorApis({
 		started.push(quoApi);
 		const ringCentralApi = await startRingCentralApi({ tls: certs.servers[RINGCENTRAL_HOST], keys: ringcentral.keys ?? [], publicUrl: origin });
 		started.push(ringCentralApi);
+		const dialpadApi = await startDialpadApi({ tls: certs.servers[DIALPAD_HOST], host: DIALPAD_HOST, keys: dialpad.keys ?? [], publicUrl: origin });
+		started.push(dialpadApi);
+		const dialpadSandboxApi = await startDialpadApi({ tls: certs.servers[DIALPAD_SANDBOX_HOST], host: DIALPAD_SANDBOX_HOST, keys: dialpad.sandboxKeys ?? [], publicUrl: origin });
+		started.push(dialpadSandboxApi);
 		const webhookUrl = `${origin}/`;
 		return {
 			aircall: aircallApi,
 			dodev: dodevApi,
 			quo: quoApi,
 			ringcentral: ringCentralApi,
+			dialpad: dialpadApi,
+			dialpadSandbox: dialpadSandboxApi,
 			publicUrl: origin,
 			ca: certs.ca,
 			env: {
 				NODE_OPTIONS: `${process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : ''}--require "${PRELOAD}"`,
-				PBX_TEST_VENDOR_HOSTS: JSON.stringify({ [AIRCALL_HOST]: aircallApi.address, [DODEV_HOST]: dodevApi.address, [QUO_HOST]: quoApi.address, [RINGCENTRAL_HOST]: ringCentralApi.address }),
+				PBX_TEST_VENDOR_HOSTS: JSON.stringify({
+					[AIRCALL_HOST]: aircallApi.address,
+					[DODEV_HOST]: dodevApi.address,
+					[QUO_HOST]: quoApi.address,
+					[RINGCENTRAL_HOST]: ringCentralApi.address,
+					[DIALPAD_HOST]: dialpadApi.address,
+					[DIALPAD_SANDBOX_HOST]: dialpadSandboxApi.address,
+				}),
 				NODE_EXTRA_CA_CERTS: certs.caFile,
 				N8N_WEBHOOK_URL: webhookUrl,
 				...(N8N_VERSION.startsWith('1.') ? { WEBHOOK_URL: webhookUrl } : {}),
@@ -313,6 +397,8 @@ export async function startVendorApis({
 				dodevApi.deliverTo(n8nBaseUrl);
 				quoApi.deliverTo(n8nBaseUrl);
 				ringCentralApi.deliverTo(n8nBaseUrl);
+				dialpadApi.deliverTo(n8nBaseUrl);
+				dialpadSandboxApi.deliverTo(n8nBaseUrl);
 			},
 			async stop() {
 				await Promise.all(started.map((s) => s.close()));

@@ -25,7 +25,7 @@ step() { printf '\n=== %s\n' "$*"; }
 	step "end-to-end tests with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (the setting the README recommends for busy PBXs)"
 	N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true bash test/scripts/e2e.sh
 	step "end-to-end tests in n8n's queue mode: main, 2 webhook processes behind nginx, 2 workers, Redis, Postgres (scripts/queue-mode.js)"
-	PBX_QUEUE_MODE=1 bash test/scripts/e2e.sh test/e2e/pbx.e2e.test.ts test/e2e/queue.e2e.test.ts test/e2e/registration.e2e.test.ts test/e2e/ringcentral.e2e.test.ts
+	PBX_QUEUE_MODE=1 bash test/scripts/e2e.sh test/e2e/pbx.e2e.test.ts test/e2e/queue.e2e.test.ts test/e2e/registration.e2e.test.ts test/e2e/ringcentral.e2e.test.ts test/e2e/dialpad.e2e.test.ts
 	step "browser walk-through: the editor of npm start in headless Chromium"
 	bash test/browser/setup.sh
 	WALKTHROUGH_SHOTS="$PBX_TEST_LOG_DIR/screenshots" node_modules/.node24/bin/node test/browser/walkthrough.js  # the logs folder is scanned below: its files, not this folder

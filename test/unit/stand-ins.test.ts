@@ -6,10 +6,10 @@
  * real n8n.
  */
 import { spawn } from 'child_process';
-import { request } from 'https';
 import { join } from 'path';
 
 import type { AircallApi, DoDevApi } from '../e2e/vendor-apis';
+import { callStandIn } from '../support/stand-in-client';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const ROOT = join(__dirname, '..', '..');
@@ -17,10 +17,6 @@ const { certificates } = require(join(ROOT, 'test', 'stand-ins', 'common.js'));
 const { startAircallApi } = require(join(ROOT, 'test', 'stand-ins', 'aircall-api.js'));
 const { startDoDevApi } = require(join(ROOT, 'test', 'stand-ins', 'dodev-api.js'));
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-// the stand-ins' JSON, read field by field
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Answer = { status: number; body: Json };
 
 let certs: { ca: Buffer; caFile: string; servers: Record<string, unknown>; remove(): void };
 let aircall: AircallApi;
@@ -39,17 +35,7 @@ afterAll(async () => {
 });
 
 /** A request to a stand-in by its address, under the vendor's name, trusting the test CA only. */
-function call(api: { port: number; host: string }, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<Answer> {
-	return new Promise((resolve, reject) => {
-		const req = request({ host: '127.0.0.1', port: api.port, servername: api.host, ca: certs.ca, method, path, agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-			let text = '';
-			res.on('data', (c) => (text += c));
-			res.on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
-		});
-		req.on('error', reject);
-		req.end(body === undefined ? undefined : JSON.stringify(body));
-	});
-}
+const call = (api: { port: number; host: string }, method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => callStandIn(api, certs.ca, method, path, headers, body);
 const air = (method: string, path: string, body?: unknown, authorization = BASIC) => call(aircall, method, path, { authorization }, body);
 
 test('Aircall: Basic auth, HTTPS URLs only, every event by default, events_action on PUT, 204 then 404 on DELETE', async () => {
