@@ -44,7 +44,7 @@ async function call(url, { method = 'GET', headers = {}, body } = {}) {
 let ownPaths = null;
 /**
  * The path of the first webhook of each of this package's nodes, by node type
- * (`n8n-nodes-pbx.dialpadTrigger`: `call`), read from the built nodes'
+ * (a trigger with a webhook per kind of event: its first kind's path), read from the built nodes'
  * descriptions: most triggers answer on `webhook`, one with a webhook per
  * kind of event on each kind's key. Empty before the package is built.
  */

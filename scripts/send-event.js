@@ -16,7 +16,7 @@
  * platform and is signed `t=<now>,v1=...` over `<t>.<body>` in the last header
  * the vendor names; any other is signed over the body alone, in the first.
  * A vendor whose body is a JWT gets the sample as the JWT's payload. Where a
- * vendor's kinds of event each arrive on a path of their own (Dialpad's SMS),
+ * vendor's kinds of event each arrive on a path of their own (a kind of SMS events),
  * the sample's name begins with its kind: send it to that kind's URL.
  */
 const { spawnSync } = require('child_process');

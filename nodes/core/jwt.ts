@@ -18,17 +18,23 @@ export interface CompactJwt {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const DOUBLE_MARK = 0x22;
 
 function isWhiteSpace(byte: number): boolean {
 	return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
 }
 
-/** The body read as a compact JWT (white space around it allowed, as HTTP clients add a newline). */
+/** The body read as a compact JWT (white space around it allowed, as HTTP clients add a newline, and the double marks of a JSON string). */
 export function readCompactJwt(raw: Buffer): CompactJwt | null {
 	let start = 0;
 	let end = raw.length;
 	while (start < end && isWhiteSpace(raw[start])) start++;
 	while (end > start && isWhiteSpace(raw[end - 1])) end--;
+	// the token as a JSON string (a sender that JSON-encodes what it posts): its double marks are no part of it
+	if (end - start >= 2 && raw[start] === DOUBLE_MARK && raw[end - 1] === DOUBLE_MARK) {
+		start++;
+		end--;
+	}
 	const text = raw.toString('latin1', start, end);
 	const parts = text.split('.');
 	if (parts.length !== 3 || parts.some((part) => !BASE64URL.test(part)) || parts[0] === '' || parts[1] === '') return null;

@@ -55,6 +55,9 @@ describe('a body that is a JWT signed HS256', () => {
 		expect(run(`\n${token}\r\n`).status).toBe(200);
 		expect(run(token, proof(), {}).status).toBe(200);
 		expect(run(token, proof(), { 'content-type': 'application/json' }).status).toBe(200);
+		// the token as a JSON string, quotes and all
+		expect(run(JSON.stringify(token), proof(), { 'content-type': 'application/json' }).status).toBe(200);
+		expect(run(`"${token}`).status).toBe(401);
 	});
 
 	test('another secret, a changed payload or a cut signature: 401 with the one answer, the detail for the owner', () => {
