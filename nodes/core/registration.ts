@@ -267,7 +267,7 @@ export function refusalMessage(api: WebhookApi, vendor: string, call: ApiCall, s
 	const said = vendorMessage(body);
 	const theirWords = said ? ` ${vendor} said: "${said}".` : '';
 	if (status === 429) {
-		const wait = o.retryAfter != null ? `wait ${o.retryAfter} seconds, without trying before (each try restarts the wait)` : 'wait a minute';
+		const wait = o.retryAfter != null ? `wait ${o.retryAfter} seconds` : 'wait a minute';
 		return `${vendor} is limiting requests (429): ${wait}, then activate the workflow again.`;
 	}
 	const code = vendorErrorCode(body);

