@@ -39,14 +39,6 @@ export function vendorEventName(adapter: VendorAdapter, payload: Payload, kind?:
 	return name === null ? eventKind.prefix : `${eventKind.prefix}.${name}`;
 }
 
-/** The kind (its key) whose rules hold a vendor event name: the one whose prefix begins it. */
-export function kindOfEvent(adapter: VendorAdapter, vendorEvent: string): string | null {
-	for (const [key, kind] of Object.entries(adapter.kinds ?? {})) {
-		if (vendorEvent === kind.prefix || vendorEvent.startsWith(`${kind.prefix}.`)) return key;
-	}
-	return null;
-}
-
 export function normalizePayload(adapter: VendorAdapter, payload: Payload, kind?: string): Normalized {
 	const vendorEvent = vendorEventName(adapter, payload, kind) ?? '';
 	const ruleKey = adapter.ruleKey ? adapter.ruleKey(vendorEvent) : vendorEvent.toLowerCase();

@@ -64,9 +64,8 @@ type Answer = Extract<Outcome, { status: 200 }>;
 
 /** The secret a challenge's answer is made with: the current one (a rotation's previous secret never answers). */
 function currentSecret(proof: Proof): string {
-	if (proof.kind === 'hmacSha256') return proof.secrets[0] ?? '';
+	if (proof.kind === 'hmacSha256' || proof.kind === 'jwtHs256') return proof.secrets[0] ?? '';
 	if (proof.kind === 'token') return proof.tokens[0] ?? '';
-	if (proof.kind === 'jwtHs256') return proof.secrets[0] ?? '';
 	return '';
 }
 
