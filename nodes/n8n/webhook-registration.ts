@@ -7,187 +7,23 @@
  */
 import { randomBytes } from 'crypto';
 
-import type { IDataObject, IHookFunctions, IHttpRequestMethods, WebhookType } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
-import type { ApiCall, ApiRequest, Registered, RemoteWebhook, WebhookApi } from '../core/registration';
-import { baseUrlFor, httpsNeeded, nextStep, refusalMessage, registeredFor, retryAfterSec, subscriptionFor } from '../core/registration';
+import type { Registered, RemoteWebhook, WebhookApi } from '../core/registration';
+import { httpsNeeded, nextStep, registeredFor } from '../core/registration';
 import type { VendorAdapter } from '../core/vendor';
+import { fail } from './activation-error';
+import type { Slot } from './registration-slots';
+import { forget, keep, keptKinds, kindData, slotsOf } from './registration-slots';
 import { manualWebhookMethods } from './trigger-node';
-
-/** Longer than any answer a webhook API needs to give, shorter than n8n's patience with an activation. */
-const API_TIMEOUT_MS = 20_000;
-
-type Answer = { status: number; body: unknown; headers?: Record<string, unknown> };
+import type { Answer } from './vendor-request';
+import { attempt, demand, gone, isOk, refusal, send } from './vendor-request';
 
 /** Whether this node registers its webhook itself (the vendor has an API and the user did not pick By Hand). */
 export function registersItself(adapter: VendorAdapter, registration: unknown): adapter is VendorAdapter & { webhookApi: WebhookApi } {
 	// a vendor with no By Hand setup registers whatever an imported workflow's parameter says
 	return adapter.webhookApi !== undefined && (adapter.webhookApi.registrationOnly === true || registration !== 'manual');
 }
-
-/** `detail`: a network error code, kept out of the message, which n8n would replace with its own words for the code. */
-function fail(ctx: IHookFunctions, message: string, detail?: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { level: 'warning', ...(detail ? { description: detail } : {}) });
-}
-
-function isOk(answer: Answer): boolean {
-	return answer.status >= 200 && answer.status < 300;
-}
-
-/** The API's base URL: the server the credential picks, where the vendor has more than one. */
-async function baseUrlOf(ctx: IHookFunctions, api: WebhookApi): Promise<string> {
-	if (!api.server) return api.baseUrl;
-	return baseUrlFor(api, (await ctx.getCredentials(api.credential)) as Record<string, unknown>);
-}
-
-/** A refusal n8n threw (an API whose token n8n renews on a 401 lets refusals fail): its status, body and headers. */
-function refusalIn(error: unknown): Answer | null {
-	const cause = (error as { cause?: unknown }).cause ?? error;
-	const response = (cause as { response?: { status?: unknown; data?: unknown; headers?: unknown } }).response;
-	if (!response || typeof response.status !== 'number') return null;
-	return { status: response.status, body: response.data, headers: (response.headers ?? {}) as Record<string, unknown> };
-}
-
-async function send(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer> {
-	const baseUrl = await baseUrlOf(ctx, api);
-	try {
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credential, {
-			method: request.method as IHttpRequestMethods,
-			url: `${baseUrl}${request.path}`,
-			...(api.headers ? { headers: { ...api.headers } } : {}),
-			...(request.qs ? { qs: request.qs } : {}),
-			...(request.body ? { body: request.body } : {}),
-			json: true,
-			timeout: API_TIMEOUT_MS,
-			// n8n renews an expiring token only when the request fails with 401
-			ignoreHttpStatusErrors: api.expiringToken !== true,
-			returnFullResponse: true,
-		})) as { statusCode?: number; body?: unknown; headers?: Record<string, unknown> };
-		return { status: Number(response.statusCode ?? 0), body: response.body, headers: response.headers ?? {} };
-	} catch (error) {
-		const refused = api.expiringToken ? refusalIn(error) : null;
-		if (refused !== null) return refused;
-		// no status: the vendor was not reached, or did not answer in time
-		const cause = error as { cause?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown };
-		const code = String(cause.cause?.code ?? cause.code ?? '');
-		const host = new URL(baseUrl).host;
-		// a token the credential could not get: its own words (see the credential's preAuthentication)
-		if (api.expiringToken && !code && typeof cause.cause?.message === 'string' && cause.cause.message !== '') return fail(ctx, cause.cause.message);
-		return fail(
-			ctx,
-			`${adapter.displayName}'s API (${host}) did not answer: check that this n8n can reach ${host} on the internet, then activate the workflow again.`,
-			code ? `Network error: ${code}` : undefined,
-		);
-	}
-}
-
-/** The words for a refused call; `object`: what it was about, where not the webhook. */
-function refusal(api: WebhookApi, adapter: VendorAdapter, call: ApiCall, answer: Answer, object?: string): string {
-	return refusalMessage(api, adapter.displayName, call, answer.status, answer.body, { object, retryAfter: retryAfterSec(answer.headers?.['retry-after']) });
-}
-
-/** Sends a request whose refusal stops the activation with words the user can act on. */
-async function demand(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, call: ApiCall, request: ApiRequest, object?: string): Promise<Answer> {
-	const answer = await send(ctx, adapter, api, request);
-	if (!isOk(answer)) fail(ctx, refusal(api, adapter, call, answer, object));
-	return answer;
-}
-
-function forget(data: IDataObject): void {
-	delete data.webhookId;
-	delete data.webhookSecret;
-	delete data.webhookUrl;
-	delete data.webhookEvents;
-	delete data.subscriptionId;
-}
-
-function keep(data: IDataObject, registered: Registered): void {
-	Object.assign(data, registered);
-}
-
-/** The address of one of the node's webhooks (`default`: its only one, for most vendors); the vendor is told it exactly. */
-function urlOf(ctx: IHookFunctions, webhook = 'default'): string {
-	// n8n's types name only `default` and `setup`; it finds any webhook of the node by its name
-	const url = ctx.getNodeWebhookUrl(webhook as WebhookType);
-	if (!url) return fail(ctx, 'n8n gave this trigger no webhook address: save the workflow, then activate it again.');
-	return url;
-}
-
-function pickedOf(ctx: IHookFunctions): string[] {
-	const picked = ctx.getNodeParameter('events', []) as string[];
-	return Array.isArray(picked) ? picked : [];
-}
-
-function noneSent(ctx: IHookFunctions, adapter: VendorAdapter): never {
-	return fail(ctx, `None of the events picked in the trigger is one ${adapter.displayName} sends: pick others, or none to receive every event.`);
-}
-
-function eventsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): string[] {
-	const events = subscriptionFor(adapter.rules, api, pickedOf(ctx));
-	if (events.length === 0) noneSent(ctx, adapter);
-	return events;
-}
-
-/**
- * One registration of the node: where it is kept, the address it sends to,
- * the vendor events it asks for. A vendor with kinds of event has one per
- * kind, each kept under the kind's key in the static data with its own secret;
- * the others have one, kept in the static data itself.
- */
-interface Slot {
-	data: IDataObject;
-	url: string;
-	events: string[];
-	/** the kind's key, where the vendor has kinds */
-	kind: string | null;
-	/** how messages name the kind's subscription: `SMS event subscription` */
-	object: string;
-}
-
-/** The static data a kind's registration is kept in. */
-function kindData(data: IDataObject, kind: string): IDataObject {
-	const kept = data[kind];
-	if (kept !== null && typeof kept === 'object' && !Array.isArray(kept)) return kept as IDataObject;
-	const fresh: IDataObject = {};
-	data[kind] = fresh;
-	return fresh;
-}
-
-/** Every registration the node needs for the events picked (a kind no event picked needs has none). */
-function slotsOf(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi): { needed: Slot[]; unneeded: string[] } {
-	const data = ctx.getWorkflowStaticData('node');
-	if (!adapter.kinds) return { needed: [{ data, url: urlOf(ctx), events: eventsOf(ctx, adapter, api), kind: null, object: 'webhook' }], unneeded: [] };
-	const picked = pickedOf(ctx);
-	const needed: Slot[] = [];
-	const unneeded: string[] = [];
-	for (const [key, kind] of Object.entries(adapter.kinds)) {
-		const events = subscriptionFor(adapter.rules, api, picked, kind.prefix);
-		if (events.length === 0) unneeded.push(key);
-		else needed.push({ data: kindData(data, key), url: urlOf(ctx, kind.webhook), events, kind: key, object: `${kind.label} event subscription` });
-	}
-	if (needed.length === 0) noneSent(ctx, adapter);
-	return { needed, unneeded };
-}
-
-/** The kinds that hold a registration in the static data. */
-function keptKinds(adapter: VendorAdapter, data: IDataObject): string[] {
-	return Object.keys(adapter.kinds ?? {}).filter((key) => {
-		const kept = data[key] as IDataObject | undefined;
-		return kept !== null && typeof kept === 'object' && typeof kept.webhookId === 'string';
-	});
-}
-
-/** A request whose refusal (or silence) is returned as null rather than thrown. */
-async function attempt(ctx: IHookFunctions, adapter: VendorAdapter, api: WebhookApi, request: ApiRequest): Promise<Answer | null> {
-	try {
-		return await send(ctx, adapter, api, request);
-	} catch {
-		return null;
-	}
-}
-
-const gone = (answer: Answer | null) => answer !== null && (isOk(answer) || answer.status === 404);
 
 /**
  * A webhook of this node's (and first the subscription pointing at it) that
