@@ -68,3 +68,14 @@ export function verifyHs256(jwt: CompactJwt, secrets: readonly string[]): boolea
 export function jwtPayload(jwt: CompactJwt): Buffer {
 	return Buffer.from(jwt.payload, 'base64url');
 }
+
+/**
+ * Whether the claims name an expiry (`exp`, Unix seconds) that is past by
+ * more than the tolerance; no `exp`, or the tolerance off (0): never. A
+ * signed expiry is the sender's own word on how long its token may be replayed.
+ */
+export function jwtExpired(claims: unknown, clock: { nowMs: number; toleranceSec: number }): boolean {
+	if (clock.toleranceSec <= 0 || claims === null || typeof claims !== 'object' || Array.isArray(claims)) return false;
+	const exp = (claims as Record<string, unknown>).exp;
+	return typeof exp === 'number' && Number.isFinite(exp) && clock.nowMs / 1000 > exp + clock.toleranceSec;
+}

@@ -16,7 +16,7 @@ import type { PbxEvent } from './event';
 import { EVENT_LABELS } from './event';
 import { ipAllowed, parseAllowlist } from './ip';
 import { normalizeAll } from './items';
-import { jwtPayload, readCompactJwt } from './jwt';
+import { jwtExpired, jwtPayload, readCompactJwt } from './jwt';
 import { formNumberKeys } from './normalize';
 import { parseBody } from './parse';
 import type { Payload } from './paths';
@@ -179,6 +179,9 @@ function runProven(adapter: VendorAdapter, delivery: Delivery, settings: Pipelin
 	// the documented hard cap here; the owner's own Max Events per Request only once the request is proven
 	const parsed = parseBody(body, contentType, { maxEvents: MAX_EVENTS_SETTING }, formNumberKeys(adapter));
 	if (!parsed.ok) return { status: parsed.status, reason: parsed.reason, log: parsed.log };
+	if (proven !== null && parsed.payloads.some((claims) => jwtExpired(claims, clock))) {
+		return { status: 401, reason: NOT_AUTHENTICATED, log: 'a correctly signed JWT had expired (its exp claim is past, beyond the Signature Tolerance): a replay looks like this; if it keeps happening, check the clock of n8n\'s machine.' };
+	}
 	if (!parsed.batch && isChallenge(adapter.challenge, adapter.eventField, parsed.payloads)) {
 		return answerChallenge(adapter, parsed.payloads[0], delivery, settings.proof, clock);
 	}

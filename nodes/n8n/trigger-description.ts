@@ -152,7 +152,8 @@ const signatureToleranceOption: INodeProperties = {
 const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
 
 function optionsParameter(adapter: VendorAdapter): INodeProperties {
-	const signed = adapter.proof.kind === 'hmacSha256' ? [maxEventAgeOption, signatureToleranceOption] : [];
+	// a signature or a signed JWT carries times of its own: the owner may hold them to limits
+	const signed = adapter.proof.kind === 'hmacSha256' || adapter.proof.kind === 'jwtHs256' ? [maxEventAgeOption, signatureToleranceOption] : [];
 	return {
 		displayName: 'Options',
 		name: 'options',

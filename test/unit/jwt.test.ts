@@ -123,6 +123,19 @@ describe('a body that is a JWT signed HS256', () => {
 		expect(run(huge)).toMatchObject({ status: 413 });
 	});
 
+	test('an exp claim the sender signed is held to the Signature Tolerance; none, or the tolerance off, is not checked', () => {
+		const now = Math.floor(NOW.getTime() / 1000);
+		const at = (exp: number, toleranceSec?: number) =>
+			runPipeline(vendor, { rawBody: Buffer.from(jwt.sign({ ...EVENT, exp }, SECRET, { noTimestamp: true })), headers: {} }, settings({ proof: proof(), ...(toleranceSec !== undefined ? { signatureToleranceSec: toleranceSec } : {}) }));
+		expect(at(now + 60).status).toBe(200);
+		expect(at(now - 299).status).toBe(200);
+		const late = at(now - 301);
+		expect(late).toMatchObject({ status: 401, reason: NOT_AUTHENTICATED });
+		if (late.status !== 200) expect(late.log).toMatch(/JWT had expired/);
+		expect(at(now - 86_400, 0).status).toBe(200);
+		expect(run(jwt.sign(EVENT, SECRET, { noTimestamp: true })).status).toBe(200);
+	});
+
 	test('verifyHs256 tries every secret: a rotation keeps working', () => {
 		const read = readCompactJwt(Buffer.from(jwt.sign(EVENT, SECRET)))!;
 		expect(verifyHs256(read, ['old-secret', SECRET])).toBe(true);
