@@ -67,10 +67,12 @@ describe('README.md, as npm shows it', () => {
 		}
 	});
 
-	test('the set-up commands from the source code stand with their prerequisites', () => {
-		const text = section('Running it from the source code') ?? '';
-		expect(text).toContain('npm ci && npm start');
-		expect(text).toContain('npm ci && npm test');
-		expect(text).toMatch(/Node\.js 20 or later/);
+	test('the README starts with the two set-up commands, and their prerequisites have a section', () => {
+		// the first code block, before any heading below the title
+		const head = README.slice(0, README.indexOf('\n## '));
+		const first = /```sh\n([\s\S]*?)```/.exec(head)?.[1].split('\n').map((line) => line.replace(/\s+#.*$/, '')) ?? [];
+		expect(first.slice(0, 2)).toEqual(['npm ci && npm start', 'npm ci && npm test']);
+		expect(head.indexOf('```sh')).toBeLessThan(head.indexOf('Trigger nodes for'));
+		expect(section('Running it from the source code')).toMatch(/Node\.js 20 or later/);
 	});
 });
