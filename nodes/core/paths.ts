@@ -15,6 +15,16 @@ export function isPlainObject(value: unknown): value is Payload {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value if it is an object, else an empty one: a vendor's nested object read without a check at every step. */
+export function objectIn(value: unknown): Payload {
+	return isPlainObject(value) ? value : {};
+}
+
+/** The first object of a list (vendors wrap one record in an array), else an empty object. */
+export function firstObjectIn(list: unknown): Payload {
+	return objectIn(Array.isArray(list) ? list.find(isPlainObject) : undefined);
+}
+
 /** Follows the keys through own properties only, so `__proto__` in a payload is just data. */
 export function readPath(payload: Payload, path: string): unknown {
 	let current: unknown = payload;

@@ -1,7 +1,7 @@
 import { CONVERT, toNumber, toText } from '../core/convert';
 import type { PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
-import { isPlainObject, lookup } from '../core/paths';
+import { isPlainObject, lookup, objectIn } from '../core/paths';
 import type { Refinement, VendorAdapter } from '../core/vendor';
 import { aircallWebhooks } from './aircall-webhooks';
 
@@ -41,10 +41,6 @@ const INSIGHTS = {
 /** How a transcript names its speakers: Aircall's users, the outside party (by number when sent), its AI agent. */
 const SPEAKERS: Record<string, string> = { internal: 'Agent', external: 'External', ai_voice_agent: 'AI Voice Agent' };
 
-function objectAt(value: unknown): Payload {
-	return isPlainObject(value) ? value : {};
-}
-
 /** Seconds (or milliseconds) since 1970 as ISO 8601; null for what is no time. */
 function isoTime(value: number | null): string | null {
 	return CONVERT.time(value) as string | null;
@@ -68,7 +64,7 @@ function textOf(value: unknown): string | null {
 function transcriptOf(content: unknown): string | null {
 	const utterances = Array.isArray(content) ? content : isPlainObject(content) && Array.isArray(content.utterances) ? content.utterances : null;
 	if (utterances === null) return textOf(content) ?? (isPlainObject(content) ? (textOf(content.text) ?? textOf(content.content)) : null);
-	const lines = utterances.map(objectAt).flatMap((utterance) => {
+	const lines = utterances.map(objectIn).flatMap((utterance) => {
 		const text = textOf(utterance.text);
 		if (text === null) return [];
 		const type = toText(utterance.participant_type);
@@ -80,7 +76,7 @@ function transcriptOf(content: unknown): string | null {
 
 /** Each outside participant's mood (`POSITIVE`, `NEUTRAL`, `NEGATIVE`), by number when there are several. */
 function sentimentOf(data: Payload): string | null {
-	const moods = (Array.isArray(data.participants) ? data.participants : []).map(objectAt).flatMap((participant) => {
+	const moods = (Array.isArray(data.participants) ? data.participants : []).map(objectIn).flatMap((participant) => {
 		const value = textOf(participant.value);
 		return value === null ? [] : [{ value, number: phoneNumber(toText(participant.phone_number)) }];
 	});
@@ -165,19 +161,19 @@ export const aircall: VendorAdapter = {
 		...Object.fromEntries(Object.keys(INSIGHTS).map((name) => [name, { event: 'unknown', fields: { callId: 'data.call_id' } } as const])),
 	},
 	refine(payload, fields, vendorEvent) {
-		const data = objectAt(payload.data);
+		const data = objectIn(payload.data);
 		const refined: Refinement = {};
 		if (vendorEvent === ASSETS && textOf(data.recording) === null && textOf(data.voicemail) !== null) return { redundant: true };
 		const insight = lookup(INSIGHTS, vendorEvent);
 		if (insight !== undefined) refined[insight] = insightOf(insight, data);
 		// the shared map reads a call; other resources' ids are not call ids
 		else if (!vendorEvent.startsWith('call.')) refined.callId = null;
-		const contact = contactName(objectAt(data.contact));
+		const contact = contactName(objectIn(data.contact));
 		const outside = phoneNumber(fields.fromNumber);
 		if (fields.direction === 'outbound') {
 			// the line (read as the DID) called out: it is the caller, the outside party the one called
 			refined.fromNumber = fields.didNumber;
-			refined.fromName = vendorEvent.startsWith('message.') ? fields.didName : (toText(objectAt(data.user).name) ?? fields.didName);
+			refined.fromName = vendorEvent.startsWith('message.') ? fields.didName : (toText(objectIn(data.user).name) ?? fields.didName);
 			// an external transfer's destination is the one called now
 			if (vendorEvent !== EXTERNAL_TRANSFER) {
 				refined.toNumber = outside;
@@ -189,7 +185,7 @@ export const aircall: VendorAdapter = {
 			refined.fromNumber = outside;
 			if (contact !== null) refined.fromName = contact;
 		}
-		const team = Array.isArray(data.teams) ? objectAt(data.teams[0]) : {};
+		const team = Array.isArray(data.teams) ? objectIn(data.teams[0]) : {};
 		if (toText(team.name) !== null) {
 			refined.ringGroupNumber = toText(team.id);
 			refined.ringGroupName = toText(team.name);

@@ -1,7 +1,7 @@
 import { toNumber, toText } from '../core/convert';
 import type { PbxTarget } from '../core/event';
 import type { Payload } from '../core/paths';
-import { isPlainObject, lookup } from '../core/paths';
+import { isPlainObject, lookup, objectIn } from '../core/paths';
 import type { EventRule, Refinement, VendorAdapter } from '../core/vendor';
 import { AGENT_STATUSES, dialpadWebhooks } from './dialpad-webhooks';
 
@@ -21,11 +21,6 @@ const VOICEMAIL = 'call.voicemail';
 const PHONE = /^\+?\d/;
 const RINGING = new Set(['call.ringing', 'call.calling']);
 const RECORDED = new Set(['call.recording', VOICEMAIL, 'call.voicemail_uploaded']);
-
-function objectAt(payload: Payload, key: string): Payload {
-	const value = payload[key];
-	return isPlainObject(value) ? value : {};
-}
 
 function textOf(value: unknown): string | null {
 	return typeof value === 'string' || typeof value === 'number' ? toText(value) : null;
@@ -65,13 +60,13 @@ function recordingOf(payload: Payload, vendorEvent: string): Refinement {
 
 /** Who transferred the call: Dialpad's `transferred_from` (its name, number or id). */
 function transferredFrom(payload: Payload): string | null {
-	const from = objectAt(payload, 'transferred_from');
+	const from = objectIn(payload.transferred_from);
 	return textOf(from.name) ?? textOf(from.phone) ?? textOf(from.id) ?? textOf(payload.master_call_id);
 }
 
 function refineCall(payload: Payload, fields: Parameters<NonNullable<VendorAdapter['refine']>>[1], vendorEvent: string): Refinement {
-	const contact = objectAt(payload, 'contact');
-	const target = objectAt(payload, 'target');
+	const contact = objectIn(payload.contact);
+	const target = objectIn(payload.target);
 	const external = textOf(payload.external_number) ?? textOf(contact.phone);
 	const internal = textOf(payload.internal_number) ?? textOf(target.phone);
 	const outbound = fields.direction === 'outbound';
@@ -105,8 +100,8 @@ function refineCall(payload: Payload, fields: Parameters<NonNullable<VendorAdapt
 }
 
 function refineMessage(payload: Payload, fields: Parameters<NonNullable<VendorAdapter['refine']>>[1]): Refinement {
-	const contact = objectAt(payload, 'contact');
-	const target = objectAt(payload, 'target');
+	const contact = objectIn(payload.contact);
+	const target = objectIn(payload.target);
 	const outbound = fields.direction === 'outbound';
 	// the recipients are a list; ours is the first
 	const to = Array.isArray(payload.to_number) ? textOf(payload.to_number.find((number) => typeof number === 'string')) : textOf(payload.to_number);

@@ -1,7 +1,7 @@
 import { toText } from '../core/convert';
 import type { PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
-import { isPlainObject, lookup } from '../core/paths';
+import { firstObjectIn, isPlainObject, lookup, objectIn, readPath } from '../core/paths';
 import type { Refinement, VendorAdapter } from '../core/vendor';
 import { quoWebhooks } from './quo-webhooks';
 
@@ -51,14 +51,9 @@ const FINAL_STATUS: Record<string, PbxStatus | null> = {
 /** How an unanswered call of a webhook made in the app ended, from its status (`completed` for every call that ended). */
 const LEGACY_UNANSWERED: Record<string, PbxStatus> = { busy: 'busy', failed: 'failed', canceled: 'abandoned', 'no-answer': 'missed' };
 
-function objectAt(payload: Payload, key: string): Payload {
-	const value = payload[key];
-	return isPlainObject(value) ? value : {};
-}
-
 function resourceOf(payload: Payload): Payload {
-	const data = objectAt(payload, 'data');
-	return isPlainObject(data.resource) ? data.resource : objectAt(data, 'object');
+	const data = objectIn(payload.data);
+	return isPlainObject(data.resource) ? data.resource : objectIn(data.object);
 }
 
 function textOf(value: unknown): string | null {
@@ -73,15 +68,15 @@ function firstText(value: unknown): string | null {
 /** The first recording or medium: current webhooks list `recordings`, those made in the app `media`. */
 function firstMedium(resource: Payload): Payload {
 	for (const key of ['recordings', 'media']) {
-		const found = Array.isArray(resource[key]) ? (resource[key] as unknown[]).find(isPlainObject) : undefined;
-		if (found) return found;
+		const found = firstObjectIn(resource[key]);
+		if (Object.keys(found).length > 0) return found;
 	}
 	return {};
 }
 
 /** The audio of a call: its first recording, the voicemail's (`recordingUrl`, or the app's `voicemail.url`), or the resource's own URL. */
 function audioOf(resource: Payload): string | null {
-	return textOf(firstMedium(resource).url) ?? textOf(resource.recordingUrl) ?? textOf(objectAt(resource, 'voicemail').url) ?? textOf(resource.url);
+	return textOf(firstMedium(resource).url) ?? textOf(resource.recordingUrl) ?? textOf(objectIn(resource.voicemail).url) ?? textOf(resource.url);
 }
 
 /** A list of points, one a line. */
@@ -114,7 +109,7 @@ function transcriptOf(resource: Payload): string | null {
  * other party's number in `external`, the office's Quo number in `workspace`.
  */
 function participantsOf(payload: Payload): { external: string | null; workspace: string | null } {
-	const participants = objectAt(objectAt(objectAt(payload, 'data'), 'context'), 'participants');
+	const participants = objectIn(readPath(payload, 'data.context.participants'));
 	return { external: firstText(participants.external), workspace: firstText(participants.workspace) };
 }
 
@@ -199,7 +194,7 @@ export const quo: VendorAdapter = {
 		const resource = resourceOf(payload);
 		const medium = firstMedium(resource);
 		const refined: Refinement = { recordingUrl: audioOf(resource), recordingId: textOf(medium.id) ?? textOf(resource.voicemailId) };
-		const context = objectAt(objectAt(payload, 'data'), 'context');
+		const context = objectIn(readPath(payload, 'data.context'));
 		// a message's recipients are a list: in the context now, in `to` in the app's webhooks
 		const recipient = firstText(context.recipientIdentifiers) ?? firstText(resource.to);
 		if (recipient !== null) refined.toNumber = recipient;

@@ -1,7 +1,7 @@
 import { CONVERT, toText } from '../core/convert';
 import type { PbxDirection, PbxEventName, PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
-import { isPlainObject } from '../core/paths';
+import { firstObjectIn, isPlainObject, objectIn } from '../core/paths';
 import type { Refinement, VendorAdapter } from '../core/vendor';
 import { canonicalFilter, ringCentralWebhooks } from './ringcentral-webhooks';
 
@@ -38,9 +38,8 @@ const UNANSWERED: Readonly<Record<string, PbxStatus>> = {
 	NoSuchUser: 'failed',
 };
 
-const objectOf = (value: unknown): Payload => (isPlainObject(value) ? value : {});
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? toText(value) : null);
-const bodyOf = (payload: Payload): Payload => objectOf(payload.body);
+const bodyOf = (payload: Payload): Payload => objectIn(payload.body);
 
 /** The numeric account id in the event's address, where RingCentral resolved it. */
 function accountIn(event: unknown): string | null {
@@ -61,11 +60,11 @@ function partyOf(payload: Payload): Payload {
 function telephony(payload: Payload): Refinement {
 	const body = bodyOf(payload);
 	const party = partyOf(payload);
-	const status = objectOf(party.status);
+	const status = objectIn(party.status);
 	const code = textOf(status.code) ?? '';
 	const reason = textOf(status.reason) ?? '';
-	const from = objectOf(party.from);
-	const to = objectOf(party.to);
+	const from = objectIn(party.from);
+	const to = objectIn(party.to);
 	const direction = CONVERT.direction(party.direction) as PbxDirection | null;
 	// the party's own number: the dialled one when it receives the call, its own when it makes it
 	const own = direction === 'outbound' ? from : to;
@@ -96,15 +95,11 @@ function telephony(payload: Payload): Refinement {
 	return { ...refined, event };
 }
 
-/** A message's first recipient, as RingCentral lists them. */
-function firstOf(list: unknown): Payload {
-	return Array.isArray(list) ? (list.find(isPlainObject) ?? {}) : {};
-}
-
+/** An SMS or a voicemail: its first recipient, and a voicemail's audio (its first attachment). */
 function message(payload: Payload): Refinement {
 	const body = bodyOf(payload);
-	const to = firstOf(body.to);
-	const attachment = firstOf(body.attachments);
+	const to = firstObjectIn(body.to);
+	const attachment = firstObjectIn(body.attachments);
 	return {
 		toNumber: textOf(to.phoneNumber),
 		toName: textOf(to.name),
@@ -168,6 +163,6 @@ export const ringCentral: VendorAdapter = {
 
 /** A voicemail's length in seconds, from its audio attachment. */
 function vmDuration(payload: Payload): number | null {
-	const duration = firstOf(bodyOf(payload).attachments).vmDuration;
+	const duration = firstObjectIn(bodyOf(payload).attachments).vmDuration;
 	return typeof duration === 'number' && Number.isFinite(duration) ? duration : null;
 }

@@ -1,7 +1,7 @@
 import { CONVERT, toNumber, toText } from '../core/convert';
 import type { PbxEventFields, PbxStatus } from '../core/event';
 import type { Payload } from '../core/paths';
-import { isPlainObject, readPath } from '../core/paths';
+import { firstObjectIn, objectIn, readPath } from '../core/paths';
 import type { EventRule, FieldMap, Refinement, VendorAdapter } from '../core/vendor';
 
 /** the finished call's record, one per Zoom Phone user whose history holds the call (older accounts: call log) */
@@ -38,12 +38,8 @@ const RESULT_STATUS: Readonly<Record<string, PbxStatus>> = {
 	blocked: 'failed',
 };
 
-/** The first element of an array the payload holds at `path` (Zoom wraps a history's log and a recording in arrays). */
-function firstAt(payload: Payload, path: string): Payload {
-	const list = readPath(payload, path);
-	const first: unknown = Array.isArray(list) ? list[0] : undefined;
-	return isPlainObject(first) ? first : {};
-}
+/** The first record of a list the payload holds at `path` (Zoom wraps a history's log and a recording in arrays). */
+const firstAt = (payload: Payload, path: string): Payload => firstObjectIn(readPath(payload, path));
 
 const time = (value: unknown) => CONVERT.time(value) as string | null;
 
@@ -207,9 +203,8 @@ export const zoomPhone: VendorAdapter = {
 			};
 		}
 		if (SMS.has(vendorEvent)) {
-			const object = readPath(payload, 'payload.object');
-			const sms = isPlainObject(object) ? object : {};
-			const sender = isPlainObject(sms.sender) ? sms.sender : {};
+			const sms = objectIn(readPath(payload, 'payload.object'));
+			const sender = objectIn(sms.sender);
 			const to = firstAt(payload, 'payload.object.to_members');
 			const received = vendorEvent === 'phone.sms_received';
 			return {
